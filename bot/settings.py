@@ -1,0 +1,61 @@
+"""Application settings: environment variables with the ``UKBOT_`` prefix (and ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.enums import Language
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="UKBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    bot_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: SecretStr | None = None
+    redis_url: SecretStr | None = None
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    staff_chat_id: int | None = None
+    storage_channel_id: int | None = None
+    default_language: Language = Language.RU
+    timezone: str = "Asia/Tashkent"
+    log_format: Literal["json", "console"] = "console"
+    log_level: str = "INFO"
+    data_dir: Path = Path("var")
+    auto_migrate: bool = True
+    fsm_state_ttl_days: int = 30
+    throttle_rate_per_second: float = 3.0
+    throttle_burst: int = 10
+    outbox_global_rate: float = 25.0
+    outbox_private_chat_interval: float = 1.0
+    outbox_group_per_minute: int = 20
+    outbox_poll_interval: float = 0.5
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("database_url", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

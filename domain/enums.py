@@ -1,0 +1,145 @@
+"""Canonical, language-independent keys stored in the database.
+
+Display text for every member lives in the locale catalogues (``<enum>-<value>``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    EXECUTOR = "executor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class ActorRole(StrEnum):
+    """Who performs a lifecycle action; ``system`` is the scheduler/automation."""
+
+    RESIDENT = "resident"
+    EXECUTOR = "executor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+class Language(StrEnum):
+    RU = "ru"
+    UZ = "uz"
+    EN = "en"
+
+
+class Specialization(StrEnum):
+    PLUMBER = "plumber"
+    ELECTRICIAN = "electrician"
+    CARPENTER = "carpenter"
+    ELEVATOR = "elevator"
+    CLEANER = "cleaner"
+    HEATING = "heating"
+    GENERAL = "general"
+    SECURITY = "security"
+
+
+class Category(StrEnum):
+    PLUMBING = "plumbing"
+    ELECTRICITY = "electricity"
+    HEATING = "heating"
+    ELEVATOR = "elevator"
+    CLEANING = "cleaning"
+    CARPENTRY = "carpentry"
+    SECURITY = "security"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class PlaceKind(StrEnum):
+    APARTMENT = "apartment"
+    ENTRANCE = "entrance"
+    STAIRWELL = "stairwell"
+    BASEMENT = "basement"
+    ROOF = "roof"
+    YARD = "yard"
+    ELEVATOR = "elevator"
+
+
+class AccessMode(StrEnum):
+    ANY_TIME = "any_time"
+    CALL_FIRST = "call_first"
+    KEY_AT_CONCIERGE = "key_at_concierge"
+    WITH_ME_PRESENT = "with_me_present"
+
+
+class TimeSlot(StrEnum):
+    ANY = "any"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+class RequestStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class HoldReason(StrEnum):
+    MATERIALS = "materials"
+    CLARIFICATION = "clarification"
+    OTHER = "other"
+
+
+class ResidencyKind(StrEnum):
+    OWNER = "owner"
+    TENANT = "tenant"
+
+
+class VerificationState(StrEnum):
+    PENDING = "pending"
+    DOCUMENT_REQUESTED = "document_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class CommentVisibility(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    VOICE = "voice"
+
+
+class MediaPurpose(StrEnum):
+    REQUEST = "request"
+    COMPLETION = "completion"
+    COMMENT = "comment"
+    VERIFICATION = "verification"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
