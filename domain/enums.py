@@ -143,3 +143,40 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
+
+
+class Action(StrEnum):
+    """Lifecycle actions; the only way a request changes (see ``domain.lifecycle``).
+
+    ``create`` is recorded in the history when a request is filed; it is not a
+    row of the action table.
+    """
+
+    CREATE = "create"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    UNASSIGN = "unassign"
+    CLAIM = "claim"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    START = "start"
+    HOLD = "hold"
+    RESUME = "resume"
+    COMPLETE = "complete"
+    CONFIRM_COMPLETION = "confirm_completion"
+    CLOSE_ON_BEHALF = "close_on_behalf"
+    ACCEPT_WORK = "accept_work"
+    RETURN_WORK = "return_work"
+    AUTO_ACCEPT = "auto_accept"
+    REJECT = "reject"
+    CANCEL = "cancel"
+    CHANGE_CATEGORY = "change_category"
+    CHANGE_URGENCY = "change_urgency"
+
+
+class ClosedBy(StrEnum):
+    """How a completed request was closed."""
+
+    RESIDENT = "resident"
+    MANAGER = "manager"
+    AUTO = "auto"

@@ -1,0 +1,1 @@
+"""Handlers every user reaches: start, language, help, profile, fallback."""

@@ -1,0 +1,131 @@
+"""Building the bot: Bot, Dispatcher with middlewares and routers, and the runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from bot.commands import CommandsMenu
+from bot.i18n import get_translator
+from bot.middlewares.inbox import InboxMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.middlewares.user import UserMiddleware
+from bot.outbox import OutboxWorker
+from bot.services import ProfileCache, Services
+from bot.settings import Settings
+from domain.clock import Clock, SystemClock
+from fsm.storage import FsmBackend, build_fsm_backend
+from handlers import admin, executor, manager, resident
+from handlers.common import fallback, start
+from handlers.errors import DomainErrorMiddleware
+from handlers.errors import router as errors_router
+from storage.db import create_engine, create_session_factory, resolve_database_url
+from storage.migrate import upgrade_to_head
+from storage.repositories.inbox import SqlUpdateInbox
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
+    )
+
+
+def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
+    dp = Dispatcher(storage=fsm.storage, events_isolation=fsm.events_isolation, services=services)
+    settings = services.settings
+    dp.update.outer_middleware(InboxMiddleware(SqlUpdateInbox(services.session_factory)))
+    dp.update.outer_middleware(UserMiddleware(services.profiles, services.translator))
+    dp.update.outer_middleware(
+        ThrottlingMiddleware(settings.throttle_rate_per_second, settings.throttle_burst)
+    )
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    for observer in (dp.message, dp.callback_query, dp.inline_query):
+        observer.middleware(DomainErrorMiddleware())
+    dp.include_routers(
+        errors_router,
+        start.router,
+        admin.router,
+        manager.router,
+        executor.router,
+        resident.router,
+        fallback.router,  # last: whatever nobody handled still gets an answer
+    )
+    return dp
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    services: Services
+    bot: Bot
+    dispatcher: Dispatcher
+    fsm: FsmBackend
+    outbox: OutboxWorker
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Runtime]:
+    """Database (embedded unless configured), migrations, FSM storage, bot and workers."""
+    database_url = await resolve_database_url(settings)
+    if settings.auto_migrate:
+        await upgrade_to_head(database_url)
+    engine = create_engine(database_url)
+    session_factory = create_session_factory(engine)
+    translator = get_translator()
+    clock = clock or SystemClock()
+    services = Services(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        translator=translator,
+        clock=clock,
+        profiles=ProfileCache(session_factory),
+        commands=CommandsMenu(translator),
+    )
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
+    bot = create_bot(settings)
+    outbox = OutboxWorker(
+        bot,
+        session_factory,
+        translator,
+        clock,
+        global_rate=settings.outbox_global_rate,
+        private_interval=settings.outbox_private_chat_interval,
+        group_per_minute=settings.outbox_group_per_minute,
+        poll_interval=settings.outbox_poll_interval,
+    )
+    dispatcher = create_dispatcher(services, fsm)
+    try:
+        yield Runtime(settings, services, bot, dispatcher, fsm, outbox)
+    finally:
+        await bot.session.close()
+        await fsm.close()
+        await engine.dispose()
+
+
+async def run_polling(settings: Settings) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.services.commands.register_defaults(rt.bot)
+        outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
+        try:
+            await rt.dispatcher.start_polling(rt.bot, handle_signals=True)
+        finally:
+            outbox_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await outbox_task

@@ -1,0 +1,97 @@
+"""The ``ukbot`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.logging_setup import setup_logging
+from bot.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ukbot",
+        description="UK Management Bot: a Telegram request desk for housing management companies.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling)")
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply all migrations")
+
+    directory = sub.add_parser("directory", help="address directory")
+    dir_sub = directory.add_subparsers(dest="directory_command", metavar="ACTION")
+    imp = dir_sub.add_parser("import", help="import buildings, entrances and apartments from CSV")
+    imp.add_argument("file", type=Path, help="CSV file (see README for the columns)")
+
+    sandbox = sub.add_parser("sandbox", help="run a local Telegram emulator with the bot and demo data")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    return parser
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from storage.db import resolve_database_url
+    from storage.migrate import upgrade_to_head
+
+    await upgrade_to_head(await resolve_database_url(settings))
+    print("database is at the latest schema")
+
+
+async def _directory_import(settings: Settings, path: Path) -> int:
+    from storage.db import create_engine, create_session_factory, resolve_database_url
+    from storage.directory_import import DirectoryImportError, import_directory
+    from storage.migrate import upgrade_to_head
+
+    url = await resolve_database_url(settings)
+    if settings.auto_migrate:
+        await upgrade_to_head(url)
+    engine = create_engine(url)
+    try:
+        report = await import_directory(create_session_factory(engine), path)
+    except DirectoryImportError as error:
+        print(f"nothing imported: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(report.summary())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    settings = Settings()
+    setup_logging(settings.log_format, settings.log_level)
+    if args.command == "run":
+        from bot.app import run_polling
+
+        if not settings.bot_token.get_secret_value():
+            print("UKBOT_BOT_TOKEN is not set (or try `ukbot sandbox`)", file=sys.stderr)
+            return 2
+        asyncio.run(run_polling(settings))
+        return 0
+    if args.command == "db" and args.db_command == "upgrade":
+        asyncio.run(_db_upgrade(settings))
+        return 0
+    if args.command == "directory" and args.directory_command == "import":
+        return asyncio.run(_directory_import(settings, args.file))
+    if args.command == "sandbox":
+        from sandbox.run import run_sandbox
+
+        asyncio.run(run_sandbox(settings, host=args.host, port=args.port))
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

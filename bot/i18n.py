@@ -1,0 +1,89 @@
+"""Translations: one Fluent catalogue per language in ``locales/<lang>/*.ftl``.
+
+The same ``Translator`` renders replies inside handlers and outbox messages at
+delivery time, so the recipient always reads their own language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+
+from domain.enums import Language
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+log = logging.getLogger(__name__)
+
+
+def load_catalogue_texts(lang: str, locales_dir: Path = LOCALES_DIR) -> list[str]:
+    return [p.read_text("utf-8") for p in sorted((locales_dir / lang).glob("*.ftl"))]
+
+
+class Translator:
+    def __init__(self, default: str = Language.RU, locales_dir: Path = LOCALES_DIR) -> None:
+        self.default = default
+        self._bundles: dict[str, FluentBundle] = {}
+        for lang in Language:
+            bundle = FluentBundle([lang.value], use_isolating=False)
+            for text in load_catalogue_texts(lang.value, locales_dir):
+                bundle.add_resource(FluentResource(text))
+            self._bundles[lang.value] = bundle
+
+    def has(self, key: str, lang: str | None = None) -> bool:
+        return self._bundles[lang or self.default].has_message(key)
+
+    def __call__(self, lang: str | None, key: str, /, **params: Any) -> str:
+        bundle = self._bundles.get(lang or self.default) or self._bundles[self.default]
+        if not bundle.has_message(key):
+            # A missing key is a bug caught by the catalogue test; never show the raw key.
+            log.error("missing translation", extra={"key": key, "lang": lang})
+            bundle = self._bundles[self.default]
+            if not bundle.has_message(key):
+                bundle = self._bundles[Language.EN]
+                key = key if bundle.has_message(key) else "error-generic"
+        message = bundle.get_message(key)
+        text, errors = bundle.format_pattern(message.value, _prepare(params))
+        if errors:
+            log.error("translation errors", extra={"key": key, "errors": [str(e) for e in errors]})
+        return str(text)
+
+    def bind(self, lang: str | None) -> BoundTranslator:
+        return BoundTranslator(self, lang or self.default)
+
+
+def _prepare(params: Mapping[str, Any]) -> dict[str, Any]:
+    # Fluent accepts str/int/float/date; anything else (enums, None) is shown as text.
+    prepared: dict[str, Any] = {}
+    for name, value in params.items():
+        if value is None:
+            prepared[name] = ""
+        elif isinstance(value, bool):
+            prepared[name] = str(value)
+        elif isinstance(value, int | float | str):
+            prepared[name] = value
+        else:
+            prepared[name] = str(value)
+    return prepared
+
+
+class BoundTranslator:
+    """A translator fixed to one language: ``t("menu-help")``."""
+
+    __slots__ = ("lang", "translator")
+
+    def __init__(self, translator: Translator, lang: str) -> None:
+        self.translator = translator
+        self.lang = lang
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        return self.translator(self.lang, key, **params)
+
+
+@lru_cache(maxsize=1)
+def get_translator() -> Translator:
+    return Translator()

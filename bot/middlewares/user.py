@@ -1,0 +1,58 @@
+"""Loads who is writing (profile, roles, language) and binds the translator."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+
+from bot.i18n import Translator
+from domain.enums import Language
+from domain.services.users import UserProfile
+
+
+class ProfileSource(Protocol):
+    async def get_profile(self, user_id: int) -> UserProfile | None: ...
+
+
+def telegram_language(user: User | None, default: str) -> str:
+    code = (user.language_code or "")[:2] if user else ""
+    return code if code in Language.__members__.values() else default
+
+
+class UserMiddleware(BaseMiddleware):
+    def __init__(self, profiles: ProfileSource, translator: Translator) -> None:
+        self.profiles = profiles
+        self.translator = translator
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        profile = await self.profiles.get_profile(tg_user.id) if tg_user and not tg_user.is_bot else None
+        lang = (
+            profile.language
+            if profile and profile.language
+            else telegram_language(tg_user, self.translator.default)
+        )
+        t = self.translator.bind(lang)
+        data["profile"] = profile
+        data["t"] = t
+        if profile is not None and not profile.is_active:
+            await _tell_deactivated(event, t("user-deactivated"))
+            return UNHANDLED
+        return await handler(event, data)
+
+
+async def _tell_deactivated(event: TelegramObject, text: str) -> None:
+    inner = event.event if isinstance(event, Update) else event
+    if isinstance(inner, CallbackQuery):
+        await inner.answer(text, show_alert=True)
+    elif isinstance(inner, Message) and inner.chat.type == "private":
+        await inner.answer(text)

@@ -1,0 +1,56 @@
+"""The composition root's container: what handlers and workers share."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import CommandsMenu
+from bot.i18n import Translator
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.services.users import UserProfile
+from storage.repositories.users import load_profile
+from storage.uow import SqlUnitOfWork
+
+
+class ProfileCache:
+    """Profiles read on every update, cached briefly; writers call ``forget``."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], ttl: float = 5.0) -> None:
+        self.session_factory = session_factory
+        self.ttl = ttl
+        self._cache: dict[int, tuple[float, UserProfile | None]] = {}
+
+    async def get_profile(self, user_id: int) -> UserProfile | None:
+        hit = self._cache.get(user_id)
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        async with self.session_factory() as session:
+            profile = await load_profile(session, user_id)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[user_id] = (now + self.ttl, profile)
+        return profile
+
+    def forget(self, user_id: int) -> None:
+        self._cache.pop(user_id, None)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    translator: Translator
+    clock: Clock
+    profiles: ProfileCache
+    commands: CommandsMenu
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)

@@ -1,0 +1,8 @@
+from aiogram import Router
+
+from domain.enums import Role
+from handlers.roles import HasRole
+
+router = Router(name="admin")
+router.message.filter(HasRole(Role.ADMIN))
+router.callback_query.filter(HasRole(Role.ADMIN))

@@ -1,0 +1,85 @@
+"""/start, language choice, main menu, /help, profile."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.i18n import BoundTranslator
+from bot.services import Services
+from domain.enums import Role
+from domain.services.users import TelegramIdentity, UserProfile, choose_language
+from fsm.callbacks import LanguageCb
+from handlers.common.keyboards import language_keyboard, main_menu
+from handlers.filters import MenuButton
+
+router = Router(name="common")
+router.message.filter(F.chat.type == "private")
+
+
+def _roles_text(t: BoundTranslator, roles: frozenset[Role]) -> str:
+    shown = sorted(roles) or [Role.RESIDENT]
+    return ", ".join(t(f"role-{role}") for role in shown)
+
+
+async def show_menu(message: Message, t: BoundTranslator, profile: UserProfile) -> None:
+    await message.answer(t("menu-title"), reply_markup=main_menu(t, profile.roles))
+
+
+@router.message(CommandStart())
+async def on_start(
+    message: Message, state: FSMContext, t: BoundTranslator, profile: UserProfile | None
+) -> None:
+    await state.clear()
+    if profile is None or profile.language is None:
+        await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
+        return
+    await show_menu(message, t, profile)
+
+
+@router.message(Command("language"))
+@router.message(MenuButton("menu-language"))
+async def on_language_command(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("language-current"), reply_markup=language_keyboard())
+
+
+@router.callback_query(LanguageCb.filter())
+async def on_language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    tg = query.from_user
+    identity = TelegramIdentity(tg.id, tg.first_name, tg.last_name, tg.username)
+    async with services.uow() as uow:
+        profile = await choose_language(uow, identity, callback_data.code, services.settings.admin_ids)
+    services.profiles.forget(tg.id)
+    t = services.translator.bind(callback_data.code)
+    callback_answer.text = t("language-changed")
+    if isinstance(query.message, Message):
+        await query.message.edit_text(t("language-changed"))
+        await show_menu(query.message, t, profile)
+    await services.commands.refresh_for(query.bot, profile)  # type: ignore[arg-type]
+
+
+@router.message(Command("help"))
+@router.message(MenuButton("menu-help"))
+async def on_help(message: Message, t: BoundTranslator, profile: UserProfile | None) -> None:
+    text = t("help-text")
+    if profile is not None and profile.is_staff:
+        text += "\n\n" + t("help-staff", roles=_roles_text(t, profile.roles))
+    await message.answer(text)
+
+
+@router.message(MenuButton("menu-profile"))
+async def on_profile(message: Message, t: BoundTranslator, profile: UserProfile | None) -> None:
+    if profile is None:
+        await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
+        return
+    await message.answer(
+        t("profile-text", name=profile.display_name, user_id=profile.id, roles=_roles_text(t, profile.roles))
+    )

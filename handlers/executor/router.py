@@ -1,0 +1,8 @@
+from aiogram import Router
+
+from domain.enums import Role
+from handlers.roles import HasRole
+
+router = Router(name="executor")
+router.message.filter(HasRole(Role.EXECUTOR))
+router.callback_query.filter(HasRole(Role.EXECUTOR))

@@ -1,0 +1,103 @@
+## Common: start, language, menu, help
+
+start-choose-language = Choose your language · Выберите язык · Tilni tanlang
+language-changed = Язык: русский.
+language-current = Текущий язык: русский. Выберите другой:
+menu-title = Главное меню. Выберите нужное действие ниже.
+menu-placeholder = Выберите действие
+menu-profile = 👤 Профиль
+menu-language = 🌐 Язык
+menu-help = ❓ Помощь
+help-text =
+    UK Management Bot — бот для заявок в вашу управляющую компанию.
+
+    /start — главное меню
+    /language — сменить язык
+    /help — эта справка
+help-staff =
+    Ваши роли: { $roles }.
+    Инструменты сотрудников появляются в меню по мере их включения для вашей роли.
+profile-text =
+    👤 { $name }
+    Telegram id: { $user_id }
+    Роли: { $roles }
+    Язык: русский
+unknown-message = Я не понял сообщение. Пожалуйста, воспользуйтесь кнопками меню ниже.
+throttle-notice = Вы отправляете сообщения слишком часто. Подождите несколько секунд: сообщения, отправленные за это время, не обрабатываются.
+callback-outdated = Эта кнопка устарела. Откройте меню заново.
+user-deactivated = Ваша учётная запись отключена. Обратитесь в управляющую компанию.
+
+## Commands menu
+
+cmd-start = Главное меню
+cmd-help = Помощь
+cmd-language = Сменить язык
+
+## Errors (domain error keys)
+
+error-generic = Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.
+error-not-allowed = У вас нет прав на это действие.
+error-not-available = Этот объект вам недоступен.
+error-not-found = Ничего не найдено.
+error-invalid-transition = Это действие невозможно в текущем статусе ({ $status }).
+error-missing-field = Заполните, пожалуйста: { $field }.
+error-validation = Значение не подходит. Проверьте и попробуйте ещё раз.
+
+## Roles
+
+role-resident = житель
+role-executor = исполнитель
+role-manager = менеджер
+role-admin = администратор
+role-system = система
+
+## Request statuses
+
+status-new = Новая
+status-assigned = Назначена
+status-accepted = Принята исполнителем
+status-in_progress = В работе
+status-on_hold = Приостановлена
+status-completed = Выполнена, ждёт вашего подтверждения
+status-closed = Закрыта
+status-returned = Возвращена в работу
+status-rejected = Отклонена
+status-cancelled = Отменена
+
+## Categories
+
+category-plumbing = Сантехника
+category-electricity = Электрика
+category-heating = Отопление
+category-elevator = Лифт
+category-cleaning = Уборка
+category-carpentry = Двери, окна, столярные работы
+category-security = Охрана, домофон
+category-other = Другое
+
+## Urgency
+
+urgency-normal = Обычная
+urgency-urgent = Срочная
+urgency-emergency = Аварийная
+
+## Specializations
+
+specialization-plumber = Сантехник
+specialization-electrician = Электрик
+specialization-carpenter = Столяр
+specialization-elevator = Лифтёр
+specialization-cleaner = Уборщик
+specialization-heating = Теплотехник
+specialization-general = Разнорабочий
+specialization-security = Охрана и домофоны
+
+## Places
+
+place-apartment = Квартира
+place-entrance = Подъезд
+place-stairwell = Лестничная клетка
+place-basement = Подвал
+place-roof = Крыша
+place-yard = Двор
+place-elevator = Лифт

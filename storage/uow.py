@@ -1,0 +1,45 @@
+"""Unit of work: one transaction; repositories never commit, rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.audit import SqlAuditLog
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.users import SqlUserRepository
+
+
+class SqlUnitOfWork:
+    session: AsyncSession
+    users: SqlUserRepository
+    audit: SqlAuditLog
+    outbox: OutboxRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._session_factory()
+        self.users = SqlUserRepository(self.session)
+        self.audit = SqlAuditLog(self.session)
+        self.outbox = OutboxRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()  # no-op after commit; undoes everything otherwise
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,90 @@
+"""Every text exists in ru, uz and en with the same placeholders, and every key used exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fluent.syntax import FluentParser, ast, visitor
+
+from bot.i18n import LOCALES_DIR, Translator, load_catalogue_texts
+from domain import enums
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = ("ru", "uz", "en")
+
+
+class _Vars(visitor.Visitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
+        self.names.add(node.id.name)
+        self.generic_visit(node)
+
+
+def catalogue(lang: str) -> dict[str, frozenset[str]]:
+    messages: dict[str, frozenset[str]] = {}
+    for text in load_catalogue_texts(lang):
+        resource = FluentParser().parse(text)
+        junk = [e for e in resource.body if isinstance(e, ast.Junk)]
+        assert not junk, f"{lang}: syntax error near {junk[0].content[:80]!r}"
+        for entry in resource.body:
+            if isinstance(entry, ast.Message):
+                assert entry.id.name not in messages, f"{lang}: duplicate key {entry.id.name}"
+                found = _Vars()
+                found.visit(entry)
+                messages[entry.id.name] = frozenset(found.names)
+    return messages
+
+
+def test_every_key_in_every_language_with_same_placeholders() -> None:
+    catalogues = {lang: catalogue(lang) for lang in LANGS}
+    reference = catalogues["en"]
+    for lang in LANGS:
+        assert catalogues[lang].keys() == reference.keys(), (
+            f"{lang}: missing {sorted(reference.keys() - catalogues[lang].keys())}, "
+            f"extra {sorted(catalogues[lang].keys() - reference.keys())}"
+        )
+        for key, names in reference.items():
+            assert catalogues[lang][key] == names, f"{lang}:{key} placeholders differ"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "enum"),
+    [
+        ("status", enums.RequestStatus),
+        ("category", enums.Category),
+        ("urgency", enums.Urgency),
+        ("role", enums.Role),
+        ("specialization", enums.Specialization),
+        ("place", enums.PlaceKind),
+    ],
+)
+def test_every_canonical_key_has_a_display_text(prefix: str, enum: type) -> None:
+    keys = catalogue("en").keys()
+    missing = [member.value for member in enum if f"{prefix}-{member.value}" not in keys]
+    assert not missing
+
+
+KEY_LITERAL = re.compile(r"""\b(?:t|translator|_t)\(\s*(?:[a-z_.]+,\s*)?["']([a-z][a-z0-9-]+)["']""")
+KEY_ARG = re.compile(r"""(?:key|text_key|template)=["']([a-z][a-z0-9-]+)["']""")
+
+
+def test_every_key_used_in_code_exists() -> None:
+    keys = catalogue("en").keys()
+    used: set[str] = set()
+    for folder in ("bot", "handlers", "domain", "storage", "fsm"):
+        for path in (ROOT / folder).rglob("*.py"):
+            source = path.read_text("utf-8")
+            used.update(KEY_LITERAL.findall(source))
+            used.update(KEY_ARG.findall(source))
+            used.update(re.findall(r"""MenuButton\(["']([a-z][a-z0-9-]+)["']\)""", source))
+    assert used, "the scan found no keys; the pattern is broken"
+    assert sorted(used - keys) == []
+
+
+def test_translator_never_shows_a_raw_key() -> None:
+    t = Translator(locales_dir=LOCALES_DIR)
+    assert t("en", "no-such-key") == t("en", "error-generic")
