@@ -16,6 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.commands import CommandsMenu
+from bot.embedded_pg import stop_embedded_postgres
 from bot.i18n import get_translator
 from bot.middlewares.inbox import InboxMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
@@ -81,7 +82,7 @@ class Runtime:
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Runtime]:
     """Database (embedded unless configured), migrations, FSM storage, bot and workers."""
-    database_url = await resolve_database_url(settings)
+    database_url = await asyncio.to_thread(resolve_database_url, settings)
     if settings.auto_migrate:
         await upgrade_to_head(database_url)
     engine = create_engine(database_url)
@@ -117,6 +118,9 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         await bot.session.close()
         await fsm.close()
         await engine.dispose()
+        if settings.database_url is None:
+            # Stops the embedded server unless another process of ours still uses it.
+            await asyncio.to_thread(stop_embedded_postgres, settings.data_dir / "postgres")
 
 
 async def run_polling(settings: Settings) -> None:

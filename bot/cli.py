@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = dir_sub.add_parser("import", help="import buildings, entrances and apartments from CSV")
     imp.add_argument("file", type=Path, help="CSV file (see README for the columns)")
 
-    sandbox = sub.add_parser("sandbox", help="run a local Telegram emulator with the bot and demo data")
+    sandbox = sub.add_parser(
+        "sandbox", help="run a local Telegram emulator with the bot and demo data"
+    )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
     return parser
@@ -39,7 +41,7 @@ async def _db_upgrade(settings: Settings) -> None:
     from storage.db import resolve_database_url
     from storage.migrate import upgrade_to_head
 
-    await upgrade_to_head(await resolve_database_url(settings))
+    await upgrade_to_head(await asyncio.to_thread(resolve_database_url, settings))
     print("database is at the latest schema")
 
 
@@ -48,7 +50,7 @@ async def _directory_import(settings: Settings, path: Path) -> int:
     from storage.directory_import import DirectoryImportError, import_directory
     from storage.migrate import upgrade_to_head
 
-    url = await resolve_database_url(settings)
+    url = await asyncio.to_thread(resolve_database_url, settings)
     if settings.auto_migrate:
         await upgrade_to_head(url)
     engine = create_engine(url)

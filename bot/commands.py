@@ -35,7 +35,9 @@ class CommandsMenu:
         scope = BotCommandScopeDefault()
         await bot.set_my_commands(self.build(self.translator.default, frozenset()), scope=scope)
         for lang in Language:
-            await bot.set_my_commands(self.build(lang, frozenset()), scope=scope, language_code=lang)
+            await bot.set_my_commands(
+                self.build(lang, frozenset()), scope=scope, language_code=lang
+            )
 
     async def refresh_for(self, bot: Bot, profile: UserProfile) -> None:
         """A chat-scoped menu in the user's language with their roles' commands."""

@@ -36,6 +36,7 @@ from pathlib import Path
 __all__ = [
     "EmbeddedPostgresError",
     "EmbeddedServer",
+    "embedded_dir_usable",
     "embedded_postgres_bin_dir",
     "ensure_embedded_postgres",
     "ensure_embedded_server",
@@ -228,13 +229,9 @@ def _run(
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     cmd = [str(bin_dir / program), *args]
-    kwargs: dict[str, object] = {}
+    env = _env()
     if user is not None:
-        kwargs.update(user=user.uid, group=user.gid, extra_groups=[])
-        env = _env()
         env["HOME"] = str(cwd)
-    else:
-        env = _env()
     try:
         return subprocess.run(
             cmd,
@@ -246,7 +243,9 @@ def _run(
             timeout=timeout,
             start_new_session=detach,
             check=False,
-            **kwargs,  # type: ignore[arg-type]
+            user=user.uid if user is not None else None,
+            group=user.gid if user is not None else None,
+            extra_groups=[] if user is not None else None,
         )
     except subprocess.TimeoutExpired as exc:
         raise EmbeddedPostgresError(f"{program} did not finish in {timeout} s") from exc
@@ -292,9 +291,32 @@ def _read_postmaster(pgdata: Path) -> tuple[int, int, str] | None:
     pid = int(lines[0])
     port = int(lines[3])
     status = lines[7].strip() if len(lines) > 7 else ""
-    if not _pid_alive(pid):
+    if not _is_postgres(pid):
         return None
     return pid, port, status
+
+
+def _is_postgres(pid: int) -> bool:
+    """Whether ``pid`` is a live PostgreSQL server process (not a recycled pid)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"
+    except OSError:
+        return True  # no /proc: trust the pid
+
+
+def _remove_stale_lockfile(pgdata: Path) -> None:
+    """Drop a ``postmaster.pid`` left by a server that is gone (crash, reboot): when
+    its pid now belongs to another process PostgreSQL would refuse to start."""
+    lockfile = pgdata / "postmaster.pid"
+    try:
+        first = lockfile.read_text().split("\n", 1)[0].strip()
+    except (FileNotFoundError, PermissionError):
+        return
+    if first.isdigit() and not _is_postgres(int(first)):
+        logger.warning("removing stale %s (pid %s is not PostgreSQL)", lockfile, first)
+        lockfile.unlink(missing_ok=True)
 
 
 def _wait_ready(pgdata: Path, timeout: float = _START_TIMEOUT_S) -> int | None:
@@ -324,9 +346,7 @@ def _log_tail(pgdata: Path, lines: int = 20) -> str:
         return ""
 
 
-def _start(
-    bin_dir: Path, pgdata: Path, user: _RunAs | None, server_options: Sequence[str]
-) -> int:
+def _start(bin_dir: Path, pgdata: Path, user: _RunAs | None, server_options: Sequence[str]) -> int:
     last_error = ""
     for _attempt in range(3):
         port = _free_port()
@@ -408,6 +428,19 @@ def _ensure_database(bin_dir: Path, port: int, database: str, cwd: Path) -> None
 # --------------------------------------------------------------------------- public API
 
 
+def embedded_dir_usable(directory: Path | str) -> bool:
+    """Whether the server could run in ``directory``: always when not root; when
+    root, if the unprivileged server user can reach it."""
+    directory = Path(directory).absolute()
+    user = _run_as(_pgdata(directory))
+    if user is None:
+        return True
+    probe = directory
+    while not probe.exists():
+        probe = probe.parent
+    return _reachable_by(probe / "x", user) is None
+
+
 def ensure_embedded_server(
     directory: Path | str,
     *,
@@ -436,6 +469,7 @@ def ensure_embedded_server(
             t0 = time.monotonic()
             if not (pgdata / "PG_VERSION").exists():
                 _initdb(bin_dir, pgdata, user)
+            _remove_stale_lockfile(pgdata)
             port = _start(bin_dir, pgdata, user, server_options)
             started = True
             logger.info(

@@ -5,8 +5,9 @@ within Telegram's limits. Several workers (processes) may run: rows are claimed 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -83,10 +84,8 @@ class OutboxWorker:
                 delivered = 0
             if delivered == 0:
                 self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-                except TimeoutError:
-                    pass
 
     async def deliver_batch(self) -> int:
         """Claims due rows and sends what the limits allow now; returns rows handled."""
@@ -107,7 +106,9 @@ class OutboxWorker:
                 wait = self.pacer.wait_for(row.chat_id)
                 if row.chat_id in busy_chats or wait > 0:
                     # Keep order within a chat: later rows wait for the earlier one.
-                    row.next_attempt_at = now + timedelta(seconds=max(wait, self.pacer.interval(row.chat_id)))
+                    row.next_attempt_at = now + timedelta(
+                        seconds=max(wait, self.pacer.interval(row.chat_id))
+                    )
                     continue
                 busy_chats.add(row.chat_id)
                 await self.bucket.acquire()
@@ -158,14 +159,20 @@ class OutboxWorker:
                 return
             row.state = OutboxState.FAILED
             row.last_error = error.message
-            log.error("outbox message rejected", extra={"outbox_id": row.id, "error": error.message})
+            log.error(
+                "outbox message rejected", extra={"outbox_id": row.id, "error": error.message}
+            )
             return
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
             if row.attempts >= MAX_ATTEMPTS:
                 row.state = OutboxState.FAILED
             row.last_error = str(error)[:500]
-            row.next_attempt_at = now + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1))
-            log.warning("outbox send will be retried", extra={"outbox_id": row.id, "attempt": row.attempts})
+            row.next_attempt_at = now + timedelta(
+                seconds=BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1)
+            )
+            log.warning(
+                "outbox send will be retried", extra={"outbox_id": row.id, "attempt": row.attempts}
+            )
             return
         row.state = OutboxState.SENT
         row.sent_at = now
@@ -174,7 +181,9 @@ class OutboxWorker:
 
     def render_text(self, row: Outbox, lang: str | None) -> str:
         params = {
-            name: self.translator(lang, value["key"]) if isinstance(value, dict) and "key" in value else value
+            name: self.translator(lang, value["key"])
+            if isinstance(value, dict) and "key" in value
+            else value
             for name, value in (row.params or {}).items()
         }
         return self.translator(lang, row.template, **params)
@@ -200,7 +209,10 @@ class OutboxWorker:
         markup = self.render_buttons(row, lang)
         if row.edit_of:
             await self.bot.edit_message_text(
-                text=text, chat_id=row.chat_id, message_id=row.edit_of["message_id"], reply_markup=markup
+                text=text,
+                chat_id=row.chat_id,
+                message_id=row.edit_of["message_id"],
+                reply_markup=markup,
             )
             return int(row.edit_of["message_id"])
         media = row.media or []
@@ -223,7 +235,9 @@ class OutboxWorker:
         elif kind == MediaKind.VOICE:
             sent = await self.bot.send_voice(chat_id, file_id, caption=caption, reply_markup=markup)
         else:
-            sent = await self.bot.send_document(chat_id, file_id, caption=caption, reply_markup=markup)
+            sent = await self.bot.send_document(
+                chat_id, file_id, caption=caption, reply_markup=markup
+            )
         return sent.message_id
 
 

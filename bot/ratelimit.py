@@ -35,7 +35,9 @@ class TokenBucket:
 class ChatPacer:
     """Earliest next send per chat: private chats every ``private_interval`` s, groups 20/min."""
 
-    def __init__(self, private_interval: float, group_per_minute: int, max_chats: int = 200_000) -> None:
+    def __init__(
+        self, private_interval: float, group_per_minute: int, max_chats: int = 200_000
+    ) -> None:
         self.private_interval = private_interval
         self.group_interval = 60.0 / group_per_minute
         self.max_chats = max_chats

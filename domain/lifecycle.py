@@ -112,21 +112,21 @@ __all__ = [
     "hold_intervals",
 ]
 
-S = RequestStatus
+_S = RequestStatus
 
 OPEN_STATUSES: frozenset[RequestStatus] = frozenset(
-    {S.NEW, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD, S.RETURNED}
+    {_S.NEW, _S.ASSIGNED, _S.ACCEPTED, _S.IN_PROGRESS, _S.ON_HOLD, _S.RETURNED}
 )
 """Work not yet done (the request can still be rejected/cancelled/reassigned)."""
 
-FINAL_STATUSES: frozenset[RequestStatus] = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})
+FINAL_STATUSES: frozenset[RequestStatus] = frozenset({_S.CLOSED, _S.REJECTED, _S.CANCELLED})
 """Nothing happens after these."""
 
-ACTIVE_STATUSES: frozenset[RequestStatus] = OPEN_STATUSES | {S.COMPLETED}
+ACTIVE_STATUSES: frozenset[RequestStatus] = OPEN_STATUSES | {_S.COMPLETED}
 """Everything not final: the resident's "active" list, duplicate detection."""
 
 _WITH_ASSIGNEE: frozenset[RequestStatus] = frozenset(
-    {S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD, S.RETURNED}
+    {_S.ASSIGNED, _S.ACCEPTED, _S.IN_PROGRESS, _S.ON_HOLD, _S.RETURNED}
 )
 
 MAX_TEXT_LENGTH = 2000
@@ -168,7 +168,7 @@ _M = (ActorRole.MANAGER, ActorRole.ADMIN)
 _E = (ActorRole.EXECUTOR,)
 _R = (ActorRole.RESIDENT,)
 _SYS = (ActorRole.SYSTEM,)
-F = RequiredField
+_F = RequiredField
 
 _SPEC: tuple[
     tuple[
@@ -181,49 +181,49 @@ _SPEC: tuple[
     ],
     ...,
 ] = (
-    (_M, {S.NEW}, Action.ASSIGN, S.ASSIGNED, frozenset({F.ASSIGNEE_ID}), Guard.NONE),
-    (_M, _WITH_ASSIGNEE, Action.REASSIGN, S.ASSIGNED, frozenset({F.ASSIGNEE_ID}), Guard.NONE),
-    (_M, _WITH_ASSIGNEE, Action.UNASSIGN, S.NEW, frozenset(), Guard.NONE),
-    (_E, {S.NEW}, Action.CLAIM, S.ACCEPTED, frozenset(), Guard.POOL),
-    (_E, {S.ASSIGNED, S.RETURNED}, Action.ACCEPT, S.ACCEPTED, frozenset(), Guard.ASSIGNEE),
+    (_M, {_S.NEW}, Action.ASSIGN, _S.ASSIGNED, frozenset({_F.ASSIGNEE_ID}), Guard.NONE),
+    (_M, _WITH_ASSIGNEE, Action.REASSIGN, _S.ASSIGNED, frozenset({_F.ASSIGNEE_ID}), Guard.NONE),
+    (_M, _WITH_ASSIGNEE, Action.UNASSIGN, _S.NEW, frozenset(), Guard.NONE),
+    (_E, {_S.NEW}, Action.CLAIM, _S.ACCEPTED, frozenset(), Guard.POOL),
+    (_E, {_S.ASSIGNED, _S.RETURNED}, Action.ACCEPT, _S.ACCEPTED, frozenset(), Guard.ASSIGNEE),
     (
         _E,
-        {S.ASSIGNED, S.ACCEPTED, S.RETURNED},
+        {_S.ASSIGNED, _S.ACCEPTED, _S.RETURNED},
         Action.DECLINE,
-        S.NEW,
-        frozenset({F.REASON}),
+        _S.NEW,
+        frozenset({_F.REASON}),
         Guard.ASSIGNEE,
     ),
-    (_E, {S.ACCEPTED, S.RETURNED}, Action.START, S.IN_PROGRESS, frozenset(), Guard.ASSIGNEE),
-    (_E, {S.IN_PROGRESS}, Action.HOLD, S.ON_HOLD, frozenset({F.HOLD_REASON}), Guard.ASSIGNEE),
-    (_M, {S.IN_PROGRESS}, Action.HOLD, S.ON_HOLD, frozenset({F.HOLD_REASON}), Guard.NONE),
-    (_E, {S.ON_HOLD}, Action.RESUME, S.IN_PROGRESS, frozenset(), Guard.ASSIGNEE),
-    (_M, {S.ON_HOLD}, Action.RESUME, S.IN_PROGRESS, frozenset(), Guard.NONE),
+    (_E, {_S.ACCEPTED, _S.RETURNED}, Action.START, _S.IN_PROGRESS, frozenset(), Guard.ASSIGNEE),
+    (_E, {_S.IN_PROGRESS}, Action.HOLD, _S.ON_HOLD, frozenset({_F.HOLD_REASON}), Guard.ASSIGNEE),
+    (_M, {_S.IN_PROGRESS}, Action.HOLD, _S.ON_HOLD, frozenset({_F.HOLD_REASON}), Guard.NONE),
+    (_E, {_S.ON_HOLD}, Action.RESUME, _S.IN_PROGRESS, frozenset(), Guard.ASSIGNEE),
+    (_M, {_S.ON_HOLD}, Action.RESUME, _S.IN_PROGRESS, frozenset(), Guard.NONE),
     (
         _E,
-        {S.IN_PROGRESS},
+        {_S.IN_PROGRESS},
         Action.COMPLETE,
-        S.COMPLETED,
-        frozenset({F.COMMENT, F.MEDIA_COUNT}),
+        _S.COMPLETED,
+        frozenset({_F.COMMENT, _F.MEDIA_COUNT}),
         Guard.ASSIGNEE,
     ),
-    (_M, {S.COMPLETED}, Action.CONFIRM_COMPLETION, S.CLOSED, frozenset(), Guard.NONE),
-    (_M, {S.COMPLETED}, Action.CLOSE_ON_BEHALF, S.CLOSED, frozenset({F.COMMENT}), Guard.NONE),
-    (_R, {S.COMPLETED}, Action.ACCEPT_WORK, S.CLOSED, frozenset({F.RATING}), Guard.AUTHOR),
-    (_R, {S.COMPLETED}, Action.RETURN_WORK, S.RETURNED, frozenset({F.REASON}), Guard.AUTHOR),
-    (_SYS, {S.COMPLETED}, Action.AUTO_ACCEPT, S.CLOSED, frozenset(), Guard.NONE),
-    (_M, OPEN_STATUSES, Action.REJECT, S.REJECTED, frozenset({F.REASON}), Guard.NONE),
+    (_M, {_S.COMPLETED}, Action.CONFIRM_COMPLETION, _S.CLOSED, frozenset(), Guard.NONE),
+    (_M, {_S.COMPLETED}, Action.CLOSE_ON_BEHALF, _S.CLOSED, frozenset({_F.COMMENT}), Guard.NONE),
+    (_R, {_S.COMPLETED}, Action.ACCEPT_WORK, _S.CLOSED, frozenset({_F.RATING}), Guard.AUTHOR),
+    (_R, {_S.COMPLETED}, Action.RETURN_WORK, _S.RETURNED, frozenset({_F.REASON}), Guard.AUTHOR),
+    (_SYS, {_S.COMPLETED}, Action.AUTO_ACCEPT, _S.CLOSED, frozenset(), Guard.NONE),
+    (_M, OPEN_STATUSES, Action.REJECT, _S.REJECTED, frozenset({_F.REASON}), Guard.NONE),
     (
         _R,
-        {S.NEW, S.ASSIGNED, S.ACCEPTED},
+        {_S.NEW, _S.ASSIGNED, _S.ACCEPTED},
         Action.CANCEL,
-        S.CANCELLED,
-        frozenset({F.REASON}),
+        _S.CANCELLED,
+        frozenset({_F.REASON}),
         Guard.AUTHOR,
     ),
-    (_M, OPEN_STATUSES, Action.CANCEL, S.CANCELLED, frozenset({F.REASON}), Guard.NONE),
-    (_M, OPEN_STATUSES, Action.CHANGE_CATEGORY, _SAME, frozenset({F.CATEGORY}), Guard.NONE),
-    (_M, OPEN_STATUSES, Action.CHANGE_URGENCY, _SAME, frozenset({F.URGENCY}), Guard.NONE),
+    (_M, OPEN_STATUSES, Action.CANCEL, _S.CANCELLED, frozenset({_F.REASON}), Guard.NONE),
+    (_M, OPEN_STATUSES, Action.CHANGE_CATEGORY, _SAME, frozenset({_F.CATEGORY}), Guard.NONE),
+    (_M, OPEN_STATUSES, Action.CHANGE_URGENCY, _SAME, frozenset({_F.URGENCY}), Guard.NONE),
 )
 
 
@@ -377,30 +377,30 @@ class _Input:
 
 def _check_required(rule: Rule, data: _Input) -> None:
     required = rule.required
-    if F.REASON in required and data.reason is None:
-        raise MissingField(F.REASON)
-    if F.COMMENT in required and data.comment is None:
-        raise MissingField(F.COMMENT)
-    if F.ASSIGNEE_ID in required and data.assignee_id is None:
-        raise MissingField(F.ASSIGNEE_ID)
-    if F.HOLD_REASON in required:
+    if _F.REASON in required and data.reason is None:
+        raise MissingField(_F.REASON)
+    if _F.COMMENT in required and data.comment is None:
+        raise MissingField(_F.COMMENT)
+    if _F.ASSIGNEE_ID in required and data.assignee_id is None:
+        raise MissingField(_F.ASSIGNEE_ID)
+    if _F.HOLD_REASON in required:
         if data.hold_reason is None:
-            raise MissingField(F.HOLD_REASON)
+            raise MissingField(_F.HOLD_REASON)
         if data.hold_reason is HoldReason.OTHER and data.comment is None:
-            raise MissingField(F.COMMENT)
-    if F.RATING in required and (
+            raise MissingField(_F.COMMENT)
+    if _F.RATING in required and (
         data.rating is None
         or isinstance(data.rating, bool)
         or not isinstance(data.rating, int)
         or not 1 <= data.rating <= 5
     ):
-        raise MissingField(F.RATING)
-    if F.MEDIA_COUNT in required and data.media_count < 1:
-        raise MissingField(F.MEDIA_COUNT)
-    if F.CATEGORY in required and data.category is None:
-        raise MissingField(F.CATEGORY)
-    if F.URGENCY in required and data.urgency is None:
-        raise MissingField(F.URGENCY)
+        raise MissingField(_F.RATING)
+    if _F.MEDIA_COUNT in required and data.media_count < 1:
+        raise MissingField(_F.MEDIA_COUNT)
+    if _F.CATEGORY in required and data.category is None:
+        raise MissingField(_F.CATEGORY)
+    if _F.URGENCY in required and data.urgency is None:
+        raise MissingField(_F.URGENCY)
 
 
 # --------------------------------------------------------------------------- apply
@@ -441,8 +441,8 @@ def apply_action(
     now = ensure_utc(now, "now")
     role, rule = _resolve(request, actor, action)
     data = _Input(
-        reason=_clean_text(reason, F.REASON),
-        comment=_clean_text(comment, F.COMMENT),
+        reason=_clean_text(reason, _F.REASON),
+        comment=_clean_text(comment, _F.COMMENT),
         assignee_id=assignee_id,
         hold_reason=hold_reason,
         rating=rating,
@@ -455,7 +455,7 @@ def apply_action(
     changes: dict[str, Any] = {"status": rule.next_status}
     payload: dict[str, str | int | None] = {}
     finished_hold = 0
-    if request.status is S.ON_HOLD and rule.next_status is not S.ON_HOLD:
+    if request.status is _S.ON_HOLD and rule.next_status is not _S.ON_HOLD:
         if request.hold_started_at is not None:
             finished_hold = max(0, int((now - request.hold_started_at).total_seconds()))
         changes.update(
@@ -509,7 +509,7 @@ def _effects(
     if action in (Action.ASSIGN, Action.REASSIGN):
         assert data.assignee_id is not None
         if data.assignee_id == previous_assignee:
-            raise ValidationFailed("error-unchanged", field=F.ASSIGNEE_ID)
+            raise ValidationFailed("error-unchanged", field=_F.ASSIGNEE_ID)
         changes.update(cleared_cycle, assignee_id=data.assignee_id, assigned_at=now)
         payload.update(assignee_id=data.assignee_id, previous_assignee_id=previous_assignee)
         return RequestAssigned(
@@ -607,7 +607,7 @@ def _effects(
     if action is Action.CHANGE_CATEGORY:
         assert data.category is not None
         if data.category is request.category:
-            raise ValidationFailed("error-unchanged", field=F.CATEGORY)
+            raise ValidationFailed("error-unchanged", field=_F.CATEGORY)
         changes.update(category=data.category)
         payload.update(previous_category=request.category.value, category=data.category.value)
         return CategoryChanged(
@@ -618,7 +618,7 @@ def _effects(
     if action is Action.CHANGE_URGENCY:
         assert data.urgency is not None
         if data.urgency is request.urgency:
-            raise ValidationFailed("error-unchanged", field=F.URGENCY)
+            raise ValidationFailed("error-unchanged", field=_F.URGENCY)
         changes.update(urgency=data.urgency)
         payload.update(previous_urgency=request.urgency.value, urgency=data.urgency.value)
         return UrgencyChanged(
@@ -676,7 +676,7 @@ def create_request(
     state = RequestState(
         id=request_id,
         number=number,
-        status=S.NEW,
+        status=_S.NEW,
         author_id=author_id,
         building_id=building_id,
         apartment_id=apartment_id,
@@ -689,11 +689,11 @@ def create_request(
         request_id=request_id,
         action=Action.CREATE,
         from_status=None,
-        to_status=S.NEW,
+        to_status=_S.NEW,
         actor_id=actor.user_id,
         actor_role=role,
         at=now,
-        comment=_clean_text(comment, F.COMMENT),
+        comment=_clean_text(comment, _F.COMMENT),
         payload={"category": category.value, "urgency": urgency.value},
     )
     event = RequestCreated(
@@ -735,8 +735,8 @@ def hold_intervals(history: Iterable[StatusChange]) -> list[tuple[datetime, date
     intervals: list[tuple[datetime, datetime | None]] = []
     started: datetime | None = None
     for entry in sorted(history, key=lambda item: item.at):
-        entering = entry.to_status is S.ON_HOLD and entry.from_status is not S.ON_HOLD
-        leaving = entry.from_status is S.ON_HOLD and entry.to_status is not S.ON_HOLD
+        entering = entry.to_status is _S.ON_HOLD and entry.from_status is not _S.ON_HOLD
+        leaving = entry.from_status is _S.ON_HOLD and entry.to_status is not _S.ON_HOLD
         if entering and started is None:
             started = entry.at
         elif leaving and started is not None:

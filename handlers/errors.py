@@ -17,6 +17,18 @@ log = logging.getLogger(__name__)
 router = Router(name="errors")
 
 
+# Error parameters that are canonical keys are shown by their display text.
+_KEYED_PARAMS = {"status": "status", "action": "action", "field": "field"}
+
+
+def render_error(t: BoundTranslator, error: DomainError) -> str:
+    params = {
+        name: t(f"{_KEYED_PARAMS[name]}-{value}") if name in _KEYED_PARAMS else value
+        for name, value in error.params.items()
+    }
+    return t(error.key, **params)
+
+
 class DomainErrorMiddleware(BaseMiddleware):
     """Turns a rule refusing an action into a translated answer that changes nothing."""
 
@@ -30,7 +42,7 @@ class DomainErrorMiddleware(BaseMiddleware):
             return await handler(event, data)
         except DomainError as error:
             t: BoundTranslator = data["t"]
-            text = t(error.key, **error.params)
+            text = render_error(t, error)
             answer: CallbackAnswer | None = data.get("callback_answer")
             if isinstance(event, CallbackQuery) and answer is not None and not answer.answered:
                 answer.text = text

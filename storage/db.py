@@ -20,7 +20,12 @@ __all__ = [
 
 def normalize_database_url(url: str) -> str:
     """Accept ``postgres://`` / ``postgresql://`` URLs and use the asyncpg driver."""
-    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://"):
+    for prefix in (
+        "postgres://",
+        "postgresql://",
+        "postgresql+psycopg://",
+        "postgresql+psycopg2://",
+    ):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     return url

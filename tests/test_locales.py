@@ -10,6 +10,7 @@ from fluent.syntax import FluentParser, ast, visitor
 
 from bot.i18n import LOCALES_DIR, Translator, load_catalogue_texts
 from domain import enums
+from domain.lifecycle import RequiredField
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "uz", "en")
@@ -60,6 +61,8 @@ def test_every_key_in_every_language_with_same_placeholders() -> None:
         ("role", enums.Role),
         ("specialization", enums.Specialization),
         ("place", enums.PlaceKind),
+        ("action", enums.Action),
+        ("field", RequiredField),
     ],
 )
 def test_every_canonical_key_has_a_display_text(prefix: str, enum: type) -> None:
@@ -68,7 +71,9 @@ def test_every_canonical_key_has_a_display_text(prefix: str, enum: type) -> None
     assert not missing
 
 
-KEY_LITERAL = re.compile(r"""\b(?:t|translator|_t)\(\s*(?:[a-z_.]+,\s*)?["']([a-z][a-z0-9-]+)["']""")
+KEY_LITERAL = re.compile(
+    r"""\b(?:t|translator|_t)\(\s*(?:[a-z_.]+,\s*)?["']([a-z][a-z0-9-]+)["']"""
+)
 KEY_ARG = re.compile(r"""(?:key|text_key|template)=["']([a-z][a-z0-9-]+)["']""")
 
 

@@ -35,7 +35,9 @@ class UserMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user: User | None = data.get("event_from_user")
-        profile = await self.profiles.get_profile(tg_user.id) if tg_user and not tg_user.is_bot else None
+        profile = (
+            await self.profiles.get_profile(tg_user.id) if tg_user and not tg_user.is_bot else None
+        )
         lang = (
             profile.language
             if profile and profile.language

@@ -65,8 +65,11 @@ class AuditLog(Protocol):
 
 
 class UsersUnitOfWork(Protocol):
-    users: UserRepository
-    audit: AuditLog
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def commit(self) -> None: ...
 

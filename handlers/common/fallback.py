@@ -12,7 +12,9 @@ router = Router(name="fallback")
 
 
 @router.callback_query()
-async def on_unknown_button(query: CallbackQuery, t: BoundTranslator, callback_answer: CallbackAnswer) -> None:
+async def on_unknown_button(
+    query: CallbackQuery, t: BoundTranslator, callback_answer: CallbackAnswer
+) -> None:
     callback_answer.text = t("callback-outdated")
     callback_answer.show_alert = True
 

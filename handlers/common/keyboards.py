@@ -31,5 +31,8 @@ def menu_keys(roles: frozenset[Role]) -> list[tuple[str, ...]]:
 def main_menu(t: BoundTranslator, roles: frozenset[Role]) -> ReplyKeyboardMarkup:
     rows = [[KeyboardButton(text=t(key)) for key in row] for row in menu_keys(roles)]
     return ReplyKeyboardMarkup(
-        keyboard=rows, resize_keyboard=True, is_persistent=True, input_field_placeholder=t("menu-placeholder")
+        keyboard=rows,
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=t("menu-placeholder"),
     )

@@ -56,7 +56,9 @@ async def on_language_chosen(
     tg = query.from_user
     identity = TelegramIdentity(tg.id, tg.first_name, tg.last_name, tg.username)
     async with services.uow() as uow:
-        profile = await choose_language(uow, identity, callback_data.code, services.settings.admin_ids)
+        profile = await choose_language(
+            uow, identity, callback_data.code, services.settings.admin_ids
+        )
     services.profiles.forget(tg.id)
     t = services.translator.bind(callback_data.code)
     callback_answer.text = t("language-changed")
@@ -81,5 +83,10 @@ async def on_profile(message: Message, t: BoundTranslator, profile: UserProfile 
         await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
         return
     await message.answer(
-        t("profile-text", name=profile.display_name, user_id=profile.id, roles=_roles_text(t, profile.roles))
+        t(
+            "profile-text",
+            name=profile.display_name,
+            user_id=profile.id,
+            roles=_roles_text(t, profile.roles),
+        )
     )

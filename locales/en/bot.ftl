@@ -43,6 +43,44 @@ error-invalid-transition = This action is not possible in the current state ({ $
 error-missing-field = Please fill in: { $field }.
 error-validation = The value is not valid. Please check it and try again.
 
+error-not-on-duty = Only executors on duty can take requests from the pool. Turn on duty first.
+error-unchanged = Nothing changed: { $field } is already set to this value.
+error-text-too-long = The { $field } is too long: at most { $max } characters.
+
+## Field names (in error messages)
+
+field-reason = reason
+field-comment = comment
+field-assignee_id = executor
+field-hold_reason = pause reason
+field-rating = rating from 1 to 5
+field-media_count = at least one photo
+field-category = category
+field-urgency = urgency
+
+## Actions (history and errors)
+
+action-create = filed
+action-assign = assigned
+action-reassign = reassigned
+action-unassign = unassigned
+action-claim = taken from the pool
+action-accept = accepted by the executor
+action-decline = declined by the executor
+action-start = work started
+action-hold = paused
+action-resume = work resumed
+action-complete = completed by the executor
+action-confirm_completion = completion confirmed by the manager
+action-close_on_behalf = closed by the manager
+action-accept_work = accepted by the resident
+action-return_work = returned by the resident
+action-auto_accept = accepted automatically
+action-reject = rejected
+action-cancel = cancelled
+action-change_category = category changed
+action-change_urgency = urgency changed
+
 ## Roles
 
 role-resident = resident

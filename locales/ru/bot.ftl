@@ -43,6 +43,44 @@ error-invalid-transition = Это действие невозможно в те�
 error-missing-field = Заполните, пожалуйста: { $field }.
 error-validation = Значение не подходит. Проверьте и попробуйте ещё раз.
 
+error-not-on-duty = Брать заявки из общего списка могут только исполнители на смене. Сначала включите смену.
+error-unchanged = Ничего не изменилось: { $field } уже имеет это значение.
+error-text-too-long = Поле «{ $field }» слишком длинное: не более { $max } символов.
+
+## Field names (in error messages)
+
+field-reason = причина
+field-comment = комментарий
+field-assignee_id = исполнитель
+field-hold_reason = причина паузы
+field-rating = оценка от 1 до 5
+field-media_count = хотя бы одно фото
+field-category = категория
+field-urgency = срочность
+
+## Actions (history and errors)
+
+action-create = создана
+action-assign = назначена
+action-reassign = переназначена
+action-unassign = снята с исполнителя
+action-claim = взята из общего списка
+action-accept = принята исполнителем
+action-decline = отклонена исполнителем
+action-start = работа начата
+action-hold = приостановлена
+action-resume = работа возобновлена
+action-complete = выполнена исполнителем
+action-confirm_completion = выполнение подтверждено менеджером
+action-close_on_behalf = закрыта менеджером
+action-accept_work = принята жителем
+action-return_work = возвращена жителем
+action-auto_accept = принята автоматически
+action-reject = отклонена
+action-cancel = отменена
+action-change_category = изменена категория
+action-change_urgency = изменена срочность
+
 ## Roles
 
 role-resident = житель

@@ -43,6 +43,44 @@ error-invalid-transition = Joriy holatda ({ $status }) bu amalni bajarib bo'lmay
 error-missing-field = Iltimos, to'ldiring: { $field }.
 error-validation = Qiymat mos emas. Tekshirib, qayta urinib ko'ring.
 
+error-not-on-duty = Umumiy ro'yxatdan arizani faqat navbatchilikdagi ijrochilar olishi mumkin. Avval navbatchilikni yoqing.
+error-unchanged = Hech narsa o'zgarmadi: { $field } allaqachon shu qiymatga ega.
+error-text-too-long = «{ $field }» juda uzun: ko'pi bilan { $max } belgi.
+
+## Field names (in error messages)
+
+field-reason = sabab
+field-comment = izoh
+field-assignee_id = ijrochi
+field-hold_reason = to'xtatish sababi
+field-rating = 1 dan 5 gacha baho
+field-media_count = kamida bitta rasm
+field-category = toifa
+field-urgency = shoshilinchlik
+
+## Actions (history and errors)
+
+action-create = yaratildi
+action-assign = tayinlandi
+action-reassign = qayta tayinlandi
+action-unassign = ijrochidan olindi
+action-claim = umumiy ro'yxatdan olindi
+action-accept = ijrochi qabul qildi
+action-decline = ijrochi rad etdi
+action-start = ish boshlandi
+action-hold = to'xtatildi
+action-resume = ish davom ettirildi
+action-complete = ijrochi bajardi
+action-confirm_completion = menejer bajarilishini tasdiqladi
+action-close_on_behalf = menejer yopdi
+action-accept_work = aholi qabul qildi
+action-return_work = aholi qaytardi
+action-auto_accept = avtomatik qabul qilindi
+action-reject = rad etildi
+action-cancel = bekor qilindi
+action-change_category = toifa o'zgartirildi
+action-change_urgency = shoshilinchlik o'zgartirildi
+
 ## Roles
 
 role-resident = aholi

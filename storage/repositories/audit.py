@@ -12,8 +12,15 @@ class SqlAuditLog:
         self.session = session
 
     async def record(
-        self, actor_id: int | None, action: str, entity: str, entity_id: str, data: dict[str, object]
+        self,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: str,
+        data: dict[str, object],
     ) -> None:
         self.session.add(
-            AuditLog(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, data=data)
+            AuditLog(
+                actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, data=data
+            )
         )

@@ -1,0 +1,117 @@
+"""Telegram-like flood limits for "sending" methods.
+
+Token buckets per bot (overall), per private chat and per group; a request is
+admitted only when every bucket that applies has enough tokens, otherwise it is
+answered with 429 and nothing is consumed (like Telegram, a refused call does
+not count as a sent message).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class RateLimitConfig:
+    per_bot_per_sec: float = 30.0
+    per_bot_burst: float = 30.0
+    private_per_sec: float = 1.0
+    private_burst: float = 3.0
+    group_per_min: float = 20.0
+    group_burst: float = 20.0
+
+    def update(self, data: dict[str, Any]) -> None:
+        for key in self.__slots__:  # type: ignore[attr-defined]
+            if key in data and data[key] is not None:
+                setattr(self, key, float(data[key]))
+
+    def to_dict(self) -> dict[str, float]:
+        return {key: getattr(self, key) for key in self.__slots__}  # type: ignore[attr-defined]
+
+
+class TokenBucket:
+    __slots__ = ("capacity", "rate", "stamp", "tokens")
+
+    def __init__(self, capacity: float, rate: float) -> None:
+        self.capacity = capacity
+        self.rate = rate  # tokens per second
+        self.tokens = capacity
+        self.stamp = time.monotonic()
+
+    def wait_for(self, amount: float, now: float) -> float:
+        """Seconds until ``amount`` tokens are available (0 when available now)."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        need = min(amount, self.capacity) - self.tokens
+        if need <= 1e-9:
+            return 0.0
+        return need / self.rate if self.rate > 0 else math.inf
+
+    def take(self, amount: float) -> None:
+        self.tokens -= min(amount, self.capacity)
+
+
+@dataclass
+class RateLimiter:
+    """Flood-control state of one emulator (all bots)."""
+
+    config: RateLimitConfig = field(default_factory=RateLimitConfig)
+    _bot_buckets: dict[int, TokenBucket] = field(default_factory=dict)
+    _chat_buckets: dict[tuple[int, int], TokenBucket] = field(default_factory=dict)
+    # Counters of 429s answered: per bot, per scope ("global"/"private"/"group").
+    hits: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+    def check(self, bot_id: int, chat_id: int, chat_type: str, amount: int = 1) -> int | None:
+        """Admit ``amount`` messages or return the retry_after (whole seconds)."""
+        now = time.monotonic()
+        cfg = self.config
+        bot_bucket = self._bot_buckets.get(bot_id)
+        if bot_bucket is None:
+            bot_bucket = self._bot_buckets[bot_id] = TokenBucket(
+                cfg.per_bot_burst, cfg.per_bot_per_sec
+            )
+        key = (bot_id, chat_id)
+        chat_bucket = self._chat_buckets.get(key)
+        scope = "private" if chat_type == "private" else "group"
+        if chat_bucket is None:
+            if scope == "private":
+                chat_bucket = TokenBucket(cfg.private_burst, cfg.private_per_sec)
+            else:
+                chat_bucket = TokenBucket(cfg.group_burst, cfg.group_per_min / 60.0)
+            self._chat_buckets[key] = chat_bucket
+        wait_chat = chat_bucket.wait_for(amount, now)
+        wait_bot = bot_bucket.wait_for(amount, now)
+        if wait_chat > 0 or wait_bot > 0:
+            self.hits[(bot_id, scope if wait_chat >= wait_bot else "global")] += 1
+            return max(1, math.ceil(max(wait_chat, wait_bot)))
+        chat_bucket.take(amount)
+        bot_bucket.take(amount)
+        return None
+
+    def reset_buckets(self) -> None:
+        """Start all buckets full again (after the limits were reconfigured)."""
+        self._bot_buckets.clear()
+        self._chat_buckets.clear()
+
+    def reset(self) -> None:
+        """Forget buckets and the 429 counters."""
+        self._bot_buckets.clear()
+        self._chat_buckets.clear()
+        self.hits.clear()
+
+    def stats(self, bot_id: int | None = None) -> dict[str, Any]:
+        by_scope: Counter[str] = Counter()
+        by_bot: Counter[int] = Counter()
+        for (bid, scope), n in self.hits.items():
+            if bot_id is None or bid == bot_id:
+                by_scope[scope] += n
+                by_bot[bid] += n
+        return {
+            "total_429": sum(by_scope.values()),
+            "by_scope": dict(by_scope),
+            "by_bot": {str(k): v for k, v in by_bot.items()},
+        }

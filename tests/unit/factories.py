@@ -1,0 +1,119 @@
+"""Builders for domain unit tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain.access import Actor
+from domain.enums import Category, HoldReason, RequestStatus, Role, Specialization, Urgency
+from domain.lifecycle import RequestState
+
+T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)  # Monday 11:00 in Tashkent
+
+BUILDING = 10
+OTHER_BUILDING = 20
+APARTMENT = 101
+OTHER_APARTMENT = 102
+AUTHOR = 1000
+NEIGHBOUR = 1001  # linked to the same apartment, not the author
+STRANGER = 1002
+EXECUTOR = 2000
+OTHER_EXECUTOR = 2001
+MANAGER = 3000
+ADMIN = 4000
+
+
+def make_request(status: RequestStatus = RequestStatus.NEW, **overrides: Any) -> RequestState:
+    """A request in ``status`` with consistent assignee and timestamps."""
+    fields: dict[str, Any] = {
+        "id": 1,
+        "number": "250310-001",
+        "status": status,
+        "author_id": AUTHOR,
+        "building_id": BUILDING,
+        "apartment_id": APARTMENT,
+        "category": Category.PLUMBING,
+        "urgency": Urgency.NORMAL,
+        "assignee_id": None if status is RequestStatus.NEW else EXECUTOR,
+        "created_at": T0 - timedelta(hours=5),
+    }
+    if status is not RequestStatus.NEW:
+        fields["assigned_at"] = T0 - timedelta(hours=4)
+    if status in {
+        RequestStatus.ACCEPTED,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.ON_HOLD,
+        RequestStatus.COMPLETED,
+        RequestStatus.CLOSED,
+        RequestStatus.RETURNED,
+    }:
+        fields["accepted_at"] = T0 - timedelta(hours=3)
+    if status in {
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.ON_HOLD,
+        RequestStatus.COMPLETED,
+        RequestStatus.CLOSED,
+        RequestStatus.RETURNED,
+    }:
+        fields["started_at"] = T0 - timedelta(hours=2)
+    if status is RequestStatus.ON_HOLD:
+        fields["hold_started_at"] = T0 - timedelta(hours=1)
+        fields["hold_reason"] = HoldReason.MATERIALS
+    if status in {RequestStatus.COMPLETED, RequestStatus.CLOSED}:
+        fields["completed_at"] = T0 - timedelta(minutes=30)
+    if status in {RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.CANCELLED}:
+        fields["closed_at"] = T0 - timedelta(minutes=10)
+    fields.update(overrides)
+    return RequestState(**fields)
+
+
+def resident(user_id: int = AUTHOR, **overrides: Any) -> Actor:
+    actor = Actor(
+        user_id=user_id,
+        roles=frozenset({Role.RESIDENT}),
+        apartment_ids=frozenset({APARTMENT}),
+        home_building_ids=frozenset({BUILDING}),
+    )
+    return replace(actor, **overrides)
+
+
+def executor(user_id: int = EXECUTOR, **overrides: Any) -> Actor:
+    actor = Actor(
+        user_id=user_id,
+        roles=frozenset({Role.EXECUTOR}),
+        specializations=frozenset({Specialization.PLUMBER}),
+        on_duty=True,
+    )
+    return replace(actor, **overrides)
+
+
+def manager(user_id: int = MANAGER, **overrides: Any) -> Actor:
+    actor = Actor(
+        user_id=user_id,
+        roles=frozenset({Role.MANAGER}),
+        managed_building_ids=frozenset({BUILDING}),
+    )
+    return replace(actor, **overrides)
+
+
+def admin(user_id: int = ADMIN, **overrides: Any) -> Actor:
+    actor = Actor(user_id=user_id, roles=frozenset({Role.ADMIN}))
+    return replace(actor, **overrides)
+
+
+def full_fields(request: RequestState) -> dict[str, Any]:
+    """Every optional input of ``apply_action``, valid for any row."""
+    return {
+        "reason": "a reason",
+        "comment": "a comment",
+        "assignee_id": OTHER_EXECUTOR if request.assignee_id == EXECUTOR else EXECUTOR,
+        "hold_reason": HoldReason.MATERIALS,
+        "rating": 5,
+        "media_count": 2,
+        "category": Category.HEATING
+        if request.category is not Category.HEATING
+        else Category.PLUMBING,
+        "urgency": Urgency.URGENT if request.urgency is not Urgency.URGENT else Urgency.NORMAL,
+    }
