@@ -10,10 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import CommandsMenu
 from bot.i18n import Translator
+from bot.media_store import TelegramMediaStore
 from bot.settings import Settings
+from domain.access import Actor
 from domain.clock import Clock
+from domain.ports import Geocoder
 from domain.services.users import UserProfile
-from storage.repositories.users import load_profile
+from storage.repositories.settings import SqlSettingsRepository
+from storage.repositories.users import load_actor, load_profile
 from storage.uow import SqlUnitOfWork
 
 
@@ -41,6 +45,10 @@ class ProfileCache:
         self._cache.pop(user_id, None)
 
 
+def _no_wake() -> None:
+    return None
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -50,7 +58,20 @@ class Services:
     clock: Clock
     profiles: ProfileCache
     commands: CommandsMenu
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    geocoder: Geocoder
+    media_store: TelegramMediaStore
+    outbox_wake: Callable[[], None] = field(default=_no_wake)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
+
+    def after_outbox_write(self) -> None:
+        """Delivery starts right after a commit that wrote notifications, not at the next poll."""
+        self.outbox_wake()
+
+    async def actor(self, user_id: int) -> Actor | None:
+        async with self.session_factory() as session:
+            desk = await SqlSettingsRepository(session).load()
+            return await load_actor(
+                session, user_id, pending_apartments_count=desk.unverified_residents_may_file
+            )

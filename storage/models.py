@@ -165,6 +165,7 @@ class User(Base):
     first_name: Mapped[str] = mapped_column(server_default="")
     last_name: Mapped[str | None]
     username: Mapped[str | None]
+    full_name: Mapped[str | None]  # as the person gave it to the management company
     phone: Mapped[str | None] = mapped_column(index=True)
     language: Mapped[Language | None] = mapped_column(str_enum(Language))  # None: not chosen yet
     status: Mapped[UserStatus] = mapped_column(

@@ -7,7 +7,10 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.audit import SqlAuditLog
+from storage.repositories.directory import SqlDirectoryRepository
+from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.residents import SqlResidentRepository
 from storage.repositories.users import SqlUserRepository
 
 
@@ -16,6 +19,9 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     audit: SqlAuditLog
     outbox: OutboxRepository
+    directory: SqlDirectoryRepository
+    residents: SqlResidentRepository
+    media: SqlMediaRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -25,6 +31,9 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self.session)
         self.audit = SqlAuditLog(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.directory = SqlDirectoryRepository(self.session)
+        self.residents = SqlResidentRepository(self.session)
+        self.media = SqlMediaRepository(self.session)
         return self
 
     async def __aexit__(

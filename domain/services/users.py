@@ -29,6 +29,13 @@ class UserProfile:
     last_name: str | None = None
     username: str | None = None
     phone: str | None = None
+    full_name: str | None = None
+    has_residency: bool = False  # linked to at least one apartment (any verification state)
+
+    @property
+    def needs_onboarding(self) -> bool:
+        """A person who is neither staff nor linked to an apartment yet."""
+        return not self.is_staff and not self.has_residency
 
     @property
     def is_active(self) -> bool:
@@ -40,6 +47,8 @@ class UserProfile:
 
     @property
     def display_name(self) -> str:
+        if self.full_name:
+            return self.full_name
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 

@@ -23,13 +23,20 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def menu_keys(roles: frozenset[Role]) -> list[tuple[str, ...]]:
-    """Rows of the main menu for a set of roles (role sections are added by their features)."""
-    return [COMMON_MENU]
+# Each role's section of the main menu; features add their entries here.
+RESIDENT_MENU: tuple[str, ...] = ()
+ROLE_MENUS: dict[Role, tuple[str, ...]] = {}
 
 
-def main_menu(t: BoundTranslator, roles: frozenset[Role]) -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(text=t(key)) for key in row] for row in menu_keys(roles)]
+def menu_keys(roles: frozenset[Role], *, resident: bool) -> list[tuple[str, ...]]:
+    """Rows of the main menu: the resident's section, each role's section, then common entries."""
+    rows = [RESIDENT_MENU] if resident else []
+    rows += [ROLE_MENUS[role] for role in sorted(roles) if ROLE_MENUS.get(role)]
+    return [row for row in rows if row] + [COMMON_MENU]
+
+
+def main_menu(t: BoundTranslator, roles: frozenset[Role], *, resident: bool) -> ReplyKeyboardMarkup:
+    rows = [[KeyboardButton(text=t(key)) for key in row] for row in menu_keys(roles, resident=resident)]
     return ReplyKeyboardMarkup(
         keyboard=rows,
         resize_keyboard=True,

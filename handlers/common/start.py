@@ -15,6 +15,8 @@ from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
 from handlers.common.keyboards import language_keyboard, main_menu
 from handlers.filters import MenuButton
+from handlers.resident.keyboards import profile_keyboard
+from handlers.resident.onboarding import begin_onboarding
 
 router = Router(name="common")
 router.message.filter(F.chat.type == "private")
@@ -26,7 +28,18 @@ def _roles_text(t: BoundTranslator, roles: frozenset[Role]) -> str:
 
 
 async def show_menu(message: Message, t: BoundTranslator, profile: UserProfile) -> None:
-    await message.answer(t("menu-title"), reply_markup=main_menu(t, profile.roles))
+    menu = main_menu(t, profile.roles, resident=profile.has_residency)
+    await message.answer(t("menu-title"), reply_markup=menu)
+
+
+async def open_home(
+    message: Message, state: FSMContext, t: BoundTranslator, profile: UserProfile
+) -> None:
+    """Where a known user lands: onboarding until they are linked to a home, else the menu."""
+    if profile.needs_onboarding:
+        await begin_onboarding(message, state, t)
+    else:
+        await show_menu(message, t, profile)
 
 
 @router.message(CommandStart())
@@ -37,7 +50,7 @@ async def on_start(
     if profile is None or profile.language is None:
         await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
         return
-    await show_menu(message, t, profile)
+    await open_home(message, state, t, profile)
 
 
 @router.message(Command("language"))
@@ -50,6 +63,7 @@ async def on_language_command(message: Message, t: BoundTranslator) -> None:
 async def on_language_chosen(
     query: CallbackQuery,
     callback_data: LanguageCb,
+    state: FSMContext,
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -64,7 +78,8 @@ async def on_language_chosen(
     callback_answer.text = t("language-changed")
     if isinstance(query.message, Message):
         await query.message.edit_text(t("language-changed"))
-        await show_menu(query.message, t, profile)
+        if await state.get_state() is None:
+            await open_home(query.message, state, t, profile)
     await services.commands.refresh_for(query.bot, profile)  # type: ignore[arg-type]
 
 
@@ -78,15 +93,33 @@ async def on_help(message: Message, t: BoundTranslator, profile: UserProfile | N
 
 
 @router.message(MenuButton("menu-profile"))
-async def on_profile(message: Message, t: BoundTranslator, profile: UserProfile | None) -> None:
-    if profile is None:
+async def on_profile(
+    message: Message,
+    state: FSMContext,
+    t: BoundTranslator,
+    profile: UserProfile | None,
+    services: Services,
+) -> None:
+    if profile is None or profile.language is None:
         await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
         return
-    await message.answer(
+    async with services.uow() as uow:
+        links = await uow.residents.links_of(profile.id)
+    lines = [
         t(
-            "profile-text",
-            name=profile.display_name,
-            user_id=profile.id,
-            roles=_roles_text(t, profile.roles),
+            "profile-apartment-line",
+            address=link.building_address,
+            apartment=link.apartment_number,
+            kind=t(f"residency-{link.kind}"),
+            state=t(f"verification-{link.verification}"),
         )
+        for link in links
+    ]
+    text = t(
+        "profile-text",
+        name=profile.display_name,
+        phone=profile.phone or t("profile-no-phone"),
+        roles=_roles_text(t, profile.roles),
+        apartments="\n".join(lines) if lines else t("profile-no-apartments"),
     )
+    await message.answer(text, reply_markup=profile_keyboard(t))

@@ -1,8 +1,12 @@
+"""The manager's routers (admins see everything a manager sees)."""
+
 from aiogram import Router
 
 from domain.enums import Role
+from handlers.manager import verification
 from handlers.roles import HasRole
 
 router = Router(name="manager")
 router.message.filter(HasRole(Role.MANAGER, Role.ADMIN))
 router.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
+router.include_router(verification.router)

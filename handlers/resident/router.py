@@ -1,4 +1,9 @@
+"""The resident's routers: onboarding, documents; later filing and tracking."""
+
 from aiogram import Router
 
-# Residents are everyone who is not staff-only; features attach their handlers here.
+from handlers.resident import documents, onboarding
+
+# Everyone may act as a resident; each handler checks what the user may do.
 router = Router(name="resident")
+router.include_routers(onboarding.router, documents.router)

@@ -17,11 +17,6 @@ help-text =
 help-staff =
     Your roles: { $roles }.
     Staff tools appear in the menu as they are enabled for your role.
-profile-text =
-    👤 { $name }
-    Telegram id: { $user_id }
-    Roles: { $roles }
-    Language: English
 unknown-message = I didn't understand that. Please use the buttons of the menu below.
 throttle-notice = You are sending messages too fast. Please wait a few seconds; messages sent meanwhile are ignored.
 callback-outdated = This button is outdated. Please open the menu again.

@@ -17,11 +17,6 @@ help-text =
 help-staff =
     Sizning rollaringiz: { $roles }.
     Xodimlar vositalari rolingiz uchun yoqilgani sari menyuda paydo bo'ladi.
-profile-text =
-    👤 { $name }
-    Telegram id: { $user_id }
-    Rollar: { $roles }
-    Til: o'zbekcha
 unknown-message = Xabaringizni tushunmadim. Iltimos, quyidagi menyu tugmalaridan foydalaning.
 throttle-notice = Siz xabarlarni juda tez yubormoqdasiz. Bir necha soniya kuting: bu vaqtda yuborilgan xabarlar qayta ishlanmaydi.
 callback-outdated = Bu tugma eskirgan. Menyuni qaytadan oching.

@@ -130,6 +130,7 @@ def upgrade() -> None:
         sa.Column("first_name", sa.Text(), server_default="", nullable=False),
         sa.Column("last_name", sa.Text(), nullable=True),
         sa.Column("username", sa.Text(), nullable=True),
+        sa.Column("full_name", sa.Text(), nullable=True),
         sa.Column("phone", sa.Text(), nullable=True),
         sa.Column("language", sa.String(length=32), nullable=True),
         sa.Column("status", sa.String(length=32), server_default="active", nullable=False),

@@ -93,29 +93,6 @@ COPYABLE = (
     "venue",
     "dice",
 )
-# Methods that count against flood limits (they post messages).
-SENDING_METHODS = frozenset(
-    {
-        "sendmessage",
-        "sendphoto",
-        "sendvideo",
-        "senddocument",
-        "sendvoice",
-        "sendaudio",
-        "sendanimation",
-        "sendvideonote",
-        "sendsticker",
-        "sendmediagroup",
-        "sendlocation",
-        "sendvenue",
-        "sendcontact",
-        "senddice",
-        "copymessage",
-        "copymessages",
-        "forwardmessage",
-        "forwardmessages",
-    }
-)
 GIFT_TYPES = {
     "unlimited_gifts": False,
     "limited_gifts": False,

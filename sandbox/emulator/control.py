@@ -530,6 +530,7 @@ class ControlApi:
         payload["chat_instance"] = target.chat_instance(conv.chat.id)
         payload["data"] = record.data
         target.enqueue("callback_query", payload, conv.chat.id)
+        seq = conv.seq  # before waiting: the bot's reaction must stay after the cursor
         wait = _num(body.get("wait_answer"), "wait_answer", 0.0)
         if wait > 0 and not record.answered:
             record.event = record.event or asyncio.Event()
@@ -545,7 +546,7 @@ class ControlApi:
             "message_id": sm.message_id,
             "answered": record.answered,
             "answer": record.answer,
-            "seq": conv.seq,
+            "seq": seq,
         }
 
     async def user_reply_button(self, request: web.Request, body: JSON) -> Any:

@@ -109,6 +109,8 @@ class FileStore:
             guessed = mimetypes.guess_type(file_name or f"x{ext or ''}")[0]
             mime_type = guessed or mime_type
         width, height = image_size(data) if kind in ("photo", "sticker") else (0, 0)
+        if not (0 < width <= 20_000 and 0 < height <= 20_000):
+            width, height = 0, 0  # unknown or garbage header: use the defaults below
         stored = StoredFile(
             file_id=file_id,
             file_unique_id=unique,

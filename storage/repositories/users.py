@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import Language, Role, UserStatus
+from domain.access import Actor
+from domain.enums import Language, Role, Specialization, UserStatus, VerificationState
 from domain.services.users import TelegramIdentity, UserProfile
-from storage.models import User, UserRole
+from storage.models import (
+    Apartment,
+    ExecutorSpecialization,
+    ManagerBuilding,
+    ResidentApartment,
+    User,
+    UserRole,
+)
 
 
 class SqlUserRepository:
@@ -44,9 +53,12 @@ class SqlUserRepository:
 
 async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | None:
     roles = func.array_remove(func.array_agg(UserRole.role), None)
+    has_residency = (
+        select(ResidentApartment.id).where(ResidentApartment.user_id == User.id).exists()
+    ).label("has_residency")
     row = (
         await session.execute(
-            select(User, roles)
+            select(User, roles, has_residency)
             .outerjoin(UserRole, UserRole.user_id == User.id)
             .where(User.id == user_id)
             .group_by(User.id)
@@ -54,14 +66,61 @@ async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | Non
     ).first()
     if row is None:
         return None
-    user, role_keys = row
+    user, role_keys, residency = row
     return UserProfile(
         id=user.id,
         first_name=user.first_name,
         last_name=user.last_name,
         username=user.username,
         phone=user.phone,
+        full_name=user.full_name,
+        has_residency=bool(residency),
         language=Language(user.language) if user.language else None,
         status=UserStatus(user.status),
         roles=frozenset(Role(r) for r in role_keys or ()),
+    )
+
+
+async def load_actor(
+    session: AsyncSession, user_id: int, *, pending_apartments_count: bool = False
+) -> Actor | None:
+    """The acting user with every scope the access policy needs, in one round trip."""
+    counted = [VerificationState.APPROVED]
+    if pending_apartments_count:
+        counted += [VerificationState.PENDING, VerificationState.DOCUMENT_REQUESTED]
+    roles = select(func.array_agg(UserRole.role)).where(UserRole.user_id == User.id).scalar_subquery()
+    specs = (
+        select(func.array_agg(ExecutorSpecialization.specialization))
+        .where(ExecutorSpecialization.user_id == User.id)
+        .scalar_subquery()
+    )
+    managed = (
+        select(func.array_agg(ManagerBuilding.building_id))
+        .where(ManagerBuilding.user_id == User.id)
+        .scalar_subquery()
+    )
+    apartments = (
+        select(func.array_agg(pg_array([Apartment.id, Apartment.building_id])))
+        .join(ResidentApartment, ResidentApartment.apartment_id == Apartment.id)
+        .where(ResidentApartment.user_id == User.id, ResidentApartment.verification.in_(counted))
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(User.status, User.on_duty, roles, specs, managed, apartments).where(User.id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    status, on_duty, role_keys, spec_keys, building_ids, apartment_pairs = row
+    pairs = apartment_pairs or []
+    return Actor(
+        user_id=user_id,
+        roles=frozenset(Role(r) for r in role_keys or ()),
+        is_active=status == UserStatus.ACTIVE,
+        managed_building_ids=frozenset(building_ids or ()),
+        apartment_ids=frozenset(pair[0] for pair in pairs),
+        home_building_ids=frozenset(pair[1] for pair in pairs),
+        specializations=frozenset(Specialization(s) for s in spec_keys or ()),
+        on_duty=on_duty,
     )

@@ -1,0 +1,91 @@
+"""Flood limits (429 with retry_after) and fault injection."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter, TelegramServerError
+
+from sandbox.client import EmulatorClient, UserClient
+
+
+async def test_rate_limits_are_off_by_default(bot: Bot, alice: UserClient) -> None:
+    for i in range(10):
+        await bot.send_message(alice.id, f"burst {i}")
+
+
+async def test_private_chat_limit(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+    await emu.set_rate_limits(True)
+    try:
+        for i in range(3):  # the burst allowance
+            await bot.send_message(alice.id, f"m{i}")
+        with pytest.raises(TelegramRetryAfter) as exc:
+            await bot.send_message(alice.id, "one too many")
+        assert exc.value.retry_after >= 1
+        assert "Too Many Requests: retry after " in exc.value.message
+        # edits, answers and reads are not counted
+        msg = (await alice.messages())[-1]
+        await bot.edit_message_text("edited", chat_id=alice.id, message_id=msg.message_id)
+        await bot.get_updates()
+        stats = await emu.rate_limit_stats()
+        assert stats["total_429"] == 1 and stats["by_scope"] == {"private": 1}
+    finally:
+        await emu.set_rate_limits(False)
+    await bot.send_message(alice.id, "unlimited again")
+
+
+async def test_group_and_global_limits(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+    group = await emu.create_group("Busy", [alice])
+    await emu.set_rate_limits(True)
+    try:
+        for i in range(20):
+            await bot.send_message(group.id, f"g{i}")
+        with pytest.raises(TelegramRetryAfter) as exc:
+            await bot.send_message(group.id, "21st")
+        assert exc.value.retry_after > 1  # 20 per minute refills slowly
+        users = [await emu.create_user(first_name=f"U{i}", started=True) for i in range(12)]
+        sent = 0
+        with pytest.raises(TelegramRetryAfter):
+            for user in users:
+                for _ in range(3):
+                    await bot.send_message(user.id, "hi")
+                    sent += 1
+        assert 29 <= sent + 20 <= 31  # ~30 messages per second per bot overall
+        stats = await emu.rate_limit_stats()
+        assert stats["by_scope"].get("group") == 1 and stats["by_scope"].get("global") == 1
+    finally:
+        await emu.set_rate_limits(False)
+
+
+async def test_fault_injection_errors(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+    await emu.inject_fault("sendMessage", count=2, error_code=429, retry_after=7)
+    for _ in range(2):
+        with pytest.raises(TelegramRetryAfter) as exc:
+            await bot.send_message(alice.id, "x")
+        assert exc.value.retry_after == 7
+    await bot.send_message(alice.id, "third works")
+
+    await emu.inject_fault("*", error_code=502)
+    with pytest.raises(TelegramServerError):
+        await bot.get_me()
+    await emu.inject_fault("getme", error_code=400, description="Bad Request: custom failure")
+    with pytest.raises(TelegramBadRequest, match="custom failure"):
+        await bot.get_me()
+    assert (await bot.get_me()).is_bot
+
+
+async def test_fault_injection_delay(bot: Bot, emu: EmulatorClient) -> None:
+    await emu.inject_fault("getMe", delay=0.3)
+    started = time.monotonic()
+    await bot.get_me()
+    assert time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    await bot.get_me()
+    assert time.monotonic() - started < 0.3
+    await emu.inject_fault("getMe", count=5, delay=1)
+    await emu.clear_faults()
+    started = time.monotonic()
+    await bot.get_me()
+    assert time.monotonic() - started < 0.3
