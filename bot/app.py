@@ -17,7 +17,9 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.commands import CommandsMenu
 from bot.embedded_pg import stop_embedded_postgres
+from bot.geocoder import NominatimGeocoder
 from bot.i18n import get_translator
+from bot.media_store import TelegramMediaStore
 from bot.middlewares.inbox import InboxMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
@@ -89,6 +91,12 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     session_factory = create_session_factory(engine)
     translator = get_translator()
     clock = clock or SystemClock()
+    bot = create_bot(settings)
+    geocoder = NominatimGeocoder(
+        settings.geocoder_url or None,
+        settings.geocoder_user_agent,
+        session_factory=session_factory,
+    )
     services = Services(
         settings=settings,
         engine=engine,
@@ -97,10 +105,11 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         clock=clock,
         profiles=ProfileCache(session_factory),
         commands=CommandsMenu(translator),
+        geocoder=geocoder,
+        media_store=TelegramMediaStore(bot, settings.storage_channel_id),
     )
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
-    bot = create_bot(settings)
     outbox = OutboxWorker(
         bot,
         session_factory,
@@ -111,10 +120,12 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         group_per_minute=settings.outbox_group_per_minute,
         poll_interval=settings.outbox_poll_interval,
     )
+    services.outbox_wake = outbox.wake
     dispatcher = create_dispatcher(services, fsm)
     try:
         yield Runtime(settings, services, bot, dispatcher, fsm, outbox)
     finally:
+        await geocoder.aclose()
         await bot.session.close()
         await fsm.close()
         await engine.dispose()

@@ -44,6 +44,9 @@ class ProfileCache:
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)
 
+    def clear(self) -> None:
+        self._cache.clear()
+
 
 def _no_wake() -> None:
     return None

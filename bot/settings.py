@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     outbox_private_chat_interval: float = 1.0
     outbox_group_per_minute: int = 20
     outbox_poll_interval: float = 0.5
+    geocoder_url: str = ""
+    geocoder_user_agent: str = "ukbot/0.1 (housing management request desk)"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

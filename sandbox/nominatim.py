@@ -142,6 +142,7 @@ class FakeNominatim:
         self.requests: list[RecordedRequest] = []
         self.fail_status: int | None = None  # answer every request with this status
         self.delay: float = 0.0  # seconds to hang before answering
+        self.url: str | None = None  # the base URL while running under :func:`serve`
         self._released = asyncio.Event()
 
     # -- test helpers ------------------------------------------------------
@@ -296,8 +297,10 @@ async def serve(
         await site.start()
         bound_port = runner.addresses[0][1]
         path = "/" + prefix.strip("/") if prefix.strip("/") else ""
-        yield f"http://{host}:{bound_port}{path}"
+        fake.url = f"http://{host}:{bound_port}{path}"
+        yield fake.url
     finally:
+        fake.url = None
         fake.release()
         await runner.cleanup()
 

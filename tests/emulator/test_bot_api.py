@@ -42,7 +42,9 @@ async def test_get_me(bot: Bot, token: str) -> None:
 
 
 async def test_send_message_html_and_ids(bot: Bot, alice: UserClient) -> None:
-    first = await bot.send_message(alice.id, "<b>Hello</b>, <i>Алиса</i> &amp; co", parse_mode="HTML")
+    first = await bot.send_message(
+        alice.id, "<b>Hello</b>, <i>Алиса</i> &amp; co", parse_mode="HTML"
+    )
     second = await bot.send_message(alice.id, "plain")
     assert first.text == "Hello, Алиса & co"
     assert [(e.type, e.offset, e.length) for e in first.entities or []] == [
@@ -64,7 +66,10 @@ async def test_keyboards_and_reply_parameters(bot: Bot, alice: UserClient) -> No
     assert inline.reply_markup.inline_keyboard[1][0].callback_data == "b"
 
     reply_kb = ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text="📞 Phone", request_contact=True)], [KeyboardButton(text="Help")]],
+        keyboard=[
+            [KeyboardButton(text="📞 Phone", request_contact=True)],
+            [KeyboardButton(text="Help")],
+        ],
         resize_keyboard=True,
     )
     await bot.send_message(alice.id, "share", reply_markup=reply_kb)
@@ -85,7 +90,9 @@ async def test_media_upload_file_id_and_download(
     bot: Bot, alice: UserClient, emulator: EmulatorServer
 ) -> None:
     png = sample_png(400, 300)
-    photo = await bot.send_photo(alice.id, BufferedInputFile(png, "p.png"), caption="<b>c</b>", parse_mode="HTML")
+    photo = await bot.send_photo(
+        alice.id, BufferedInputFile(png, "p.png"), caption="<b>c</b>", parse_mode="HTML"
+    )
     assert photo.photo and photo.photo[-1].width == 400 and photo.photo[-1].height == 300
     assert photo.caption == "c" and photo.caption_entities
     again = await bot.send_photo(alice.id, photo.photo[-1].file_id)
@@ -148,9 +155,13 @@ async def test_copy_and_forward(bot: Bot, alice: UserClient, emu: EmulatorClient
 
 async def test_edit_and_delete(bot: Bot, alice: UserClient) -> None:
     msg = await bot.send_message(alice.id, "v1", reply_markup=kb(("Go", "go")))
-    edited = await bot.edit_message_text("v2", chat_id=alice.id, message_id=msg.message_id, reply_markup=kb(("Go", "go")))
+    edited = await bot.edit_message_text(
+        "v2", chat_id=alice.id, message_id=msg.message_id, reply_markup=kb(("Go", "go"))
+    )
     assert isinstance(edited, object) and getattr(edited, "text", None) == "v2"
-    await bot.edit_message_reply_markup(chat_id=alice.id, message_id=msg.message_id, reply_markup=kb(("Stop", "stop")))
+    await bot.edit_message_reply_markup(
+        chat_id=alice.id, message_id=msg.message_id, reply_markup=kb(("Stop", "stop"))
+    )
     view = (await alice.messages())[-1]
     assert view.text == "v2" and view.inline_buttons == [[("Stop", "stop")]] and view.edited
     photo = await bot.send_photo(alice.id, BufferedInputFile(sample_png(), "x.png"), caption="old")
@@ -171,15 +182,21 @@ async def test_location_venue_contact_action(bot: Bot, alice: UserClient) -> Non
     assert (await alice.chat()).last_action["action"] == "typing"  # type: ignore[index]
 
 
-async def test_commands_per_scope_and_language(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_commands_per_scope_and_language(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     await bot.set_my_commands([BotCommand(command="start", description="Start")])
     await bot.set_my_commands(
-        [BotCommand(command="start", description="Начать"), BotCommand(command="help", description="Помощь")],
+        [
+            BotCommand(command="start", description="Начать"),
+            BotCommand(command="help", description="Помощь"),
+        ],
         scope=BotCommandScopeAllPrivateChats(),
         language_code="ru",
     )
     await bot.set_my_commands(
-        [BotCommand(command="admin", description="Admin")], scope=BotCommandScopeChat(chat_id=alice.id)
+        [BotCommand(command="admin", description="Admin")],
+        scope=BotCommandScopeChat(chat_id=alice.id),
     )
     default = await bot.get_my_commands()
     assert [c.command for c in default] == ["start"]
@@ -192,7 +209,9 @@ async def test_commands_per_scope_and_language(bot: Bot, alice: UserClient, emu:
     assert len(await emu.commands()) == 2
 
 
-async def test_chat_info_members_and_noops(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_chat_info_members_and_noops(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     chat = await bot.get_chat(alice.id)
     assert chat.id == alice.id and chat.type == "private" and chat.first_name == "Alice"
     member = await bot.get_chat_member(alice.id, alice.id)

@@ -28,10 +28,10 @@ class Updates:
         self.bot = bot
         self.offset = 0
 
-    async def next(self, count: int = 1, timeout: int = 5) -> list[Update]:
+    async def next(self, count: int = 1, poll_seconds: int = 5) -> list[Update]:
         out: list[Update] = []
         while len(out) < count:
-            batch = await self.bot.get_updates(offset=self.offset, timeout=timeout)
+            batch = await self.bot.get_updates(offset=self.offset, timeout=poll_seconds)
             if not batch:
                 raise AssertionError(f"expected {count} updates, got {len(out)}")
             self.offset = batch[-1].update_id + 1
@@ -41,16 +41,22 @@ class Updates:
 
 def markup(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d) for t, d in row] for row in rows]
+        inline_keyboard=[
+            [InlineKeyboardButton(text=t, callback_data=d) for t, d in row] for row in rows
+        ]
     )
 
 
-async def serve(updates: Updates, handle: Callable[[Update], Awaitable[None]], count: int = 1) -> None:
+async def serve(
+    updates: Updates, handle: Callable[[Update], Awaitable[None]], count: int = 1
+) -> None:
     for update in await updates.next(count):
         await handle(update)
 
 
-async def test_user_messages_reach_the_bot_with_telegram_shapes(bot: Bot, emu: EmulatorClient) -> None:
+async def test_user_messages_reach_the_bot_with_telegram_shapes(
+    bot: Bot, emu: EmulatorClient
+) -> None:
     bob = await emu.create_user(first_name="Bob", last_name="B", username="bob", language_code="uz")
     updates = Updates(bot)
     await bob.send_command("start", "INV-abc_123")
@@ -80,7 +86,9 @@ async def test_user_messages_reach_the_bot_with_telegram_shapes(bot: Bot, emu: E
 
 
 async def test_album_is_one_media_group(bot: Bot, alice: UserClient) -> None:
-    messages = await alice.send_album([sample_png(), sample_png(), {"kind": "video"}], caption="three")
+    messages = await alice.send_album(
+        [sample_png(), sample_png(), {"kind": "video"}], caption="three"
+    )
     updates = await Updates(bot).next(3)
     group_ids = {u.message.media_group_id for u in updates if u.message}
     assert len(group_ids) == 1 and None not in group_ids
@@ -89,7 +97,9 @@ async def test_album_is_one_media_group(bot: Bot, alice: UserClient) -> None:
 
 async def test_press_waits_for_the_answer(bot: Bot, alice: UserClient) -> None:
     await bot.send_message(alice.id, "old", reply_markup=markup([("✅ Accept", "acc:1")]))
-    latest = await bot.send_message(alice.id, "new", reply_markup=markup([("✅ Accept", "acc:2"), ("Skip", "skip")]))
+    latest = await bot.send_message(
+        alice.id, "new", reply_markup=markup([("✅ Accept", "acc:2"), ("Skip", "skip")])
+    )
 
     async def answer(update: Update) -> None:
         query = update.callback_query
@@ -112,7 +122,9 @@ async def test_press_waits_for_the_answer(bot: Bot, alice: UserClient) -> None:
         await alice.press("Nope")
 
 
-async def test_unanswered_press_is_detected(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_unanswered_press_is_detected(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     await bot.send_message(alice.id, "menu", reply_markup=markup([("Go", "go")]))
     with pytest.raises(AssertionError, match="button press was never answered"):
         await alice.press("Go", timeout=0.2)
@@ -135,7 +147,10 @@ async def test_reply_keyboard_buttons(bot: Bot, alice: UserClient) -> None:
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text="📞 Share phone", request_contact=True)],
-            [KeyboardButton(text="📍 Location", request_location=True), KeyboardButton(text="Help")],
+            [
+                KeyboardButton(text="📍 Location", request_location=True),
+                KeyboardButton(text="Help"),
+            ],
         ]
     )
     await bot.send_message(alice.id, "choose", reply_markup=keyboard)
@@ -163,7 +178,9 @@ async def test_inline_query_choose_and_edit(bot: Bot, alice: UserClient) -> None
                 InlineQueryResultArticle(
                     id="r1",
                     title="Request 250101-001",
-                    input_message_content=InputTextMessageContent(message_text="<b>250101-001</b>", parse_mode="HTML"),
+                    input_message_content=InputTextMessageContent(
+                        message_text="<b>250101-001</b>", parse_mode="HTML"
+                    ),
                     reply_markup=markup([("Open", "open:1")]),
                 )
             ],
@@ -181,7 +198,11 @@ async def test_inline_query_choose_and_edit(bot: Bot, alice: UserClient) -> None
     assert chosen.chosen_inline_result is not None and chosen.chosen_inline_result.result_id == "r1"
     inline_id = chosen.chosen_inline_result.inline_message_id
     assert inline_id and message.message is not None and message.message.via_bot is not None
-    assert await bot.edit_message_text("updated", inline_message_id=inline_id) is True
+    # (like Telegram, an edit without reply_markup would drop the keyboard)
+    edited = await bot.edit_message_text(
+        "updated", inline_message_id=inline_id, reply_markup=markup([("Open", "open:1")])
+    )
+    assert edited is True
     assert (await alice.expect("updated")).edited
 
     async def answer_press() -> None:
@@ -204,15 +225,22 @@ async def test_block_unblock_my_chat_member(bot: Bot, alice: UserClient) -> None
     assert blocked.my_chat_member is not None
     assert blocked.my_chat_member.new_chat_member.status == "kicked"
     assert blocked.my_chat_member.old_chat_member.status == "member"
-    assert unblocked.my_chat_member is not None and unblocked.my_chat_member.new_chat_member.status == "member"
+    assert (
+        unblocked.my_chat_member is not None
+        and unblocked.my_chat_member.new_chat_member.status == "member"
+    )
 
 
-async def test_groups_privacy_and_membership(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_groups_privacy_and_membership(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     bob = await emu.create_user(first_name="Bob")
     updates = Updates(bot)
     group = await emu.create_group("Staff", [alice, bob])
     added, service = await updates.next(2)
-    assert added.my_chat_member is not None and added.my_chat_member.new_chat_member.status == "member"
+    assert (
+        added.my_chat_member is not None and added.my_chat_member.new_chat_member.status == "member"
+    )
     assert service.message is not None and service.message.new_chat_members
     await bob.send_text("chit-chat", chat=group)  # privacy mode: not delivered
     await bob.send_text("/report@ukbot_sandbox_bot now", chat=group)

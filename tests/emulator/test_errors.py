@@ -20,14 +20,18 @@ from sandbox.emulator.files import sample_png
 
 def kb(data: str, count: int = 1) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=f"b{i}", callback_data=data)] for i in range(count)]
+        inline_keyboard=[
+            [InlineKeyboardButton(text=f"b{i}", callback_data=data)] for i in range(count)
+        ]
     )
 
 
 async def test_message_not_modified(bot: Bot, alice: UserClient) -> None:
     msg = await bot.send_message(alice.id, "same", reply_markup=kb("x"))
     with pytest.raises(TelegramBadRequest) as exc:
-        await bot.edit_message_text("same", chat_id=alice.id, message_id=msg.message_id, reply_markup=kb("x"))
+        await bot.edit_message_text(
+            "same", chat_id=alice.id, message_id=msg.message_id, reply_markup=kb("x")
+        )
     assert exc.value.message == "Bad Request: " + MESSAGE_NOT_MODIFIED
     # omitting reply_markup removes the keyboard, so this edit is a real change
     await bot.edit_message_text("same", chat_id=alice.id, message_id=msg.message_id)
@@ -47,12 +51,21 @@ async def test_validation_errors(bot: Bot, alice: UserClient) -> None:
             bot.send_photo(alice.id, BufferedInputFile(sample_png(), "p.png"), caption="c" * 1025),
         ),
         ("chat not found", bot.send_message(123, "x")),
-        ("can't parse entities: Unsupported start tag", bot.send_message(alice.id, "a <x> b", parse_mode="HTML")),
+        (
+            "can't parse entities: Unsupported start tag",
+            bot.send_message(alice.id, "a <x> b", parse_mode="HTML"),
+        ),
         ("Can't find end tag", bot.send_message(alice.id, "<b>bold", parse_mode="HTML")),
         ("Character '.' is reserved", bot.send_message(alice.id, "Done.", parse_mode="MarkdownV2")),
-        ("message to edit not found", bot.edit_message_text("x", chat_id=alice.id, message_id=99_999)),
+        (
+            "message to edit not found",
+            bot.edit_message_text("x", chat_id=alice.id, message_id=99_999),
+        ),
         ("message to delete not found", bot.delete_message(alice.id, 99_999)),
-        ("message to be replied not found", bot.send_message(alice.id, "x", reply_to_message_id=99_999)),
+        (
+            "message to be replied not found",
+            bot.send_message(alice.id, "x", reply_to_message_id=99_999),
+        ),
         ("wrong file identifier", bot.send_photo(alice.id, "no-such-file-id")),
         ("invalid file_id", bot.get_file("nope")),
         (QUERY_TOO_OLD, bot.answer_callback_query("12345")),
@@ -77,7 +90,9 @@ async def test_blocked_and_never_started(bot: Bot, alice: UserClient, emu: Emula
         await bot.send_message(stranger.id, "hi")
 
 
-async def test_group_and_channel_permissions(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_group_and_channel_permissions(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     outside = await emu.create_group("No bot", [alice], bot_status=None)
     with pytest.raises(TelegramForbiddenError, match="bot is not a member of the group chat"):
         await bot.send_message(outside.id, "x")

@@ -28,7 +28,9 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, alice: U
     assert [u.message.text for u in updates if u.message] == ["ping"]
 
 
-async def test_offsets_limit_and_negative_offset(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_offsets_limit_and_negative_offset(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     for i in range(5):
         await alice.send_text(f"m{i}")
     first = await bot.get_updates(limit=2)
@@ -50,7 +52,9 @@ async def test_allowed_updates_filter_and_are_remembered(bot: Bot, alice: UserCl
     sent = await bot.send_message(
         alice.id,
         "btn",
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="B", callback_data="b")]]),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="B", callback_data="b")]]
+        ),
     )
     await alice.press("B", message=sent.message_id, wait_answer=False)
     updates = await bot.get_updates()  # no allowed_updates → the previous setting stays
@@ -69,12 +73,16 @@ async def test_second_poller_terminates_the_first(bot: Bot, emulator, token: str
     second.cancel()
 
 
-async def test_dispatcher_polling_message_and_callback(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:
+async def test_dispatcher_polling_message_and_callback(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     router = Router()
 
     @router.message(CommandStart())
     async def start(message: TgMessage) -> None:
-        markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Yes", callback_data="yes")]])
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="Yes", callback_data="yes")]]
+        )
         await message.answer(f"Hello, {message.from_user.first_name}!", reply_markup=markup)  # type: ignore[union-attr]
 
     @router.callback_query(F.data == "yes")
@@ -116,7 +124,9 @@ class Receiver:
         if self.fail > 0:
             self.fail -= 1
             return web.Response(status=500)
-        self.received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        self.received.append(
+            (await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        )
         self.event.set()
         return web.Response(text="ok")
 
@@ -161,7 +171,9 @@ async def test_webhook_secret_order_and_conflict(
     assert await bot.get_updates(timeout=0) == []
 
 
-async def test_webhook_redelivers_after_500(bot: Bot, alice: UserClient, receiver_url: tuple[Receiver, str]) -> None:
+async def test_webhook_redelivers_after_500(
+    bot: Bot, alice: UserClient, receiver_url: tuple[Receiver, str]
+) -> None:
     receiver, url = receiver_url
     receiver.fail = 2
     await bot.set_webhook(url)
@@ -192,7 +204,9 @@ async def test_webhook_reports_pending_and_drop(bot: Bot, alice: UserClient) -> 
 
 def test_update_json_is_compact_and_valid(emulator) -> None:  # type: ignore[no-untyped-def]
     bot_state = emulator.state.bot(999)
-    bot_state.enqueue("message", {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}, 1)
+    bot_state.enqueue(
+        "message", {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}, 1
+    )
     body = bot_state.queue[-1].body
     assert json.loads(body)["message"]["message_id"] == 1
     assert " " not in body

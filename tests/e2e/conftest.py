@@ -1,0 +1,98 @@
+"""End-to-end fixtures: the Bot API emulator and the real bot (aiogram over HTTP,
+long polling) against it, on the test database and, when configured, Redis.
+
+The emulator and the bot start once per test session; each test gets a clean
+database and fresh users, and fails if any button press was left unanswered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest_asyncio
+from redis.asyncio import Redis
+
+from bot.app import Runtime, open_runtime
+from bot.settings import Settings
+from sandbox.client import EmulatorClient, GroupChat
+from sandbox.emulator.server import EmulatorServer, run_emulator
+
+BOT_TOKEN = "7000000001:e2e-test-token"
+ADMIN_ID = 9_100_000_001
+
+
+@dataclass
+class Desk:
+    """What an e2e test needs: the emulator client, the bot's runtime, the staff chats."""
+
+    emu: EmulatorClient
+    runtime: Runtime
+    staff_chat: GroupChat
+    storage_channel: GroupChat
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def emulator() -> AsyncIterator[EmulatorServer]:
+    async with run_emulator() as server:
+        yield server
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def test_redis_url() -> AsyncIterator[str | None]:
+    url = os.environ.get("UKBOT_TEST_REDIS_URL") or None
+    if url:
+        redis = Redis.from_url(url)
+        await redis.flushdb()  # leftovers of an earlier run would resume old conversations
+        await redis.aclose()
+    yield url
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def desk_session(
+    emulator: EmulatorServer, database_url: str, test_redis_url: str | None
+) -> AsyncIterator[Desk]:
+    emu = EmulatorClient(emulator.base_url, BOT_TOKEN)
+    staff_chat = await emu.create_group("Staff", bot_status="administrator")
+    storage_channel = await emu.create_channel("Storage")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=BOT_TOKEN,
+        telegram_api_url=emulator.base_url,
+        database_url=database_url,
+        redis_url=test_redis_url,
+        admin_ids=[ADMIN_ID],
+        staff_chat_id=staff_chat.id,
+        storage_channel_id=storage_channel.id,
+        auto_migrate=False,
+        outbox_poll_interval=0.05,
+        outbox_private_chat_interval=0.0,
+        throttle_rate_per_second=50,
+        throttle_burst=100,
+    )
+    async with open_runtime(settings) as runtime:
+        await runtime.services.commands.register_defaults(runtime.bot)
+        polling = asyncio.create_task(
+            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False, polling_timeout=10)
+        )
+        outbox = asyncio.create_task(runtime.outbox.run())
+        try:
+            yield Desk(emu, runtime, staff_chat, storage_channel)
+        finally:
+            await runtime.dispatcher.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
+            outbox.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await outbox
+            await emu.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def desk(desk_session: Desk, clean_db: None) -> AsyncIterator[Desk]:
+    desk_session.runtime.services.profiles.clear()
+    yield desk_session
+    await desk_session.emu.assert_all_callbacks_answered(grace=3.0)
