@@ -95,6 +95,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     geocoder = NominatimGeocoder(
         settings.geocoder_url or None,
         settings.geocoder_user_agent,
+        min_interval=settings.geocoder_min_interval,
         session_factory=session_factory,
     )
     services = Services(

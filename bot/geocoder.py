@@ -309,7 +309,7 @@ class NominatimGeocoder:
             log.warning("geocoder %s timed out after %.1f s", what, self.timeout)
             raise _Failed from exc
         except GeopyError as exc:
-            log.warning("geocoder %s failed: %s: %s", what, type(exc).__name__, exc)
+            log.warning("geocoder %s failed: %s: %.200s", what, type(exc).__name__, exc)
             raise _Failed from exc
         except Exception as exc:  # the adapter is optional: nothing may escape
             log.warning("geocoder %s failed unexpectedly", what, exc_info=True)
@@ -344,9 +344,9 @@ class NominatimGeocoder:
         if self._session_factory is None:
             return {}
         try:
-            async with self._session_factory() as session:
+            async with asyncio.timeout(self.timeout), self._session_factory() as session:
                 return await SqlGeocodeCache(session).get_many(keys)
-        except Exception:  # a broken cache only costs a request
+        except Exception:  # a broken or slow cache only costs a request
             log.warning("geocoder cache read failed", exc_info=True)
             return {}
 
@@ -356,7 +356,11 @@ class NominatimGeocoder:
             return
         stored = {e.query for e in entries}
         try:
-            async with self._session_factory() as session, session.begin():
+            async with (
+                asyncio.timeout(self.timeout),
+                self._session_factory() as session,
+                session.begin(),
+            ):
                 repo = SqlGeocodeCache(session)
                 await repo.delete_many(k for k in keys if k not in stored)
                 await repo.put_many(entries)

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     outbox_poll_interval: float = 0.5
     geocoder_url: str = ""
     geocoder_user_agent: str = "ukbot/0.1 (housing management request desk)"
+    geocoder_min_interval: float = 1.0
 
     @field_validator("admin_ids", mode="before")
     @classmethod

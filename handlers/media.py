@@ -19,7 +19,9 @@ def media_of(message: Message) -> StoredMedia | None:
     """
     if message.photo:
         photo = message.photo[-1]  # the largest size
-        return _checked(MediaKind.PHOTO, photo.file_id, photo.file_unique_id, "image/jpeg", photo.file_size)
+        return _checked(
+            MediaKind.PHOTO, photo.file_id, photo.file_unique_id, "image/jpeg", photo.file_size
+        )
     if message.video:
         v = message.video
         return _checked(MediaKind.VIDEO, v.file_id, v.file_unique_id, v.mime_type, v.file_size)

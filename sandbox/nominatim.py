@@ -290,6 +290,7 @@ async def serve(
     fake: FakeNominatim, *, host: str = "127.0.0.1", port: int = 0, prefix: str = ""
 ) -> AsyncIterator[str]:
     """Runs ``fake`` (``port=0``: a free port); yields its base URL, e.g. ``http://127.0.0.1:41234``."""
+    fake._released.clear()
     runner = web.AppRunner(fake.app(prefix), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     try:

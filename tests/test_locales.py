@@ -88,7 +88,11 @@ def test_every_key_used_in_code_exists() -> None:
             used.update(re.findall(r"""MenuButton\(["']([a-z][a-z0-9-]+)["']\)""", source))
             used.update(re.findall(r"""\bButton\(\s*["']([a-z][a-z0-9-]+)["']""", source))
             used.update(re.findall(r"""to_user\(\s*[\w.]+,\s*["']([a-z][a-z0-9-]+)["']""", source))
-            used.update(re.findall(r"""(?:Failed|Allowed|NotFound|Error)\(\s*["']([a-z][a-z0-9-]+)["']""", source))
+            used.update(
+                re.findall(
+                    r"""(?:Failed|Allowed|NotFound|Error)\(\s*["']([a-z][a-z0-9-]+)["']""", source
+                )
+            )
     assert used, "the scan found no keys; the pattern is broken"
     assert sorted(used - keys) == []
 

@@ -55,7 +55,10 @@ class ResidencyLink:
     @property
     def is_open(self) -> bool:
         """Still waiting for a manager's decision."""
-        return self.verification in (VerificationState.PENDING, VerificationState.DOCUMENT_REQUESTED)
+        return self.verification in (
+            VerificationState.PENDING,
+            VerificationState.DOCUMENT_REQUESTED,
+        )
 
 
 class DirectoryRepository(Protocol):
@@ -141,7 +144,9 @@ async def register_residency(
     link = await uow.residents.get_link(link_id)
     assert link is not None  # just written in this transaction
     await uow.outbox.add(*await _verification_cards(uow, link, full_name, phone))
-    await uow.audit.record(user_id, "residency.requested", "residency", str(link_id), {"kind": kind})
+    await uow.audit.record(
+        user_id, "residency.requested", "residency", str(link_id), {"kind": kind}
+    )
     await uow.commit()
     return link
 
@@ -179,7 +184,9 @@ async def _verification_cards(
     ]
 
 
-async def _open_link_for(uow: ResidentsUnitOfWork, verifier: Actor, link_id: int) -> ResidencyLink:
+async def open_verification(
+    uow: ResidentsUnitOfWork, verifier: Actor, link_id: int
+) -> ResidencyLink:
     link = await uow.residents.get_link(link_id)
     if link is None or not verifier.is_manager_of(link.building_id):
         raise NotAllowed("error-not-available")
@@ -188,12 +195,17 @@ async def _open_link_for(uow: ResidentsUnitOfWork, verifier: Actor, link_id: int
     return link
 
 
-async def approve_residency(uow: ResidentsUnitOfWork, verifier: Actor, link_id: int) -> ResidencyLink:
-    link = await _open_link_for(uow, verifier, link_id)
+async def approve_residency(
+    uow: ResidentsUnitOfWork, verifier: Actor, link_id: int
+) -> ResidencyLink:
+    link = await open_verification(uow, verifier, link_id)
     await uow.residents.set_verification(link.id, VerificationState.APPROVED, by=verifier.user_id)
     await uow.outbox.add(
         Notification.to_user(
-            link.user_id, "residency-approved", address=link.building_address, apartment=link.apartment_number
+            link.user_id,
+            "residency-approved",
+            address=link.building_address,
+            apartment=link.apartment_number,
         )
     )
     await uow.audit.record(verifier.user_id, "residency.approved", "residency", str(link.id), {})
@@ -207,7 +219,7 @@ async def reject_residency(
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationFailed("error-missing-field", field="reason")
-    link = await _open_link_for(uow, verifier, link_id)
+    link = await open_verification(uow, verifier, link_id)
     await uow.residents.set_verification(
         link.id, VerificationState.REJECTED, by=verifier.user_id, reason=reason
     )
@@ -220,13 +232,17 @@ async def reject_residency(
             reason=reason,
         )
     )
-    await uow.audit.record(verifier.user_id, "residency.rejected", "residency", str(link.id), {"reason": reason})
+    await uow.audit.record(
+        verifier.user_id, "residency.rejected", "residency", str(link.id), {"reason": reason}
+    )
     await uow.commit()
     return link
 
 
-async def request_document(uow: ResidentsUnitOfWork, verifier: Actor, link_id: int) -> ResidencyLink:
-    link = await _open_link_for(uow, verifier, link_id)
+async def request_document(
+    uow: ResidentsUnitOfWork, verifier: Actor, link_id: int
+) -> ResidencyLink:
+    link = await open_verification(uow, verifier, link_id)
     await uow.residents.set_verification(
         link.id, VerificationState.DOCUMENT_REQUESTED, by=verifier.user_id
     )
@@ -239,7 +255,9 @@ async def request_document(uow: ResidentsUnitOfWork, verifier: Actor, link_id: i
             buttons=((Button("residency-send-document", callback_data=f"resdoc:{link.id}"),),),
         )
     )
-    await uow.audit.record(verifier.user_id, "residency.document_requested", "residency", str(link.id), {})
+    await uow.audit.record(
+        verifier.user_id, "residency.document_requested", "residency", str(link.id), {}
+    )
     await uow.commit()
     return link
 
@@ -297,7 +315,9 @@ async def attach_document(
     return link
 
 
-async def check_apartment(directory: DirectoryRepository, building_id: int, raw: str) -> ApartmentInfo:
+async def check_apartment(
+    directory: DirectoryRepository, building_id: int, raw: str
+) -> ApartmentInfo:
     """The apartment a resident typed, or a ``NotFound`` telling them the number is not there."""
     number = clean_apartment_number(raw)
     apartment = await directory.find_apartment(building_id, number)

@@ -36,7 +36,9 @@ def menu_keys(roles: frozenset[Role], *, resident: bool) -> list[tuple[str, ...]
 
 
 def main_menu(t: BoundTranslator, roles: frozenset[Role], *, resident: bool) -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(text=t(key)) for key in row] for row in menu_keys(roles, resident=resident)]
+    rows = [
+        [KeyboardButton(text=t(key)) for key in row] for row in menu_keys(roles, resident=resident)
+    ]
     return ReplyKeyboardMarkup(
         keyboard=rows,
         resize_keyboard=True,

@@ -11,7 +11,12 @@ from bot.i18n import BoundTranslator
 from bot.services import Services
 from domain.access import Actor
 from domain.errors import NotAllowed
-from domain.services.residents import approve_residency, reject_residency, request_document
+from domain.services.residents import (
+    approve_residency,
+    open_verification,
+    reject_residency,
+    request_document,
+)
 from fsm.callbacks import VerificationCb
 from fsm.states import VerificationReject
 
@@ -78,9 +83,7 @@ async def on_reject(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
-        link = await uow.residents.get_link(callback_data.link_id)
-    if link is None or not actor.is_manager_of(link.building_id):
-        raise NotAllowed("error-not-available")
+        link = await open_verification(uow, actor, callback_data.link_id)
     await state.set_state(VerificationReject.reason)
     await state.update_data(link_id=link.id)
     if isinstance(query.message, Message):

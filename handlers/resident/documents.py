@@ -36,11 +36,15 @@ async def on_send_document(
 
 
 @router.message(ResidencyDocument.photo, F.photo | F.document)
-async def on_document(message: Message, state: FSMContext, t: BoundTranslator, services: Services) -> None:
+async def on_document(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
     assert message.from_user is not None
     media = media_of(message)
     assert media is not None  # the filter let only photos and documents through
-    kept = await services.media_store.keep(media, from_chat_id=message.chat.id, message_id=message.message_id)
+    kept = await services.media_store.keep(
+        media, from_chat_id=message.chat.id, message_id=message.message_id
+    )
     link_id = (await state.get_data())["link_id"]
     async with services.uow() as uow:
         await attach_document(uow, message.from_user.id, link_id, kept)

@@ -37,7 +37,11 @@ def share_location_keyboard(t: BoundTranslator) -> ReplyKeyboardMarkup:
 
 def building_label(t: BoundTranslator, building: BuildingInfo) -> str:
     if building.distance_km is not None:
-        return t("onboarding-building-distance", address=building.address, km=f"{building.distance_km:.1f}")
+        return t(
+            "onboarding-building-distance",
+            address=building.address,
+            km=f"{building.distance_km:.1f}",
+        )
     return building.address
 
 
@@ -46,7 +50,9 @@ def buildings_keyboard(
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for building in buildings:
-        builder.button(text=building_label(t, building), callback_data=BuildingPickCb(building_id=building.id))
+        builder.button(
+            text=building_label(t, building), callback_data=BuildingPickCb(building_id=building.id)
+        )
     builder.adjust(1)
     if page is not None:
         pages = max(1, -(-total // BUILDINGS_PER_PAGE))

@@ -53,7 +53,9 @@ async def on_phone(message: Message, state: FSMContext, t: BoundTranslator) -> N
         return
     await state.update_data(phone=contact.phone_number)
     await state.set_state(Onboarding.name)
-    suggested = " ".join(p for p in (message.from_user.first_name, message.from_user.last_name) if p)
+    suggested = " ".join(
+        p for p in (message.from_user.first_name, message.from_user.last_name) if p
+    )
     await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
 
 
@@ -66,7 +68,9 @@ async def on_phone_wrong(message: Message, t: BoundTranslator) -> None:
 
 
 @router.message(Onboarding.name, F.text)
-async def on_name(message: Message, state: FSMContext, t: BoundTranslator, services: Services) -> None:
+async def on_name(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
     name = clean_name(message.text or "")
     await state.update_data(name=name)
     await ask_building(message, state, t, services)
@@ -80,16 +84,22 @@ async def on_name_wrong(message: Message, t: BoundTranslator) -> None:
 # --- building ----------------------------------------------------------------
 
 
-async def ask_building(message: Message, state: FSMContext, t: BoundTranslator, services: Services) -> None:
+async def ask_building(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
     await state.set_state(Onboarding.building)
     await message.answer(t("onboarding-ask-building"), reply_markup=share_location_keyboard(t))
     await _send_building_page(message, t, services, page=0)
 
 
-async def _send_building_page(message: Message, t: BoundTranslator, services: Services, page: int) -> None:
+async def _send_building_page(
+    message: Message, t: BoundTranslator, services: Services, page: int
+) -> None:
     async with services.uow() as uow:
         total = await uow.directory.count_buildings()
-        buildings = await uow.directory.list_buildings(page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE)
+        buildings = await uow.directory.list_buildings(
+            page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE
+        )
     if not buildings:
         await message.answer(t("onboarding-no-buildings"))
         return
@@ -107,7 +117,9 @@ async def on_building_page(
     page = max(0, callback_data.page)
     async with services.uow() as uow:
         total = await uow.directory.count_buildings()
-        buildings = await uow.directory.list_buildings(page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE)
+        buildings = await uow.directory.list_buildings(
+            page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE
+        )
     if isinstance(query.message, Message) and buildings:
         pages = max(1, -(-total // BUILDINGS_PER_PAGE))
         await query.message.edit_text(
@@ -121,13 +133,17 @@ async def on_building_location(message: Message, t: BoundTranslator, services: S
     location = message.location
     assert location is not None
     async with services.uow() as uow:
-        nearest = await uow.directory.nearest_buildings(location.latitude, location.longitude, NEAREST_LIMIT)
+        nearest = await uow.directory.nearest_buildings(
+            location.latitude, location.longitude, NEAREST_LIMIT
+        )
     address = await services.geocoder.reverse(location.latitude, location.longitude)
     text = t("onboarding-location-address", address=address) + "\n" if address else ""
     if not nearest:
         await message.answer(text + t("onboarding-nothing-near"))
         return
-    await message.answer(text + t("onboarding-nearest"), reply_markup=buildings_keyboard(t, nearest))
+    await message.answer(
+        text + t("onboarding-nearest"), reply_markup=buildings_keyboard(t, nearest)
+    )
 
 
 @router.message(Onboarding.building, F.text)
@@ -169,14 +185,19 @@ async def on_building_pick(
 
 
 @router.message(Onboarding.apartment, F.text)
-async def on_apartment(message: Message, state: FSMContext, t: BoundTranslator, services: Services) -> None:
+async def on_apartment(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
     data = await state.get_data()
     async with services.uow() as uow:
-        apartment: ApartmentInfo = await check_apartment(uow.directory, data["building_id"], message.text or "")
+        apartment: ApartmentInfo = await check_apartment(
+            uow.directory, data["building_id"], message.text or ""
+        )
     await state.update_data(apartment_number=apartment.number)
     await state.set_state(Onboarding.kind)
     await message.answer(
-        t("onboarding-ask-kind", apartment=apartment.number), reply_markup=residency_kind_keyboard(t)
+        t("onboarding-ask-kind", apartment=apartment.number),
+        reply_markup=residency_kind_keyboard(t),
     )
 
 
@@ -217,7 +238,11 @@ async def on_kind(
     callback_answer.text = t("onboarding-submitted-short")
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            t("onboarding-submitted", address=link.building_address, apartment=link.apartment_number)
+            t(
+                "onboarding-submitted",
+                address=link.building_address,
+                apartment=link.apartment_number,
+            )
         )
         roles = profile.roles if profile else frozenset()
         await query.message.answer(t("menu-title"), reply_markup=main_menu(t, roles, resident=True))
@@ -225,7 +250,11 @@ async def on_kind(
 
 @router.callback_query(ProfileCb.filter(F.action == "add_apartment"))
 async def on_add_apartment(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services, profile: UserProfile | None
+    query: CallbackQuery,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    profile: UserProfile | None,
 ) -> None:
     if profile is None or not profile.phone or not isinstance(query.message, Message):
         if isinstance(query.message, Message):

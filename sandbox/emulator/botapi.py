@@ -128,13 +128,13 @@ class Params:
             return self.files.get(name)
         return value
 
-    def str(self, name: str) -> str | None:
+    def string(self, name: str) -> str | None:
         value = self.data.get(name)
         if value is None:
             return None
         return value if isinstance(value, str) else str(value)
 
-    def int(self, name: str, default: int | None = None) -> int | None:
+    def integer(self, name: str, default: int | None = None) -> int | None:
         value = self.data.get(name)
         if value is None or value == "":
             return default
@@ -146,7 +146,7 @@ class Params:
             raise bad_request(f"invalid {name} specified") from None
 
     def req_int(self, name: str) -> int:
-        value = self.int(name)
+        value = self.integer(name)
         if value is None:
             raise bad_request(
                 f"{name} is empty"
@@ -155,7 +155,7 @@ class Params:
             )
         return value
 
-    def float(self, name: str) -> float | None:
+    def number(self, name: str) -> float | None:
         value = self.data.get(name)
         if value is None or value == "":
             return None
@@ -164,7 +164,7 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
-    def bool(self, name: str) -> bool:
+    def flag(self, name: str) -> bool:
         value = self.data.get(name)
         if isinstance(value, str):
             return value.lower() in ("true", "1")
@@ -291,10 +291,10 @@ class BotApi:
     def _text(
         self, p: Params, *, field: str = "text", entities_field: str = "entities", limit: int = 4096
     ) -> tuple[str, list[JSON], str, str | None]:
-        raw = p.str(field)
+        raw = p.string(field)
         if not raw:
             raise bad_request("message text is empty")
-        parse_mode = p.str("parse_mode") or None
+        parse_mode = p.string("parse_mode") or None
         explicit = p.json(entities_field)
         if explicit:
             plain, entities = raw, list(explicit)
@@ -309,10 +309,10 @@ class BotApi:
     def _caption(self, p: Params, item: JSON | None = None) -> tuple[JSON, str | None]:
         """caption/caption_entities content for a media message (from params or an InputMedia)."""
         source = Params(item) if item is not None else p
-        raw = source.str("caption")
+        raw = source.string("caption")
         if not raw:
             return {}, None
-        parse_mode = source.str("parse_mode") or None
+        parse_mode = source.string("parse_mode") or None
         explicit = source.json("caption_entities")
         if explicit:
             plain, entities = raw, list(explicit)
@@ -323,7 +323,7 @@ class BotApi:
         out: JSON = {"caption": plain}
         if entities:
             out["caption_entities"] = entities
-        if source.bool("show_caption_above_media"):
+        if source.flag("show_caption_above_media"):
             out["show_caption_above_media"] = True
         return out, raw
 
@@ -353,12 +353,12 @@ class BotApi:
         """reply_to_message (and quote) content for reply_parameters / reply_to_message_id."""
         params = p.json("reply_parameters")
         if not params:
-            legacy = p.int("reply_to_message_id")
+            legacy = p.integer("reply_to_message_id")
             if legacy is None:
                 return {}
             params = {
                 "message_id": legacy,
-                "allow_sending_without_reply": p.bool("allow_sending_without_reply"),
+                "allow_sending_without_reply": p.flag("allow_sending_without_reply"),
             }
         if not isinstance(params, dict):
             raise bad_request("can't parse reply parameters JSON object")
@@ -397,11 +397,11 @@ class BotApi:
         """Common tail of every send*: markup, reply, flood control, store."""
         inline, reply_keyboard = self._markup(p)
         full = self._reply_to(conv, p)
-        thread = p.int("message_thread_id")
+        thread = p.integer("message_thread_id")
         if thread:
             full["message_thread_id"] = thread
         full.update(content)
-        if p.bool("protect_content"):
+        if p.flag("protect_content"):
             full["has_protected_content"] = True
         if inline is not None:
             full["reply_markup"] = inline
@@ -413,7 +413,7 @@ class BotApi:
             from_user=self._sender(bot, conv),
             sender_bot=bot.id,
             raw_text=raw_text,
-            parse_mode=p.str("parse_mode") or None,
+            parse_mode=p.string("parse_mode") or None,
             reply_keyboard=reply_keyboard,
         )
 
@@ -456,22 +456,22 @@ class BotApi:
         if stored.media is not None and stored.kind == kind:
             return stored.media
         base: JSON = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
-        duration = opts.int("duration", 1) or 1
+        duration = opts.integer("duration", 1) or 1
         if kind in ("video", "animation"):
             obj: JSON = {
                 "duration": duration,
-                "width": opts.int("width", 1280),
-                "height": opts.int("height", 720),
+                "width": opts.integer("width", 1280),
+                "height": opts.integer("height", 720),
             }
         elif kind == "video_note":
-            obj = {"duration": duration, "length": opts.int("length", 240)}
+            obj = {"duration": duration, "length": opts.integer("length", 240)}
         elif kind == "voice":
             obj = {"duration": duration}
         elif kind == "audio":
             obj = {"duration": duration}
             for key in ("performer", "title"):
-                if opts.str(key):
-                    obj[key] = opts.str(key)
+                if opts.string(key):
+                    obj[key] = opts.string(key)
         elif kind == "sticker":
             obj = {
                 "type": "regular",
@@ -479,7 +479,7 @@ class BotApi:
                 "height": 512,
                 "is_animated": False,
                 "is_video": False,
-                "emoji": opts.str("emoji") or "🙂",
+                "emoji": opts.string("emoji") or "🙂",
             }
         else:
             obj = {}
@@ -493,7 +493,7 @@ class BotApi:
         return obj
 
     def _edit_target(self, bot: BotState, p: Params) -> tuple[StoredMessage, Conversation, bool]:
-        inline_id = p.str("inline_message_id")
+        inline_id = p.string("inline_message_id")
         if inline_id:
             ref = bot.inline_messages.get(inline_id)
             if ref is None:
@@ -555,9 +555,9 @@ class BotApi:
                 "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
             )
         bot.set_allowed(p.json("allowed_updates"))
-        bot.confirm(p.int("offset", 0) or 0)
-        limit = min(max(p.int("limit", 100) or 100, 1), 100)
-        timeout = max(p.int("timeout", 0) or 0, 0)
+        bot.confirm(p.integer("offset", 0) or 0)
+        limit = min(max(p.integer("limit", 100) or 100, 1), 100)
+        timeout = max(p.integer("timeout", 0) or 0, 0)
         bot.poll_generation += 1
         generation = bot.poll_generation
         bot.updates_waiters.notify()  # a poll still waiting elsewhere gets terminated
@@ -587,25 +587,25 @@ class BotApi:
         return RawResult("[" + ",".join(bodies) + "]")
 
     async def m_setWebhook(self, bot: BotState, p: Params) -> Any:
-        url = p.str("url") or ""
+        url = p.string("url") or ""
         if not url:
             return await self.m_deleteWebhook(bot, p)
         if not url.startswith(("http://", "https://")):
             raise bad_request(
                 "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
             )
-        secret = p.str("secret_token")
+        secret = p.string("secret_token")
         if secret and not SECRET_RE.match(secret):
             raise bad_request("secret token contains unallowed characters")
-        max_connections = min(max(p.int("max_connections", 40) or 40, 1), 100)
+        max_connections = min(max(p.integer("max_connections", 40) or 40, 1), 100)
         bot.set_allowed(p.json("allowed_updates"))
-        if p.bool("drop_pending_updates"):
+        if p.flag("drop_pending_updates"):
             bot.drop_pending()
         bot.webhook = WebhookConfig(
             url=url,
             secret_token=secret or None,
             max_connections=max_connections,
-            ip_address=p.str("ip_address"),
+            ip_address=p.string("ip_address"),
             has_custom_certificate="certificate" in p,
         )
         bot.last_error_date = None
@@ -618,7 +618,7 @@ class BotApi:
         bot.webhook = None
         self.webhooks.stop(bot)
         bot.compact()
-        if p.bool("drop_pending_updates"):
+        if p.flag("drop_pending_updates"):
             bot.drop_pending()
         return True
 
@@ -661,7 +661,7 @@ class BotApi:
             content["document"] = content[kind]
         caption, raw = ({}, None) if kind in ("sticker", "video_note") else self._caption(p)
         content.update(caption)
-        if p.bool("has_spoiler"):
+        if p.flag("has_spoiler"):
             content["has_media_spoiler"] = True
         return self._post(bot, conv, p, content, raw_text=raw).data
 
@@ -724,38 +724,38 @@ class BotApi:
         conv = self._target(bot, p)
         location = _location(p)
         for key in ("horizontal_accuracy", "live_period", "heading", "proximity_alert_radius"):
-            if p.float(key) is not None:
-                location[key] = p.float(key)
+            if p.number(key) is not None:
+                location[key] = p.number(key)
         return self._post(bot, conv, p, {"location": location}).data
 
     async def m_sendVenue(self, bot: BotState, p: Params) -> Any:
         conv = self._target(bot, p)
         location = _location(p)
-        title, address = p.str("title"), p.str("address")
+        title, address = p.string("title"), p.string("address")
         if not title or not address:
             raise bad_request("venue title and address must be non-empty")
         venue: JSON = {"location": location, "title": title, "address": address}
         for key in ("foursquare_id", "foursquare_type", "google_place_id", "google_place_type"):
-            if p.str(key):
-                venue[key] = p.str(key)
+            if p.string(key):
+                venue[key] = p.string(key)
         return self._post(bot, conv, p, {"venue": venue, "location": location}).data
 
     async def m_sendContact(self, bot: BotState, p: Params) -> Any:
         conv = self._target(bot, p)
-        phone, first = p.str("phone_number"), p.str("first_name")
+        phone, first = p.string("phone_number"), p.string("first_name")
         if not phone:
             raise bad_request("phone number is empty")
         if not first:
             raise bad_request("contact first name is empty")
         contact: JSON = {"phone_number": phone, "first_name": first}
         for key in ("last_name", "vcard"):
-            if p.str(key):
-                contact[key] = p.str(key)
+            if p.string(key):
+                contact[key] = p.string(key)
         return self._post(bot, conv, p, {"contact": contact}).data
 
     async def m_sendDice(self, bot: BotState, p: Params) -> Any:
         conv = self._target(bot, p)
-        emoji = p.str("emoji") or "🎲"
+        emoji = p.string("emoji") or "🎲"
         top = {"🎲": 6, "🎯": 6, "🎳": 6, "🏀": 5, "⚽": 5, "🎰": 64}.get(emoji)
         if top is None:
             raise bad_request("wrong emoji specified")
@@ -765,7 +765,7 @@ class BotApi:
 
     async def m_sendChatAction(self, bot: BotState, p: Params) -> Any:
         conv = self._target(bot, p)
-        action = p.str("action")
+        action = p.string("action")
         if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         conv.last_action = {"action": action, "date": now_unix(), "bot_id": bot.id}
@@ -932,25 +932,25 @@ class BotApi:
     # ------------------------------------------------------------------ queries
 
     async def m_answerCallbackQuery(self, bot: BotState, p: Params) -> Any:
-        record = bot.callbacks.get(p.str("callback_query_id") or "")
+        record = bot.callbacks.get(p.string("callback_query_id") or "")
         if record is None or record.answered:
             raise bad_request(QUERY_TOO_OLD)
-        text = p.str("text")
+        text = p.string("text")
         if text and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         bot.answer_callback(
             record,
             {
                 "text": text,
-                "show_alert": p.bool("show_alert"),
-                "url": p.str("url"),
-                "cache_time": p.int("cache_time", 0),
+                "show_alert": p.flag("show_alert"),
+                "url": p.string("url"),
+                "cache_time": p.integer("cache_time", 0),
             },
         )
         return True
 
     async def m_answerInlineQuery(self, bot: BotState, p: Params) -> Any:
-        record = bot.inline_queries.get(p.str("inline_query_id") or "")
+        record = bot.inline_queries.get(p.string("inline_query_id") or "")
         if record is None or record.answered:
             raise bad_request(QUERY_TOO_OLD)
         results = p.json("results")
@@ -980,9 +980,9 @@ class BotApi:
         record.answered = True
         record.answer = {
             "results": results,
-            "cache_time": p.int("cache_time", 300),
-            "is_personal": p.bool("is_personal"),
-            "next_offset": p.str("next_offset") or "",
+            "cache_time": p.integer("cache_time", 300),
+            "is_personal": p.flag("is_personal"),
+            "next_offset": p.string("next_offset") or "",
             "button": p.json("button"),
         }
         record.event.set()
@@ -998,9 +998,10 @@ class BotApi:
         if kind in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
             return (kind,)
         if kind in ("chat", "chat_administrators", "chat_member"):
-            chat = self.state.resolve_chat(
-                scope.get("chat_id") if scope.get("chat_id") is not None else ""
-            )
+            chat_ref = scope.get("chat_id")
+            if not isinstance(chat_ref, int | str):
+                raise bad_request("chat not found")
+            chat = self.state.resolve_chat(chat_ref)
             if kind == "chat_member":
                 user_id = int(scope.get("user_id") or 0)
                 if user_id not in self.state.users:
@@ -1026,7 +1027,7 @@ class BotApi:
             if not 1 <= len(description) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
             clean.append({"command": command, "description": description})
-        key = (self._scope_key(bot, p), p.str("language_code") or "")
+        key = (self._scope_key(bot, p), p.string("language_code") or "")
         if clean:
             bot.commands[key] = clean
         else:
@@ -1034,17 +1035,17 @@ class BotApi:
         return True
 
     async def m_getMyCommands(self, bot: BotState, p: Params) -> Any:
-        return bot.commands.get((self._scope_key(bot, p), p.str("language_code") or ""), [])
+        return bot.commands.get((self._scope_key(bot, p), p.string("language_code") or ""), [])
 
     async def m_deleteMyCommands(self, bot: BotState, p: Params) -> Any:
-        bot.commands.pop((self._scope_key(bot, p), p.str("language_code") or ""), None)
+        bot.commands.pop((self._scope_key(bot, p), p.string("language_code") or ""), None)
         return True
 
     async def m_setMyDescription(self, bot: BotState, p: Params) -> Any:
         return _set_text(bot, p, "description", 512)
 
     async def m_getMyDescription(self, bot: BotState, p: Params) -> Any:
-        return {"description": bot.texts.get(("description", p.str("language_code") or ""), "")}
+        return {"description": bot.texts.get(("description", p.string("language_code") or ""), "")}
 
     async def m_setMyShortDescription(self, bot: BotState, p: Params) -> Any:
         return _set_text(bot, p, "short_description", 120)
@@ -1052,7 +1053,7 @@ class BotApi:
     async def m_getMyShortDescription(self, bot: BotState, p: Params) -> Any:
         return {
             "short_description": bot.texts.get(
-                ("short_description", p.str("language_code") or ""), ""
+                ("short_description", p.string("language_code") or ""), ""
             )
         }
 
@@ -1060,7 +1061,7 @@ class BotApi:
         return _set_text(bot, p, "name", 64)
 
     async def m_getMyName(self, bot: BotState, p: Params) -> Any:
-        return {"name": bot.texts.get(("name", p.str("language_code") or ""), bot.first_name)}
+        return {"name": bot.texts.get(("name", p.string("language_code") or ""), bot.first_name)}
 
     async def m_setChatMenuButton(self, bot: BotState, p: Params) -> Any:
         button = p.json("menu_button") or {"type": "default"}
@@ -1079,18 +1080,18 @@ class BotApi:
         return json.loads(stored) if stored else {"type": "default"}
 
     async def m_setMyDefaultAdministratorRights(self, bot: BotState, p: Params) -> Any:
-        bot.default_admin_rights[p.bool("for_channels")] = p.json("rights") or {}
+        bot.default_admin_rights[p.flag("for_channels")] = p.json("rights") or {}
         return True
 
     async def m_getMyDefaultAdministratorRights(self, bot: BotState, p: Params) -> Any:
         rights = {k: False for k in ADMIN_RIGHTS if k != "can_be_edited"}
-        rights.update(bot.default_admin_rights.get(p.bool("for_channels"), {}))
+        rights.update(bot.default_admin_rights.get(p.flag("for_channels"), {}))
         return rights
 
     # ------------------------------------------------------------------- chats
 
     async def m_getFile(self, bot: BotState, p: Params) -> Any:
-        stored = self.state.files.get(p.str("file_id") or "")
+        stored = self.state.files.get(p.string("file_id") or "")
         if stored is None:
             raise bad_request("invalid file_id")
         if stored.size > MAX_DOWNLOAD_SIZE:
@@ -1195,7 +1196,7 @@ class BotApi:
         self._require_admin(bot, chat, "can_restrict_members")
         user_id = p.req_int("user_id")
         self._user_json(user_id)
-        chat.members[user_id] = Member("kicked", until_date=p.int("until_date", 0) or 0)
+        chat.members[user_id] = Member("kicked", until_date=p.integer("until_date", 0) or 0)
         return True
 
     async def m_unbanChatMember(self, bot: BotState, p: Params) -> Any:
@@ -1203,7 +1204,7 @@ class BotApi:
         self._require_admin(bot, chat, "can_restrict_members")
         user_id = p.req_int("user_id")
         member = chat.members.get(user_id)
-        if member is not None and (member.status == "kicked" or not p.bool("only_if_banned")):
+        if member is not None and (member.status == "kicked" or not p.flag("only_if_banned")):
             chat.members[user_id] = Member("left")
         return True
 
@@ -1244,10 +1245,10 @@ def _error_response(exc: ApiError) -> web.Response:
 
 
 def _set_text(bot: BotState, p: Params, name: str, limit: int) -> bool:
-    value = p.str(name) or ""
+    value = p.string(name) or ""
     if len(value) > limit:
         raise bad_request(f"bot {name.replace('_', ' ')} is too long")
-    key = (name, p.str("language_code") or "")
+    key = (name, p.string("language_code") or "")
     if value:
         bot.texts[key] = value
     else:
@@ -1256,7 +1257,7 @@ def _set_text(bot: BotState, p: Params, name: str, limit: int) -> bool:
 
 
 def _location(p: Params) -> JSON:
-    lat, lon = p.float("latitude"), p.float("longitude")
+    lat, lon = p.number("latitude"), p.number("longitude")
     if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180:
         raise bad_request("wrong latitude or longitude specified")
     return {"latitude": lat, "longitude": lon}

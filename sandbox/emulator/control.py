@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import itertools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from aiohttp import web
@@ -187,7 +188,9 @@ class ControlApi:
         except ApiError:
             raise ControlError(404, f"chat {raw} not found") from None
 
-    def _user_conv(self, user: User, bot: BotState, body: JSON) -> Conversation:
+    def _user_conv(
+        self, user: User, bot: BotState, body: JSON, *, posting: bool = True
+    ) -> Conversation:
         """The conversation a user acts in: their private chat with the bot, or a given chat."""
         chat_id = body.get("chat_id")
         chat = self.state.chats[user.id] if chat_id in (None, "", user.id) else self._chat(chat_id)
@@ -200,6 +203,10 @@ class ControlApi:
         member = chat.members.get(user.id)
         if member is None or not member.present:
             raise ControlError(403, f"user {user.id} is not a member of chat {chat.id}")
+        if posting and chat.type == "channel" and member.status not in ("creator", "administrator"):
+            raise ControlError(
+                403, f"user {user.id} can't post in channel {chat.id} (not an admin)"
+            )
         return self.state.conversation(bot.id, chat)
 
     def _require_unblocked(self, user: User, bot: BotState, conv: Conversation) -> None:
@@ -475,21 +482,31 @@ class ControlApi:
             sm = conv.messages.get(_int(body["message_id"], "message_id"))
             if sm is None:
                 raise ControlError(404, "message not found (deleted?)")
-            candidates = [sm]
+            pinned: list[StoredMessage] | None = [sm]
         else:
-            candidates = [
-                sm
-                for sm in reversed(conv.messages.values())
-                if "reply_markup" in sm.data
-                and (sm.sender_bot == bot.id or sm.data.get("via_bot", {}).get("id") == bot.id)
-            ]
+            pinned = None
+
+        def candidates() -> Iterator[StoredMessage]:
+            # Newest first, lazily: the button is nearly always on a recent message.
+            if pinned is not None:
+                yield from pinned
+                return
+            for sm in reversed(conv.messages.values()):
+                if "reply_markup" in sm.data and (
+                    sm.sender_bot == bot.id or sm.data.get("via_bot", {}).get("id") == bot.id
+                ):
+                    yield sm
+
         for loose in (False, True):
-            for sm in candidates:
-                hits = [b for b in _buttons(sm.data.get("reply_markup")) if matches(b, loose)]
-                if hits:
-                    return sm, hits[0]
+            for sm in candidates():
+                hit = next(
+                    (b for b in _buttons(sm.data.get("reply_markup")) if matches(b, loose)), None
+                )
+                if hit is not None:
+                    return sm, hit
         seen = [
-            [b.get("text") for b in _buttons(sm.data.get("reply_markup"))] for sm in candidates[:5]
+            [b.get("text") for b in _buttons(sm.data.get("reply_markup"))]
+            for sm in itertools.islice(candidates(), 5)
         ]
         wanted = f"data={data!r}" if data is not None else f"text={text!r}"
         raise ControlError(
@@ -499,7 +516,7 @@ class ControlApi:
     async def user_press(self, request: web.Request, body: JSON) -> Any:
         user = self._user(request)
         bot = self._bot(request, body)
-        conv = self._user_conv(user, bot, body)
+        conv = self._user_conv(user, bot, body, posting=False)
         self._require_unblocked(user, bot, conv)
         sm, button = self._find_button(conv, bot, body)
         if "callback_data" not in button:
@@ -762,8 +779,9 @@ class ControlApi:
                 raise ControlError(404, f"user {uid} not found")
             if uid not in chat.members:
                 chat.members[uid] = Member("administrator" if uid in admins else "member")
+        everyone = members + sorted(admins)
         actor_id = (
-            int(creator_id) if creator_id is not None else (members + sorted(admins) or [None])[0]
+            int(creator_id) if creator_id is not None else (everyone[0] if everyone else None)
         )
         bots = body.get("bots") or {}
         if body.get("bot_id") is not None:

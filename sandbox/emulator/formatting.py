@@ -48,7 +48,8 @@ def parse(text: str, parse_mode: str | None) -> tuple[str, list[Entity]]:
 # --------------------------------------------------------------------------- HTML
 
 _HTML_SPECIAL = re.compile(r"[<&]")
-_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_TAG_END = re.compile(r"[\s>]")
+_ENTITY = re.compile(r"&(#?[A-Za-z0-9]{1,10});")
 _ATTR = re.compile(r"""\s*([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SIMPLE_TAGS = {
@@ -100,18 +101,24 @@ def parse_html(src: str) -> tuple[str, list[Entity]]:
                 pos += utf16_len(decoded)
                 i = end + 1
             continue
-        # A tag.
-        close = src.find(">", j + 1)
-        if close == -1:
-            raise _entities_error(f"Unclosed start tag at byte offset {_byte_offset(src, j)}")
+        # A tag; the rules (and error texts) follow Telegram's parser: the tag
+        # name runs up to whitespace or ">", then attributes up to ">".
+        at = j
+        k = _TAG_END.search(src, j + 1)
+        name_end = k.start() if k else n
         if src.startswith("</", j):
-            name = src[j + 2 : close].strip().lower()
             if not stack:
-                raise _entities_error(f"Unexpected end tag at byte offset {_byte_offset(src, j)}")
+                raise _entities_error(f"Unexpected end tag at byte offset {_byte_offset(src, at)}")
+            name = src[j + 2 : name_end].lower()
+            close = name_end
+            while close < n and src[close].isspace():
+                close += 1
+            if close >= n or src[close] != ">":
+                raise _entities_error(f"Unclosed end tag at byte offset {_byte_offset(src, at)}")
             open_name, entity, start = stack.pop()
             if name and name != open_name:
                 raise _entities_error(
-                    f"Unmatched end tag at byte offset {_byte_offset(src, j)}, "
+                    f"Unmatched end tag at byte offset {_byte_offset(src, at)}, "
                     f'expected "</{open_name}>", found "</{name}>"'
                 )
             if entity is not None and pos > start:
@@ -120,23 +127,31 @@ def parse_html(src: str) -> tuple[str, list[Entity]]:
                 entities.append(entity)
             i = close + 1
             continue
-        m_name = _TAG_NAME.match(src, j + 1)
-        name = m_name.group(0).lower() if m_name else ""
+        if name_end >= n:
+            raise _entities_error(f"Unclosed start tag at byte offset {_byte_offset(src, at)}")
+        name = src[j + 1 : name_end].lower()
         if name not in _ALL_TAGS:
             raise _entities_error(
-                f'Unsupported start tag "{name}" at byte offset {_byte_offset(src, j)}'
+                f'Unsupported start tag "{name}" at byte offset {_byte_offset(src, at)}'
             )
+        close = src.find(">", name_end)
+        if close == -1:
+            raise _entities_error(f"Unclosed start tag at byte offset {_byte_offset(src, at)}")
         attrs = {
-            a.group(1).lower(): (a.group(2) or "").strip("\"'")
-            for a in _ATTR.finditer(src, m_name.end() if m_name else j + 1, close)
+            a.group(1).lower(): _decode_attr((a.group(2) or "").strip("\"'"))
+            for a in _ATTR.finditer(src, name_end, close)
         }
-        entity = _html_entity(name, attrs, stack, src, j)
+        entity = _html_entity(name, attrs, stack, src, at)
         stack.append((name, entity, pos))
         i = close + 1
     if stack:
         raise _entities_error(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
+
+
+def _decode_attr(value: str) -> str:
+    return _ENTITY.sub(lambda m: _decode_entity(m.group(1)) or m.group(0), value)
 
 
 def _decode_entity(name: str) -> str | None:
@@ -183,7 +198,7 @@ def _html_entity(
     if name == "span":
         if attrs.get("class") != "tg-spoiler":
             raise _entities_error(
-                f'Unsupported start tag "span" at byte offset {_byte_offset(src, at)}'
+                f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(src, at)}'
             )
         return {"type": "spoiler"}
     if name == "blockquote":

@@ -25,12 +25,12 @@ class RateLimitConfig:
     group_burst: float = 20.0
 
     def update(self, data: dict[str, Any]) -> None:
-        for key in self.__slots__:  # type: ignore[attr-defined]
+        for key in self.__slots__:
             if key in data and data[key] is not None:
                 setattr(self, key, float(data[key]))
 
     def to_dict(self) -> dict[str, float]:
-        return {key: getattr(self, key) for key in self.__slots__}  # type: ignore[attr-defined]
+        return {key: getattr(self, key) for key in self.__slots__}
 
 
 class TokenBucket:

@@ -57,6 +57,10 @@ class WebhookDelivery:
         busy_keys: set[int] = set()
         failures = 0
         backoff_until = 0.0
+
+        def wake(_task: asyncio.Task[bool]) -> None:
+            bot.webhook_wake.set()
+
         try:
             while bot.webhook is not None:
                 bot.webhook_wake.clear()
@@ -73,7 +77,7 @@ class WebhookDelivery:
                         busy_keys.add(update.key)
                         task = asyncio.create_task(self._deliver(bot, update))
                         in_flight[update.update_id] = (task, update.key)
-                        task.add_done_callback(lambda _t, b=bot: b.webhook_wake.set())
+                        task.add_done_callback(wake)
                 timeout = None if now >= backoff_until else backoff_until - now
                 try:
                     async with asyncio.timeout(timeout):

@@ -95,7 +95,10 @@ class SqlDirectoryRepository:
         active = select(User.id).where(User.status == UserStatus.ACTIVE)
         managers = await self.session.scalars(
             select(ManagerBuilding.user_id)
-            .join(UserRole, (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER))
+            .join(
+                UserRole,
+                (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER),
+            )
             .where(ManagerBuilding.building_id == building_id, ManagerBuilding.user_id.in_(active))
             .order_by(ManagerBuilding.user_id)
         )

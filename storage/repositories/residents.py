@@ -38,13 +38,17 @@ class SqlResidentRepository:
 
     async def links_of(self, user_id: int) -> list[ResidencyLink]:
         rows = await self.session.execute(
-            self._select().where(ResidentApartment.user_id == user_id).order_by(ResidentApartment.id)
+            self._select()
+            .where(ResidentApartment.user_id == user_id)
+            .order_by(ResidentApartment.id)
         )
-        return [self._link(row) for row in rows.tuples()]
+        return [self._link(tuple(row)) for row in rows.all()]  # type: ignore[arg-type]
 
     async def get_link(self, link_id: int) -> ResidencyLink | None:
-        row = (await self.session.execute(self._select().where(ResidentApartment.id == link_id))).first()
-        return self._link(row.tuple()) if row else None
+        row = (
+            await self.session.execute(self._select().where(ResidentApartment.id == link_id))
+        ).first()
+        return self._link(tuple(row)) if row else None  # type: ignore[arg-type]
 
     async def add_link(self, user_id: int, apartment_id: int, kind: ResidencyKind) -> int:
         link = ResidentApartment(user_id=user_id, apartment_id=apartment_id, kind=kind)

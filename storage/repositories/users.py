@@ -88,7 +88,9 @@ async def load_actor(
     counted = [VerificationState.APPROVED]
     if pending_apartments_count:
         counted += [VerificationState.PENDING, VerificationState.DOCUMENT_REQUESTED]
-    roles = select(func.array_agg(UserRole.role)).where(UserRole.user_id == User.id).scalar_subquery()
+    roles = (
+        select(func.array_agg(UserRole.role)).where(UserRole.user_id == User.id).scalar_subquery()
+    )
     specs = (
         select(func.array_agg(ExecutorSpecialization.specialization))
         .where(ExecutorSpecialization.user_id == User.id)
@@ -107,7 +109,9 @@ async def load_actor(
     )
     row = (
         await session.execute(
-            select(User.status, User.on_duty, roles, specs, managed, apartments).where(User.id == user_id)
+            select(User.status, User.on_duty, roles, specs, managed, apartments).where(
+                User.id == user_id
+            )
         )
     ).first()
     if row is None:

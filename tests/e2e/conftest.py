@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,11 +19,16 @@ from redis.asyncio import Redis
 
 from bot.app import Runtime, open_runtime
 from bot.settings import Settings
-from sandbox.client import EmulatorClient, GroupChat
+from sandbox.client import EmulatorClient, GroupChat, UserClient
 from sandbox.emulator.server import EmulatorServer, run_emulator
+from sandbox.nominatim import FakeNominatim, Place, serve
 
 BOT_TOKEN = "7000000001:e2e-test-token"
 ADMIN_ID = 9_100_000_001
+
+
+# A street corner next to the seeded Navoi 5 building, known to the fake geocoder.
+NAVOI_POINT = (41.3205, 69.2505)
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Desk:
     runtime: Runtime
     staff_chat: GroupChat
     storage_channel: GroupChat
+    geocoder: FakeNominatim
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -58,12 +65,32 @@ async def desk_session(
     emu = EmulatorClient(emulator.base_url, BOT_TOKEN)
     staff_chat = await emu.create_group("Staff", bot_status="administrator")
     storage_channel = await emu.create_channel("Storage")
-    settings = Settings(
+    fake_geocoder = FakeNominatim([Place(*NAVOI_POINT, "Navoiy ko'chasi 5, Tashkent")])
+    async with serve(fake_geocoder) as geocoder_url:
+        settings = _settings(
+            emulator, database_url, test_redis_url, staff_chat, storage_channel, geocoder_url
+        )
+        async with _running_bot(settings) as runtime:
+            try:
+                yield Desk(emu, runtime, staff_chat, storage_channel, fake_geocoder)
+            finally:
+                await emu.close()
+
+
+def _settings(
+    emulator: EmulatorServer,
+    database_url: str,
+    redis_url: str | None,
+    staff_chat: GroupChat,
+    storage_channel: GroupChat,
+    geocoder_url: str,
+) -> Settings:
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
         bot_token=BOT_TOKEN,
         telegram_api_url=emulator.base_url,
         database_url=database_url,
-        redis_url=test_redis_url,
+        redis_url=redis_url,
         admin_ids=[ADMIN_ID],
         staff_chat_id=staff_chat.id,
         storage_channel_id=storage_channel.id,
@@ -72,7 +99,14 @@ async def desk_session(
         outbox_private_chat_interval=0.0,
         throttle_rate_per_second=50,
         throttle_burst=100,
+        geocoder_url=geocoder_url,
+        geocoder_min_interval=0.0,
     )
+
+
+@contextlib.asynccontextmanager
+async def _running_bot(settings: Settings) -> AsyncIterator[Runtime]:
+    """The bot as `ukbot run` runs it: long polling plus the outbox worker."""
     async with open_runtime(settings) as runtime:
         await runtime.services.commands.register_defaults(runtime.bot)
         polling = asyncio.create_task(
@@ -80,7 +114,7 @@ async def desk_session(
         )
         outbox = asyncio.create_task(runtime.outbox.run())
         try:
-            yield Desk(emu, runtime, staff_chat, storage_channel)
+            yield runtime
         finally:
             await runtime.dispatcher.stop_polling()
             with contextlib.suppress(asyncio.CancelledError):
@@ -88,7 +122,21 @@ async def desk_session(
             outbox.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await outbox
-            await emu.close()
+
+
+_user_ids = itertools.count(9_200_000_001)
+
+
+async def new_user(
+    desk: Desk, first_name: str, language_code: str = "en", **kwargs: object
+) -> UserClient:
+    """A fresh Telegram user (ids never repeat within a run, so no state leaks between tests)."""
+    return await desk.emu.create_user(
+        first_name,
+        language_code=language_code,
+        user_id=next(_user_ids),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 @pytest_asyncio.fixture(loop_scope="session")
