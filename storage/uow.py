@@ -8,9 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.directory import SqlDirectoryRepository
+from storage.repositories.filing import SqlFilingRepository
 from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.requests import SqlRequestRepository
 from storage.repositories.residents import SqlResidentRepository
+from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.users import SqlUserRepository
 
 
@@ -22,6 +25,9 @@ class SqlUnitOfWork:
     directory: SqlDirectoryRepository
     residents: SqlResidentRepository
     media: SqlMediaRepository
+    settings: SqlSettingsRepository
+    filing: SqlFilingRepository
+    requests: SqlRequestRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -34,6 +40,9 @@ class SqlUnitOfWork:
         self.directory = SqlDirectoryRepository(self.session)
         self.residents = SqlResidentRepository(self.session)
         self.media = SqlMediaRepository(self.session)
+        self.settings = SqlSettingsRepository(self.session)
+        self.filing = SqlFilingRepository(self.session)
+        self.requests = SqlRequestRepository(self.session)
         return self
 
     async def __aexit__(

@@ -24,7 +24,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 
 # Each role's section of the main menu; features add their entries here.
-RESIDENT_MENU: tuple[str, ...] = ()
+RESIDENT_MENU: tuple[str, ...] = ("menu-new-request", "menu-my-requests")
 ROLE_MENUS: dict[Role, tuple[str, ...]] = {}
 
 
