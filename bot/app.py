@@ -135,13 +135,53 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
             await asyncio.to_thread(stop_embedded_postgres, settings.data_dir / "postgres")
 
 
+@contextlib.asynccontextmanager
+async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
+    """Long polling plus the outbox worker, stopped cleanly on exit."""
+    await rt.services.commands.register_defaults(rt.bot)
+    poller = asyncio.create_task(
+        rt.dispatcher.start_polling(rt.bot, handle_signals=False, polling_timeout=30),
+        name="polling",
+    )
+    outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
+    try:
+        yield poller
+    finally:
+        if not poller.done():
+            await rt.dispatcher.stop_polling()
+        for task in (poller, outbox_task):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 async def run_polling(settings: Settings) -> None:
+    async with open_runtime(settings) as rt, polling(rt) as poller:
+        await poller
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Production mode: Telegram posts updates to our HTTP server; health probes beside it."""
+    from aiohttp import web
+
+    from bot.web import create_web_app
+
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     async with open_runtime(settings) as rt:
         await rt.services.commands.register_defaults(rt.bot)
+        app = create_web_app(rt, webhook_secret=secret)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        await rt.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, drop_pending_updates=False
+        )
+        log.info("webhook mode", extra={"url": settings.webhook_url, "port": settings.http_port})
         outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
         try:
-            await rt.dispatcher.start_polling(rt.bot, handle_signals=True)
+            await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
             outbox_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await outbox_task
+            await runner.cleanup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
         description="UK Management Bot: a Telegram request desk for housing management companies.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling)")
+    sub.add_parser(
+        "run", help="run the bot (long polling, or a webhook when UKBOT_WEBHOOK_URL is set)"
+    )
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
@@ -74,12 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     setup_logging(settings.log_format, settings.log_level)
     if args.command == "run":
-        from bot.app import run_polling
+        from bot.app import run_polling, run_webhook
 
         if not settings.bot_token.get_secret_value():
             print("UKBOT_BOT_TOKEN is not set (or try `ukbot sandbox`)", file=sys.stderr)
             return 2
-        asyncio.run(run_polling(settings))
+        if settings.webhook_url and not settings.webhook_secret:
+            print("UKBOT_WEBHOOK_SECRET is required with UKBOT_WEBHOOK_URL", file=sys.stderr)
+            return 2
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
         return 0
     if args.command == "db" and args.db_command == "upgrade":
         asyncio.run(_db_upgrade(settings))

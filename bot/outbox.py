@@ -136,8 +136,8 @@ class OutboxWorker:
         try:
             message_id = await self._send(row, lang)
         except TelegramRetryAfter as error:
+            # Only this chat waits; the global pace already keeps the bot under its limit.
             self.pacer.defer(row.chat_id, error.retry_after)
-            self.bucket.pause(error.retry_after)
             row.attempts -= 1  # waiting out a flood limit is not a failed attempt
             row.next_attempt_at = now + timedelta(seconds=error.retry_after)
             row.last_error = f"retry after {error.retry_after}s"

@@ -27,10 +27,6 @@ class TokenBucket:
                     return
                 await asyncio.sleep((1.0 - self.tokens) / self.rate)
 
-    def pause(self, seconds: float) -> None:
-        """After a 429 the whole bot waits, as Telegram asks."""
-        self.tokens = min(self.tokens, 0.0) - seconds * self.rate
-
 
 class ChatPacer:
     """Earliest next send per chat: private chats every ``private_interval`` s, groups 20/min."""

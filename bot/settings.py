@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     outbox_private_chat_interval: float = 1.0
     outbox_group_per_minute: int = 20
     outbox_poll_interval: float = 0.5
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
     geocoder_url: str = ""
     geocoder_user_agent: str = "ukbot/0.1 (housing management request desk)"
     geocoder_min_interval: float = 1.0
@@ -53,7 +57,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("database_url", "redis_url", mode="before")
+    @field_validator("database_url", "redis_url", "webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

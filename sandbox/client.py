@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import re
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -373,8 +374,12 @@ class EmulatorClient:
         async with self._http().request(
             method, url, json=body, params=query, timeout=timeout
         ) as resp:
-            payload = await resp.json(content_type=None)
-        if not payload.get("ok"):
+            raw = await resp.read()
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            raise EmulatorError(resp.status, raw.decode(errors="replace")[:200]) from None
+        if not isinstance(payload, dict) or not payload.get("ok"):
             raise EmulatorError(resp.status, str(payload.get("error")))
         return payload.get("result")
 
@@ -736,6 +741,20 @@ class UserClient:
             },
             chat,
         )
+
+    async def send_media(
+        self,
+        kind: str,
+        data: bytes | None = None,
+        *,
+        caption: str | None = None,
+        chat: Any = None,
+        reply_to: Message | int | None = None,
+        **extra: Any,
+    ) -> Message:
+        """Any media kind (photo, document, video, voice, audio, animation, video_note,
+        sticker); ``extra`` carries file_name, mime_type, duration, ..."""
+        return await self._send_file(kind, data, chat, reply_to, caption=caption, **extra)
 
     async def _send_file(
         self,

@@ -1,8 +1,567 @@
-"""Resident: my requests, the request card, closing the loop."""
+"""Resident: my requests, the request card, closing the loop.
+
+Thin handlers: each loads the actor, calls one use case of
+``domain.services.requests`` and renders the result. Button data carries ids
+only; the use cases re-check on every press that the user may see and act on
+the request (a forged or stale button gets "not available" / "not possible").
+Callback queries are answered by ``CallbackAnswerMiddleware`` (handlers only
+set ``callback_answer.text``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.i18n import BoundTranslator
+from bot.services import Services
+from domain.access import NOT_AVAILABLE, Actor
+from domain.enums import Action
+from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
+from domain.services.requests import (
+    MAX_FILES_PER_COMMENT,
+    add_comment,
+    check_action,
+    check_comment,
+    list_requests,
+    open_card,
+    perform_action,
+)
+from domain.services.residents import StoredMedia
+from domain.sla import BusinessCalendar
+from fsm.tracking import (
+    CloseLoopCb,
+    Closing,
+    RateCb,
+    RateSkipCb,
+    TrackCb,
+    Tracking,
+    TrackListCb,
+    TrackOpenCb,
+)
+from handlers.filters import MenuButton
+from handlers.media import media_of
+from handlers.resident.tracking_keyboards import (
+    abort_keyboard,
+    card_keyboard,
+    list_keyboard,
+    photos_keyboard,
+    skip_keyboard,
+    stars_keyboard,
+)
+from handlers.resident.tracking_views import render_card, render_list
 
 router = Router(name="tracking")
 router.message.filter(F.chat.type == "private")
+
+_OWN_STATES = frozenset(
+    state.state for group in (Tracking, Closing) for state in group.__all_states__
+)
+
+
+@lru_cache(maxsize=8)
+def _calendar(timezone: str) -> BusinessCalendar:
+    return BusinessCalendar(tz=ZoneInfo(timezone))
+
+
+async def _actor(services: Services, user_id: int) -> Actor:
+    actor = await services.actor(user_id)
+    if actor is None:
+        raise NotAllowed(NOT_AVAILABLE)
+    return actor
+
+
+async def _leave_own_state(state: FSMContext) -> None:
+    """Drops a tracking prompt; another feature's conversation (a filing draft) is kept."""
+    if await state.get_state() in _OWN_STATES:
+        await state.clear()
+
+
+async def _clear_unless_retryable(state: FSMContext, error: DomainError) -> None:
+    """Bad input keeps the prompt (the user types again); anything else ends it."""
+    retryable = isinstance(error, MissingField | ValidationFailed)
+    if not retryable or error.key == "error-request-finished":
+        await state.clear()
+
+
+async def _show(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool = True
+) -> None:
+    """Replace the pressed text message, or post a new one (photo captions, old messages)."""
+    message = query.message
+    if edit and isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "message is not modified" not in error.message:
+                raise
+        return
+    if isinstance(message, Message):
+        await message.answer(text, reply_markup=markup)
+    else:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def _card_view(
+    services: Services,
+    t: BoundTranslator,
+    actor: Actor,
+    request_id: int,
+    back: TrackListCb | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    now = services.clock.now()
+    calendar = _calendar(services.settings.timezone)
+    async with services.uow() as uow:
+        card = await open_card(uow, actor, request_id, now, calendar=calendar)
+    if back is None:
+        back = TrackListCb(archive=not card.can_comment, page=0)
+    text = render_card(t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now)
+    return text, card_keyboard(t, card, back)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@router.message(Command("my"))
+@router.message(MenuButton("menu-my-requests"))
+async def on_my_requests(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    await _leave_own_state(state)
+    async with services.uow() as uow:
+        page = await list_requests(uow, message.from_user.id, archive=False)
+    await message.answer(render_list(t, page), reply_markup=list_keyboard(t, page))
+
+
+@router.callback_query(TrackListCb.filter())
+async def on_list_page(
+    query: CallbackQuery,
+    callback_data: TrackListCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    await _leave_own_state(state)
+    async with services.uow() as uow:
+        page = await list_requests(
+            uow, query.from_user.id, archive=callback_data.archive, page=callback_data.page
+        )
+    await _show(query, render_list(t, page), list_keyboard(t, page))
+
+
+# --------------------------------------------------------------------------- the card
+
+
+@router.callback_query(TrackOpenCb.filter())
+async def on_open_from_list(
+    query: CallbackQuery, callback_data: TrackOpenCb, t: BoundTranslator, services: Services
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    back = TrackListCb(archive=callback_data.archive, page=callback_data.page)
+    text, markup = await _card_view(services, t, actor, callback_data.request_id, back)
+    await _show(query, text, markup)
+
+
+@router.callback_query(TrackCb.filter(F.action == "open"))
+async def on_open(
+    query: CallbackQuery, callback_data: TrackCb, t: BoundTranslator, services: Services
+) -> None:
+    """From a notification: the card comes as a new message below it."""
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _card_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup, edit=False)
+
+
+@router.callback_query(TrackCb.filter(F.action == "abort"))
+async def on_abort(
+    query: CallbackQuery,
+    callback_data: TrackCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _leave_own_state(state)
+    callback_answer.text = t("tracking-nothing-changed")
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _card_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup)
+
+
+# --------------------------------------------------------------------------- comments
+
+
+@router.callback_query(TrackCb.filter(F.action == "comment"))
+async def on_comment(
+    query: CallbackQuery,
+    callback_data: TrackCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_comment(uow, actor, callback_data.request_id)
+    await state.set_state(Tracking.comment)
+    await state.set_data({"request_id": request.id})
+    await _show(
+        query,
+        t("tracking-ask-comment", number=request.number),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(Tracking.comment, F.text)
+async def on_comment_text(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            result = await add_comment(
+                uow, actor, request_id, services.clock.now(), text=message.text
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("tracking-comment-sent", number=result.number))
+    text, markup = await _card_view(services, t, actor, request_id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Tracking.comment)
+async def on_comment_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("tracking-comment-hint"), reply_markup=abort_keyboard(t, request_id))
+
+
+# --------------------------------------------------------------------------- photos
+
+
+@router.callback_query(TrackCb.filter(F.action == "photos"))
+async def on_photos(
+    query: CallbackQuery,
+    callback_data: TrackCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_comment(uow, actor, callback_data.request_id)
+    await state.set_state(Tracking.photos)
+    await state.set_data({"request_id": request.id, "files": [], "group": None})
+    await _show(
+        query,
+        t("tracking-ask-photos", number=request.number, max=MAX_FILES_PER_COMMENT),
+        photos_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(Tracking.photos, F.photo | F.video | F.document)
+async def on_photo(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    data = await state.get_data()
+    request_id = int(data["request_id"])
+    files: list[dict[str, Any]] = list(data.get("files") or [])
+    if len(files) >= MAX_FILES_PER_COMMENT:
+        await message.answer(
+            t("tracking-photos-limit", max=MAX_FILES_PER_COMMENT),
+            reply_markup=photos_keyboard(t, request_id),
+        )
+        return
+    media = media_of(message)
+    assert media is not None  # the filter let only files through
+    kept = await services.media_store.keep(
+        media, from_chat_id=message.chat.id, message_id=message.message_id
+    )
+    files.append(asdict(kept))
+    group = message.media_group_id
+    await state.update_data(files=files, group=group)
+    if group is None or group != data.get("group"):  # one answer per album
+        await message.answer(
+            t("tracking-photo-received"), reply_markup=photos_keyboard(t, request_id)
+        )
+
+
+@router.message(Tracking.photos)
+async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("tracking-photos-hint"), reply_markup=photos_keyboard(t, request_id))
+
+
+@router.callback_query(TrackCb.filter(F.action == "photos_done"))
+async def on_photos_done(
+    query: CallbackQuery,
+    callback_data: TrackCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    data = await state.get_data()
+    collecting = (
+        await state.get_state() == Tracking.photos.state
+        and data.get("request_id") == callback_data.request_id
+    )
+    files = [StoredMedia(**item) for item in data.get("files") or []] if collecting else []
+    if not files:
+        async with services.uow() as uow:
+            request = await check_comment(uow, actor, callback_data.request_id)
+        await state.set_state(Tracking.photos)
+        await state.set_data({"request_id": request.id, "files": [], "group": None})
+        callback_answer.text = t("tracking-photos-none")
+        callback_answer.show_alert = True
+        return
+    try:
+        async with services.uow() as uow:
+            result = await add_comment(
+                uow, actor, callback_data.request_id, services.clock.now(), media=files
+            )
+    except DomainError:
+        await state.clear()
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    sent = t("tracking-photos-sent", number=result.number, count=result.files)
+    callback_answer.text = sent
+    await _show(query, sent, None)
+    text, markup = await _card_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup, edit=False)
+
+
+# --------------------------------------------------------------------------- cancel
+
+
+@router.callback_query(TrackCb.filter(F.action == "cancel"))
+async def on_cancel(
+    query: CallbackQuery,
+    callback_data: TrackCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.CANCEL)
+    await state.set_state(Tracking.cancel_reason)
+    await state.set_data({"request_id": request.id})
+    await _show(
+        query,
+        t("tracking-ask-cancel-reason", number=request.number),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(Tracking.cancel_reason, F.text)
+async def on_cancel_reason(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            transition = await perform_action(
+                uow, actor, request_id, Action.CANCEL, services.clock.now(), reason=message.text
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("tracking-cancelled", number=transition.new.number))
+    text, markup = await _card_view(services, t, actor, request_id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Tracking.cancel_reason)
+async def on_cancel_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    await _reason_hint(message, state, t)
+
+
+async def _reason_hint(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("tracking-reason-hint"), reply_markup=abort_keyboard(t, request_id))
+
+
+# --------------------------------------------------------------------------- closing the loop
+
+
+@router.callback_query(CloseLoopCb.filter(F.action == "accept"))
+async def on_accept_work(
+    query: CallbackQuery,
+    callback_data: CloseLoopCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
+    await _leave_own_state(state)
+    await _show(
+        query,
+        t("tracking-ask-rating", number=request.number),
+        stars_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.callback_query(RateCb.filter())
+async def on_rate(
+    query: CallbackQuery,
+    callback_data: RateCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    if not 1 <= callback_data.stars <= 5:
+        raise MissingField("rating")
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
+    await state.set_state(Closing.feedback)
+    await state.set_data({"request_id": request.id, "stars": callback_data.stars})
+    await _show(
+        query,
+        t("tracking-ask-feedback", stars=callback_data.stars),
+        skip_keyboard(t, request.id, callback_data.stars),
+    )
+
+
+async def _accept(
+    services: Services, actor: Actor, request_id: int, stars: int, text: str | None
+) -> tuple[str, int]:
+    async with services.uow() as uow:
+        transition = await perform_action(
+            uow,
+            actor,
+            request_id,
+            Action.ACCEPT_WORK,
+            services.clock.now(),
+            rating=stars,
+            comment=text,
+        )
+    services.after_outbox_write()
+    return transition.new.number, stars
+
+
+def _thanks(t: BoundTranslator, number: str, stars: int) -> str:
+    key = "tracking-accepted-low" if stars <= 2 else "tracking-accepted"
+    return t(key, number=number, stars=stars)
+
+
+@router.message(Closing.feedback, F.text)
+async def on_feedback(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    data = await state.get_data()
+    try:
+        number, stars = await _accept(
+            services, actor, int(data["request_id"]), int(data["stars"]), message.text
+        )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    await state.clear()
+    await message.answer(_thanks(t, number, stars))
+
+
+@router.message(Closing.feedback)
+async def on_feedback_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    data = await state.get_data()
+    await message.answer(
+        t("tracking-feedback-hint"),
+        reply_markup=skip_keyboard(t, int(data["request_id"]), int(data["stars"])),
+    )
+
+
+@router.callback_query(RateSkipCb.filter())
+async def on_feedback_skip(
+    query: CallbackQuery,
+    callback_data: RateSkipCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    number, stars = await _accept(
+        services, actor, callback_data.request_id, callback_data.stars, None
+    )
+    await _leave_own_state(state)
+    await _show(query, _thanks(t, number, stars), None)
+
+
+@router.callback_query(CloseLoopCb.filter(F.action == "return"))
+async def on_return_work(
+    query: CallbackQuery,
+    callback_data: CloseLoopCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.RETURN_WORK)
+    await state.set_state(Closing.return_reason)
+    await state.set_data({"request_id": request.id})
+    await _show(
+        query,
+        t("tracking-ask-return-reason", number=request.number),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(Closing.return_reason, F.text)
+async def on_return_reason(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            transition = await perform_action(
+                uow,
+                actor,
+                request_id,
+                Action.RETURN_WORK,
+                services.clock.now(),
+                reason=message.text,
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("tracking-returned", number=transition.new.number))
+    text, markup = await _card_view(services, t, actor, request_id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(Closing.return_reason)
+async def on_return_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    await _reason_hint(message, state, t)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import re
 from collections.abc import Awaitable, Callable
@@ -47,6 +48,7 @@ from .state import (
 )
 from .webhook import WebhookDelivery
 
+log = logging.getLogger(__name__)
 TOKEN_RE = re.compile(r"^(\d{1,20}):([A-Za-z0-9_-]{1,200})$")
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -246,6 +248,13 @@ class BotApi:
             result = await handler(bot, params)
         except ApiError as exc:
             return _error_response(exc)
+        except Exception as exc:
+            # An emulator bug or a request shape it does not handle: answer like a
+            # Telegram 500 (aiogram raises TelegramServerError) and keep the traceback.
+            log.exception("Bot API method %s failed", name)
+            return _error_response(
+                ApiError(500, f"Internal Server Error: {type(exc).__name__}: {exc}")
+            )
         if isinstance(result, RawResult):
             body = '{"ok":true,"result":' + result + "}"
         else:

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import itertools
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -38,6 +39,7 @@ from .state import (
     now_unix,
 )
 
+log = logging.getLogger(__name__)
 PREFIX = "/sandbox/api"
 MAX_WAIT = 120.0
 DEFAULT_LOCATION = (41.311081, 69.240562)
@@ -159,6 +161,9 @@ class ControlApi:
                 return _control_error(exc.status, exc.message)
             except ApiError as exc:  # e.g. a Telegram-side validation reused here
                 return _control_error(400, exc.description)
+            except (KeyError, TypeError, ValueError) as exc:  # malformed body
+                log.exception("control API %s %s failed", request.method, request.path)
+                return _control_error(400, f"bad request: {type(exc).__name__}: {exc}")
 
         return handler
 
@@ -302,6 +307,9 @@ class ControlApi:
         return {**user.data, "phone_number": user.phone_number}
 
     async def create_user(self, request: web.Request, body: JSON) -> Any:
+        bot = (
+            self._bot(request, body) if body.get("bot_id") else None
+        )  # known before ids are picked
         raw_id = body.get("id", body.get("user_id"))
         user = self.state.create_user(
             user_id=None if raw_id in (None, "") else _int(raw_id, "id"),
@@ -313,7 +321,7 @@ class ControlApi:
             phone_number=body.get("phone_number"),
         )
         if body.get("started"):
-            self._bot(request, body).started.add(user.id)
+            (bot or self._bot(request, body)).started.add(user.id)
         return {**user.data, "phone_number": user.phone_number}
 
     def _post_user_message(
@@ -615,6 +623,9 @@ class ControlApi:
             created=time.monotonic(),
         )
         bot.inline_queries[record.id] = record
+        if len(bot.inline_queries) > 20_000:  # bound memory in long runs
+            for old_id in list(itertools.islice(bot.inline_queries, 5_000)):
+                del bot.inline_queries[old_id]
         payload: JSON = {
             "id": record.id,
             "from": user.data,

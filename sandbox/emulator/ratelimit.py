@@ -36,16 +36,17 @@ class RateLimitConfig:
 class TokenBucket:
     __slots__ = ("capacity", "rate", "stamp", "tokens")
 
-    def __init__(self, capacity: float, rate: float) -> None:
+    def __init__(self, capacity: float, rate: float, now: float) -> None:
         self.capacity = capacity
         self.rate = rate  # tokens per second
         self.tokens = capacity
-        self.stamp = time.monotonic()
+        self.stamp = now
 
     def wait_for(self, amount: float, now: float) -> float:
         """Seconds until ``amount`` tokens are available (0 when available now)."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        if now > self.stamp:
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
         need = min(amount, self.capacity) - self.tokens
         if need <= 1e-9:
             return 0.0
@@ -71,17 +72,16 @@ class RateLimiter:
         cfg = self.config
         bot_bucket = self._bot_buckets.get(bot_id)
         if bot_bucket is None:
-            bot_bucket = self._bot_buckets[bot_id] = TokenBucket(
-                cfg.per_bot_burst, cfg.per_bot_per_sec
-            )
+            bot_bucket = TokenBucket(cfg.per_bot_burst, cfg.per_bot_per_sec, now)
+            self._bot_buckets[bot_id] = bot_bucket
         key = (bot_id, chat_id)
         chat_bucket = self._chat_buckets.get(key)
         scope = "private" if chat_type == "private" else "group"
         if chat_bucket is None:
             if scope == "private":
-                chat_bucket = TokenBucket(cfg.private_burst, cfg.private_per_sec)
+                chat_bucket = TokenBucket(cfg.private_burst, cfg.private_per_sec, now)
             else:
-                chat_bucket = TokenBucket(cfg.group_burst, cfg.group_per_min / 60.0)
+                chat_bucket = TokenBucket(cfg.group_burst, cfg.group_per_min / 60.0, now)
             self._chat_buckets[key] = chat_bucket
         wait_chat = chat_bucket.wait_for(amount, now)
         wait_bot = bot_bucket.wait_for(amount, now)

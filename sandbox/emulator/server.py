@@ -67,7 +67,7 @@ class EmulatorServer:
         app.router.add_route("*", "/bot{token}/{method}", self.botapi.handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_routes(self.control.routes())
-        app.router.add_route("OPTIONS", PREFIX + "{tail:.*}", _preflight)
+        app.router.add_route("*", PREFIX + "{tail:.*}", _fallback)
         app.on_response_prepare.append(_cors)
         return app
 
@@ -119,8 +119,12 @@ def _api_error(exc: ApiError) -> web.Response:
     )
 
 
-async def _preflight(request: web.Request) -> web.Response:
-    return web.Response(status=204)
+async def _fallback(request: web.Request) -> web.Response:
+    """CORS preflight for any control path; JSON 404 for unknown endpoints."""
+    if request.method == "OPTIONS":
+        return web.Response(status=204)
+    body = {"ok": False, "error": f"no such endpoint: {request.method} {request.path}"}
+    return web.Response(body=dumps(body).encode(), status=404, content_type="application/json")
 
 
 async def _cors(request: web.Request, response: web.StreamResponse) -> None:

@@ -436,6 +436,8 @@ class BotState:
                     self.pending -= 1
 
     def drop_pending(self) -> None:
+        for update in self.queue:
+            update.done = True  # an in-flight webhook delivery must not count it again
         self.queue.clear()
         self.pending = 0
 
@@ -507,7 +509,7 @@ class EmulatorState:
         self.faults: list[Fault] = []
         self.default_bot_id: int | None = None
         self.started_at = time.time()
-        self._user_ids = itertools.count(7_000_000_001)
+        self._user_ids = itertools.count(6_100_000_001)
         self._group_ids = itertools.count(4_000_000_001)
         self._super_ids = itertools.count(1_000_000_001)
         self._fault_ids = itertools.count(1)
@@ -574,8 +576,8 @@ class EmulatorState:
         phone_number: str | None = None,
     ) -> User:
         uid = user_id if user_id is not None else next(self._user_ids)
-        while user_id is None and uid in self.users:
-            uid = next(self._user_ids)
+        while user_id is None and (uid in self.users or uid in self.bots):
+            uid = next(self._user_ids)  # never hand out an id a bot (token) already uses
         user = self.users.get(uid)
         if user is None:
             user = User(id=uid, first_name=first_name)

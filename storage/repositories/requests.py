@@ -2,9 +2,317 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.enums import (
+    Action,
+    ActorRole,
+    Category,
+    CommentVisibility,
+    HoldReason,
+    MediaKind,
+    MediaPurpose,
+    PlaceKind,
+    RequestStatus,
+    Urgency,
+)
+from domain.lifecycle import HistoryEntry, RequestState
+from domain.services.notifications import MediaRef
+from domain.services.requests import (
+    CommentItem,
+    HistoryItem,
+    RequestDetails,
+    RequestSummary,
+)
+from storage.models import (
+    Apartment,
+    Assignment,
+    Building,
+    Comment,
+    Entrance,
+    Media,
+    Rating,
+    Request,
+    RequestHistory,
+    RequestWatcher,
+    User,
+)
+
+
+def _state(row: Request, rating: int | None) -> RequestState:
+    return RequestState(
+        id=row.id,
+        number=row.number,
+        status=RequestStatus(row.status),
+        author_id=row.author_id,
+        building_id=row.building_id,
+        apartment_id=row.apartment_id,
+        category=Category(row.category),
+        urgency=Urgency(row.urgency),
+        assignee_id=row.assignee_id,
+        created_at=row.created_at,
+        assigned_at=row.assigned_at,
+        accepted_at=row.accepted_at,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        closed_at=row.closed_at,
+        hold_started_at=row.hold_started_at,
+        hold_reason=HoldReason(row.hold_reason) if row.hold_reason else None,
+        held_seconds=row.held_seconds,
+        rating=rating,
+    )
 
 
 class SqlRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    # ------------------------------------------------------------------ state
+
+    async def get_state(self, request_id: int, *, for_update: bool = False) -> RequestState | None:
+        stmt = select(Request).where(Request.id == request_id)
+        if for_update:
+            # Lock only the request row; concurrent transitions of it queue up here.
+            stmt = stmt.with_for_update(of=Request)
+        row = await self.session.scalar(stmt.execution_options(populate_existing=True))
+        if row is None:
+            return None
+        rating = await self.session.scalar(
+            select(Rating.stars).where(Rating.request_id == request_id)
+        )
+        return _state(row, rating)
+
+    async def save_state(self, state: RequestState) -> None:
+        await self.session.execute(
+            update(Request)
+            .where(Request.id == state.id)
+            .values(
+                status=state.status,
+                assignee_id=state.assignee_id,
+                category=state.category,
+                urgency=state.urgency,
+                assigned_at=state.assigned_at,
+                accepted_at=state.accepted_at,
+                started_at=state.started_at,
+                completed_at=state.completed_at,
+                closed_at=state.closed_at,
+                hold_started_at=state.hold_started_at,
+                hold_reason=state.hold_reason,
+                held_seconds=state.held_seconds,
+                updated_at=func.now(),
+            )
+        )
+
+    async def add_history(self, entry: HistoryEntry) -> int:
+        payload: dict[str, object] = dict(entry.payload)
+        text = entry.reason or entry.comment
+        if entry.reason and entry.comment:
+            payload["comment"] = entry.comment
+        row = RequestHistory(
+            request_id=entry.request_id,
+            action=entry.action.value,
+            from_status=entry.from_status,
+            to_status=entry.to_status,
+            actor_id=entry.actor_id,
+            actor_role=entry.actor_role,
+            reason=text,
+            payload=payload,
+            at=entry.at,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def watchers_of(self, request_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(RequestWatcher.user_id)
+            .where(RequestWatcher.request_id == request_id)
+            .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
+        )
+        return list(rows)
+
+    # ------------------------------------------------------------ assignment
+
+    async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None:
+        await self.session.execute(
+            update(Assignment)
+            .where(Assignment.request_id == request_id, Assignment.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+        )
+
+    async def start_assignment(
+        self,
+        request_id: int,
+        executor_id: int,
+        *,
+        by: int | None,
+        at: datetime,
+        reason: str | None,
+    ) -> None:
+        self.session.add(
+            Assignment(
+                request_id=request_id,
+                executor_id=executor_id,
+                assigned_by=by,
+                assigned_at=at,
+                reason=reason,
+            )
+        )
+        await self.session.flush()
+
+    # ------------------------------------------------------ ratings, comments
+
+    async def add_rating(
+        self, request_id: int, resident_id: int, stars: int, text: str | None
+    ) -> None:
+        self.session.add(
+            Rating(request_id=request_id, resident_id=resident_id, stars=stars, text=text)
+        )
+        await self.session.flush()
+
+    async def add_comment(
+        self,
+        request_id: int,
+        author_id: int,
+        visibility: CommentVisibility,
+        text: str,
+        at: datetime,
+    ) -> int:
+        row = Comment(
+            request_id=request_id,
+            author_id=author_id,
+            visibility=visibility,
+            text=text,
+            created_at=at,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def media_of(self, request_id: int, purpose: MediaPurpose) -> list[MediaRef]:
+        rows = await self.session.execute(
+            select(Media.kind, Media.file_id)
+            .where(Media.request_id == request_id, Media.purpose == purpose)
+            .order_by(Media.id)
+        )
+        return [MediaRef(MediaKind(kind).value, file_id) for kind, file_id in rows.all()]
+
+    async def count_media(self, request_id: int, purpose: MediaPurpose | None = None) -> int:
+        stmt = select(func.count()).select_from(Media).where(Media.request_id == request_id)
+        if purpose is not None:
+            stmt = stmt.where(Media.purpose == purpose)
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def first_name_of(self, user_id: int) -> str | None:
+        name = await self.session.scalar(select(User.first_name).where(User.id == user_id))
+        return name or None
+
+    # ---------------------------------------------------------------- reading
+
+    async def list_for_user(
+        self, user_id: int, statuses: frozenset[RequestStatus], offset: int, limit: int
+    ) -> tuple[int, list[RequestSummary]]:
+        watched = select(RequestWatcher.request_id).where(RequestWatcher.user_id == user_id)
+        condition = or_(Request.author_id == user_id, Request.id.in_(watched)) & Request.status.in_(
+            sorted(statuses)
+        )
+        total = int(
+            await self.session.scalar(select(func.count()).select_from(Request).where(condition))
+            or 0
+        )
+        rows = await self.session.execute(
+            select(Request.id, Request.number, Request.status, Request.category, Request.created_at)
+            .where(condition)
+            .order_by(Request.created_at.desc(), Request.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        items = [
+            RequestSummary(
+                id=rid,
+                number=number,
+                status=RequestStatus(status),
+                category=Category(category),
+                created_at=created,
+            )
+            for rid, number, status, category, created in rows.all()
+        ]
+        return total, items
+
+    async def details(self, request_id: int) -> RequestDetails | None:
+        executor = User.__table__.alias("executor")
+        row = (
+            await self.session.execute(
+                select(
+                    Request,
+                    Building.address,
+                    Apartment.number,
+                    Entrance.number,
+                    executor.c.first_name,
+                    Rating.stars,
+                    Rating.text,
+                )
+                .join(Building, Building.id == Request.building_id)
+                .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+                .outerjoin(
+                    Entrance,
+                    Entrance.id == func.coalesce(Request.entrance_id, Apartment.entrance_id),
+                )
+                .outerjoin(executor, executor.c.id == Request.assignee_id)
+                .outerjoin(Rating, Rating.request_id == Request.id)
+                .where(Request.id == request_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        request, address, apartment, entrance, executor_name, stars, rating_text = row
+        history = await self.session.scalars(
+            select(RequestHistory)
+            .where(RequestHistory.request_id == request_id)
+            .order_by(RequestHistory.at, RequestHistory.id)
+        )
+        comments = await self.session.execute(
+            select(Comment, User.first_name)
+            .join(User, User.id == Comment.author_id)
+            .where(Comment.request_id == request_id)
+            .order_by(Comment.created_at, Comment.id)
+        )
+        return RequestDetails(
+            state=_state(request, stars),
+            description=request.description,
+            place_kind=PlaceKind(request.place_kind),
+            address=address,
+            apartment_number=apartment,
+            entrance_number=entrance,
+            executor_first_name=executor_name or None,
+            accept_due_at=request.accept_due_at,
+            complete_due_at=request.complete_due_at,
+            media_count=await self.count_media(request_id),
+            rating_text=rating_text,
+            history=tuple(
+                HistoryItem(
+                    action=Action(item.action),
+                    from_status=RequestStatus(item.from_status) if item.from_status else None,
+                    to_status=RequestStatus(item.to_status) if item.to_status else None,
+                    actor_id=item.actor_id,
+                    actor_role=ActorRole(item.actor_role),
+                    at=item.at,
+                    reason=item.reason,
+                    payload=dict(item.payload or {}),
+                )
+                for item in history
+            ),
+            comments=tuple(
+                CommentItem(
+                    author_id=comment.author_id,
+                    author_name=name or None,
+                    visibility=CommentVisibility(comment.visibility),
+                    text=comment.text,
+                    at=comment.created_at,
+                )
+                for comment, name in comments.all()
+            ),
+        )

@@ -7,7 +7,6 @@ database and fresh users, and fails if any button press was left unanswered.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import os
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 import pytest_asyncio
 from redis.asyncio import Redis
 
-from bot.app import Runtime, open_runtime
+from bot.app import Runtime, open_runtime, polling
 from bot.settings import Settings
 from sandbox.client import EmulatorClient, GroupChat, UserClient
 from sandbox.emulator.server import EmulatorServer, run_emulator
@@ -107,21 +106,8 @@ def _settings(
 @contextlib.asynccontextmanager
 async def _running_bot(settings: Settings) -> AsyncIterator[Runtime]:
     """The bot as `ukbot run` runs it: long polling plus the outbox worker."""
-    async with open_runtime(settings) as runtime:
-        await runtime.services.commands.register_defaults(runtime.bot)
-        polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False, polling_timeout=10)
-        )
-        outbox = asyncio.create_task(runtime.outbox.run())
-        try:
-            yield runtime
-        finally:
-            await runtime.dispatcher.stop_polling()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
-            outbox.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await outbox
+    async with open_runtime(settings) as runtime, polling(runtime):
+        yield runtime
 
 
 _user_ids = itertools.count(9_200_000_001)

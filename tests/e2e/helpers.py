@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.enums import Language, Role, Specialization
-from sandbox.client import EmulatorClient, UserClient
+from domain.enums import Language, ResidencyKind, Role, Specialization, VerificationState
+from sandbox.client import EmulatorClient, Message, UserClient
 from storage.directory_import import import_directory_text
-from storage.models import ExecutorSpecialization, ManagerBuilding, User, UserRole
+from storage.models import (
+    Apartment,
+    Building,
+    ExecutorSpecialization,
+    ManagerBuilding,
+    ResidentApartment,
+    User,
+    UserRole,
+)
+from storage.repositories.settings import SqlSettingsRepository
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Desk
 
 NAVOI = "Tashkent, Navoi street 5"
 TEMUR = "Tashkent, Amir Temur avenue 1"
@@ -117,3 +132,133 @@ async def _first_reply_button(user: UserClient) -> str:
     keyboard = await user.reply_keyboard()
     assert keyboard, "a reply keyboard was expected"
     return keyboard[0][0]
+
+
+# --------------------------------------------------------------------------- residents, filing
+
+
+async def apartment_id(
+    session_factory: async_sessionmaker[AsyncSession], number: str, address: str = NAVOI
+) -> int:
+    async with session_factory() as session:
+        found = await session.scalar(
+            select(Apartment.id)
+            .join(Building, Building.id == Apartment.building_id)
+            .where(Building.address == address, Apartment.number == number)
+        )
+    assert found is not None, (address, number)
+    return found
+
+
+async def link_apartment(
+    session_factory: async_sessionmaker[AsyncSession],
+    user_id: int,
+    apartment: str,
+    *,
+    address: str = NAVOI,
+    verification: VerificationState = VerificationState.APPROVED,
+) -> None:
+    """Links an existing user to one more apartment, straight in the database."""
+    apartment_pk = await apartment_id(session_factory, apartment, address)
+    async with session_factory() as session, session.begin():
+        await session.execute(
+            insert(ResidentApartment)
+            .values(
+                user_id=user_id,
+                apartment_id=apartment_pk,
+                kind=ResidencyKind.OWNER,
+                verification=verification,
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+async def verified_resident(
+    desk: Desk,
+    name: str = "Dilnoza",
+    *,
+    apartment: str = "12",
+    address: str = NAVOI,
+    lang: str = "en",
+    verification: VerificationState = VerificationState.APPROVED,
+    phone: str = "+998901234567",
+) -> UserClient:
+    """A resident linked to an apartment (verified by default) without walking onboarding:
+    the rows are written to the database, then /start shows the main menu.
+    The directory must be seeded (``seed_directory``)."""
+    from tests.e2e.conftest import new_user
+
+    factory = desk.runtime.services.session_factory
+    user = await new_user(desk, name, language_code=lang)
+    async with factory() as session, session.begin():
+        await session.execute(
+            insert(User).values(
+                id=user.id,
+                first_name=name,
+                full_name=f"{name} Karimova",
+                phone=phone,
+                language=Language(lang),
+            )
+        )
+    await link_apartment(factory, user.id, apartment, address=address, verification=verification)
+    desk.runtime.services.profiles.forget(user.id)
+    await user.send_command("start")
+    await user.expect(lambda m: m.reply_keyboard is not None)
+    return user
+
+
+async def save_desk_setting(desk: Desk, key: str, value: Any) -> None:
+    async with desk.runtime.services.session_factory() as session, session.begin():
+        await SqlSettingsRepository(session).save(key, value, by=None)
+
+
+FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
+
+
+async def file_request(
+    desk: Desk,
+    resident: UserClient,
+    *,
+    category: str = "Plumbing",
+    description: str = "Water is leaking under the kitchen sink.",
+    photos: int = 1,
+    urgency: str = "Normal",
+) -> str:
+    """Walks the filing wizard (English UI) for the resident's own apartment and returns
+    the request number. A duplicate offer is answered with "file anyway"."""
+    await resident.send_command("new")
+    await resident.expect("What is the problem about")
+    await resident.press(category)
+    await resident.expect("Where is the problem")
+    await resident.press("My apartment")
+    await resident.expect("Describe the problem")
+    await resident.send_text(description)
+    await resident.expect("Add photos")
+    if photos == 1:
+        await resident.send_photo()
+    elif photos > 1:
+        await resident.send_album(photos)
+    if photos:
+        await resident.expect(f"Files attached: {photos} of")
+        await resident.press("Done")
+    else:
+        await resident.press("Skip")
+    await resident.expect("How urgent")
+    await resident.press(urgency)
+    await resident.expect("How can the specialist get in")
+    await resident.press("Any time")
+    await resident.expect("When is a visit convenient")
+    await resident.press("Any time")
+    await resident.expect("Please check your request")
+    await resident.press("Confirm")
+    reply = await resident.expect(lambda m: bool(FILED.search(m.content)) or "similar" in m.content)
+    if not FILED.search(reply.content):
+        await resident.press("File my request anyway")
+        reply = await resident.expect(FILED)
+    match = FILED.search(reply.content)
+    assert match is not None
+    return match.group(1)
+
+
+def texts_of(messages: Iterable[Message]) -> list[str]:
+    return [m.content for m in messages]

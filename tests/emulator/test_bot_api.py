@@ -238,3 +238,7 @@ async def test_unknown_method_is_404(emulator: EmulatorServer, token: str) -> No
             assert body["ok"] and body["result"]["is_bot"]
         async with http.get(f"{emulator.base_url}/botnot-a-token/getMe") as resp:
             assert resp.status == 401
+        # the control API answers JSON everywhere, with CORS for a browser page
+        async with http.get(f"{emulator.base_url}/sandbox/api/nope") as resp:
+            assert resp.status == 404 and (await resp.json())["ok"] is False
+            assert resp.headers["Access-Control-Allow-Origin"] == "*"

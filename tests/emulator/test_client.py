@@ -214,6 +214,8 @@ async def test_inline_query_choose_and_edit(bot: Bot, alice: UserClient) -> None
     task = asyncio.create_task(answer_press())
     await alice.press("Open")
     await task
+    assert await bot.edit_message_reply_markup(inline_message_id=inline_id) is True
+    assert (await alice.messages())[-1].inline_buttons == []
 
 
 async def test_block_unblock_my_chat_member(bot: Bot, alice: UserClient) -> None:

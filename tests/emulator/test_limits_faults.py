@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from unittest.mock import patch
 
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter, TelegramServerError
 
 from sandbox.client import EmulatorClient, UserClient
+from sandbox.emulator.ratelimit import RateLimiter
 
 
 async def test_rate_limits_are_off_by_default(bot: Bot, alice: UserClient) -> None:
@@ -103,3 +105,17 @@ async def test_fault_injection_delay(bot: Bot, emu: EmulatorClient) -> None:
     started = time.monotonic()
     await bot.get_me()
     assert time.monotonic() - started < 0.3
+
+
+def test_bucket_accepts_first_message_and_exact_pacing() -> None:
+    # A fresh bucket is full even with burst 1 (regression: the bucket must not
+    # start "in the future" relative to the request that created it).
+    limiter = RateLimiter()
+    limiter.config.update({"private_burst": 1.0})
+    start = time.monotonic()
+    with patch("sandbox.emulator.ratelimit.time.monotonic", return_value=start):
+        assert limiter.check(1, 5, "private") is None
+        assert limiter.check(1, 5, "private") == 1
+    with patch("sandbox.emulator.ratelimit.time.monotonic", return_value=start + 1.0):
+        assert limiter.check(1, 5, "private") is None
+    assert limiter.stats(1)["by_scope"] == {"private": 1}

@@ -1,0 +1,666 @@
+"""Requests after filing: the one write path for state changes, and what people see.
+
+``perform_action`` is the only way a request changes state: it locks the row,
+checks that the actor may see the request, applies the lifecycle table
+(``domain.lifecycle.apply_action``), stores the new state, the history row,
+the assignment change and the rating, writes the notifications of the
+resulting events (``request_notifications``) to the outbox and commits, all
+in one transaction. Every feature (resident, executor, manager, SLA sweeps)
+calls it.
+
+The read side (``list_requests``, ``open_card``) and comments (``add_comment``)
+live here too; they apply the same visibility rule: a request someone may not
+see is "not available", never "someone else's".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.access import NOT_AVAILABLE, Actor, can_view
+from domain.enums import (
+    Action,
+    ActorRole,
+    Category,
+    CommentVisibility,
+    HoldReason,
+    MediaPurpose,
+    PlaceKind,
+    RequestStatus,
+    Urgency,
+)
+from domain.errors import InvalidTransition, MissingField, NotAllowed, ValidationFailed
+from domain.events import RequestClosed, WorkCompleted
+from domain.lifecycle import (
+    ACTIVE_STATUSES,
+    FINAL_STATUSES,
+    MAX_TEXT_LENGTH,
+    HistoryEntry,
+    RequestState,
+    Transition,
+    allowed_actions,
+    apply_action,
+    hold_intervals,
+)
+from domain.services.notifications import MediaRef, Notification
+from domain.services.request_notifications import (
+    Audience,
+    comment_notifications,
+    notifications_for,
+)
+from domain.services.residents import StoredMedia
+from domain.sla import DEFAULT_CALENDAR, BusinessCalendar, SlaPolicy, request_deadlines
+
+__all__ = [
+    "MAX_FILES_PER_COMMENT",
+    "PAGE_SIZE",
+    "PUBLIC_TEXT_ACTIONS",
+    "CommentItem",
+    "CommentResult",
+    "HistoryItem",
+    "RequestCard",
+    "RequestDetails",
+    "RequestPage",
+    "RequestRepository",
+    "RequestSummary",
+    "RequestsUnitOfWork",
+    "TimelineEntry",
+    "add_comment",
+    "check_action",
+    "check_comment",
+    "list_requests",
+    "open_card",
+    "perform_action",
+]
+
+PAGE_SIZE = 8
+"""Requests per page of "My requests"."""
+
+MAX_FILES_PER_COMMENT = 10
+"""Files one "Add photos" message may carry (a Telegram album)."""
+
+PUBLIC_TEXT_ACTIONS: frozenset[Action] = frozenset(
+    {
+        Action.CREATE,
+        Action.HOLD,
+        Action.COMPLETE,
+        Action.CLOSE_ON_BEHALF,
+        Action.ACCEPT_WORK,
+        Action.RETURN_WORK,
+        Action.REJECT,
+        Action.CANCEL,
+    }
+)
+"""Actions whose reason/comment a resident may read in the timeline. The rest
+(decline reasons, assignment explanations) are the staff's business."""
+
+_STAFF_ROLES = frozenset({ActorRole.EXECUTOR, ActorRole.MANAGER, ActorRole.ADMIN})
+_WAITING_FOR_EXECUTOR = frozenset(
+    {RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.RETURNED}
+)
+
+
+# --------------------------------------------------------------------------- read models
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSummary:
+    """One line of "My requests"."""
+
+    id: int
+    number: str
+    status: RequestStatus
+    category: Category
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPage:
+    items: tuple[RequestSummary, ...]
+    page: int  # 0-based, clamped to the existing pages
+    pages: int  # at least 1
+    total: int
+    archive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """A stored history row."""
+
+    action: Action
+    from_status: RequestStatus | None
+    to_status: RequestStatus | None
+    actor_id: int | None
+    actor_role: ActorRole
+    at: datetime
+    reason: str | None = None
+    payload: dict[str, object] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentItem:
+    author_id: int
+    author_name: str | None
+    visibility: CommentVisibility
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDetails:
+    """Everything the request card shows, as stored."""
+
+    state: RequestState
+    description: str
+    place_kind: PlaceKind
+    address: str
+    apartment_number: str | None
+    entrance_number: str | None
+    executor_first_name: str | None
+    accept_due_at: datetime | None
+    complete_due_at: datetime | None
+    media_count: int
+    rating_text: str | None
+    history: tuple[HistoryItem, ...]
+    comments: tuple[CommentItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of the card's timeline: a lifecycle step or a comment."""
+
+    at: datetime
+    action: Action | None  # None: a comment
+    text: str | None = None
+    hold_reason: HoldReason | None = None
+    author_id: int | None = None
+    author_name: str | None = None
+    author_role: ActorRole | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCard:
+    details: RequestDetails
+    actions: tuple[Action, ...]
+    """Lifecycle actions the viewer may start now (``allowed_actions``)."""
+    can_comment: bool
+    accept_due: datetime | None
+    """Shown while the request waits for an executor to take it."""
+    accept_overdue: bool
+    complete_due: datetime | None
+    """Shown while work is not done yet; ``None`` also while the clock is paused."""
+    complete_overdue: bool
+    paused: bool
+    timeline: tuple[TimelineEntry, ...]
+
+    @property
+    def state(self) -> RequestState:
+        return self.details.state
+
+
+@dataclass(frozen=True, slots=True)
+class CommentResult:
+    request_id: int
+    number: str
+    comment_id: int | None
+    files: int
+    notified: int
+
+
+# --------------------------------------------------------------------------- ports
+
+
+class RequestRepository(Protocol):
+    async def get_state(self, request_id: int, *, for_update: bool = False) -> RequestState | None:
+        """The request's lifecycle state; ``for_update`` locks the row until commit."""
+        ...
+
+    async def save_state(self, state: RequestState) -> None: ...
+    async def add_history(self, entry: HistoryEntry) -> int: ...
+    async def watchers_of(self, request_id: int) -> list[int]: ...
+    async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None: ...
+    async def start_assignment(
+        self,
+        request_id: int,
+        executor_id: int,
+        *,
+        by: int | None,
+        at: datetime,
+        reason: str | None,
+    ) -> None: ...
+    async def add_rating(
+        self, request_id: int, resident_id: int, stars: int, text: str | None
+    ) -> None: ...
+    async def add_comment(
+        self,
+        request_id: int,
+        author_id: int,
+        visibility: CommentVisibility,
+        text: str,
+        at: datetime,
+    ) -> int: ...
+    async def media_of(self, request_id: int, purpose: MediaPurpose) -> list[MediaRef]: ...
+    async def count_media(self, request_id: int, purpose: MediaPurpose | None = None) -> int: ...
+    async def first_name_of(self, user_id: int) -> str | None: ...
+    async def list_for_user(
+        self, user_id: int, statuses: frozenset[RequestStatus], offset: int, limit: int
+    ) -> tuple[int, list[RequestSummary]]:
+        """Requests the user filed or watches in ``statuses``, newest first, and their total."""
+        ...
+
+    async def details(self, request_id: int) -> RequestDetails | None: ...
+
+
+class ManagersDirectory(Protocol):
+    async def managers_of(self, building_id: int) -> list[int]: ...
+
+
+class RequestMedia(Protocol):
+    async def add(
+        self,
+        owner_id: int,
+        purpose: MediaPurpose,
+        media: StoredMedia,
+        *,
+        request_id: int | None = None,
+        comment_id: int | None = None,
+    ) -> int: ...
+
+
+class OutboxPort(Protocol):
+    async def add(self, *notes: Notification) -> None: ...
+
+
+class RequestsUnitOfWork(Protocol):
+    @property
+    def requests(self) -> RequestRepository: ...
+    @property
+    def directory(self) -> ManagersDirectory: ...
+    @property
+    def media(self) -> RequestMedia: ...
+    @property
+    def outbox(self) -> OutboxPort: ...
+
+    async def commit(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- access
+
+
+async def _visible(
+    uow: RequestsUnitOfWork, actor: Actor, request_id: int, *, lock: bool = False
+) -> tuple[RequestState, list[int]]:
+    """The request and its watchers, or "not available" (missing and foreign look alike)."""
+    state = await uow.requests.get_state(request_id, for_update=lock)
+    if state is None:
+        raise NotAllowed(NOT_AVAILABLE)
+    watchers = await uow.requests.watchers_of(request_id)
+    if not can_view(actor, state) and not (
+        actor.is_active and not actor.is_system and actor.user_id in watchers
+    ):
+        raise NotAllowed(NOT_AVAILABLE)
+    return state, watchers
+
+
+def _only_watches(actor: Actor, state: RequestState) -> bool:
+    return not can_view(actor, state)
+
+
+async def check_action(
+    uow: RequestsUnitOfWork, actor: Actor, request_id: int, action: Action
+) -> RequestState:
+    """Before asking for a reason or a rating: may ``actor`` start ``action`` now?
+
+    Raises what pressing a stale or forged button deserves: "not available"
+    for someone else's request, "not allowed" for a watcher, "not possible in
+    this state" when the request has moved on.
+    """
+    state, _watchers = await _visible(uow, actor, request_id)
+    if action in allowed_actions(state, actor):
+        return state
+    if _only_watches(actor, state):
+        raise NotAllowed()
+    raise InvalidTransition(status=state.status.value, action=action.value)
+
+
+# --------------------------------------------------------------------------- the write path
+
+
+async def perform_action(
+    uow: RequestsUnitOfWork,
+    actor: Actor,
+    request_id: int,
+    action: Action,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    comment: str | None = None,
+    assignee_id: int | None = None,
+    hold_reason: HoldReason | None = None,
+    rating: int | None = None,
+    media_count: int | None = None,
+    category: Category | None = None,
+    urgency: Urgency | None = None,
+    assignment_reason: str | None = None,
+) -> Transition:
+    """Apply ``action`` to the request and commit it with its history and notifications.
+
+    The fields are those of ``domain.lifecycle.apply_action``. For ``complete``
+    the number of completion files is what storage holds for the request
+    (store them first, in the same unit of work or before); a ``media_count``
+    given by the caller is not trusted.
+    ``assignment_reason`` explains an automatic or manual assignment to the
+    manager ("plumber, on duty, 1 open job") and is kept with the assignment.
+
+    The returned transition's history entry is the one stored: for a closure
+    its payload tells whether a low rating needs a manager's follow-up.
+    """
+    state, watchers = await _visible(uow, actor, request_id, lock=True)
+    if action is Action.COMPLETE:
+        media_count = await uow.requests.count_media(request_id, MediaPurpose.COMPLETION)
+    try:
+        transition = apply_action(
+            state,
+            actor,
+            action,
+            now,
+            reason=reason,
+            comment=comment,
+            assignee_id=assignee_id,
+            hold_reason=hold_reason,
+            rating=rating,
+            media_count=media_count or 0,
+            category=category,
+            urgency=urgency,
+        )
+    except NotAllowed as error:
+        if error.key == NOT_AVAILABLE and _only_watches(actor, state):
+            raise NotAllowed() from error  # a watcher sees the request but may not act on it
+        raise
+    history = _stored_history(transition)
+    transition = dataclasses.replace(transition, history=history)
+    new = transition.new
+
+    await uow.requests.save_state(new)
+    await uow.requests.add_history(history)
+    if new.assignee_id != state.assignee_id:
+        if state.assignee_id is not None:
+            await uow.requests.end_assignment(request_id, history.at, action.value)
+        if new.assignee_id is not None:
+            await uow.requests.start_assignment(
+                request_id,
+                new.assignee_id,
+                by=history.actor_id,
+                at=history.at,
+                reason=assignment_reason or history.reason,
+            )
+    if action is Action.ACCEPT_WORK and new.rating is not None:
+        await uow.requests.add_rating(request_id, actor.user_id, new.rating, history.comment)
+
+    audience = await _audience(uow, new, watchers, transition)
+    notes: list[Notification] = []
+    for event in transition.events:
+        notes.extend(notifications_for(event, audience))
+    await uow.outbox.add(*notes)
+    await uow.commit()
+    return transition
+
+
+def _stored_history(transition: Transition) -> HistoryEntry:
+    """The history entry as stored: a closure records whether it needs a follow-up."""
+    history = transition.history
+    for event in transition.events:
+        if isinstance(event, RequestClosed):
+            payload = {**history.payload, "needs_follow_up": event.needs_follow_up}
+            return dataclasses.replace(history, payload=payload)
+    return history
+
+
+async def _audience(
+    uow: RequestsUnitOfWork,
+    state: RequestState,
+    watchers: Sequence[int],
+    transition: Transition | None = None,
+) -> Audience:
+    completed = transition is not None and any(
+        isinstance(event, WorkCompleted) for event in transition.events
+    )
+    assignee = state.assignee_id
+    return Audience(
+        request_id=state.id,
+        number=state.number,
+        author_id=state.author_id,
+        watcher_ids=tuple(watchers),
+        manager_ids=tuple(await uow.directory.managers_of(state.building_id)),
+        assignee_id=assignee,
+        executor_name=await uow.requests.first_name_of(assignee) if assignee else None,
+        completion_media=tuple(
+            await uow.requests.media_of(state.id, MediaPurpose.COMPLETION) if completed else ()
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def _ensure_open_for_comments(state: RequestState) -> None:
+    if state.status in FINAL_STATUSES:
+        raise ValidationFailed("error-request-finished", status=state.status.value)
+
+
+async def check_comment(uow: RequestsUnitOfWork, actor: Actor, request_id: int) -> RequestState:
+    """Before asking for a comment or files: may ``actor`` comment on the request now?"""
+    state, _watchers = await _visible(uow, actor, request_id)
+    _ensure_open_for_comments(state)
+    return state
+
+
+def _clean_comment(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise ValidationFailed("error-text-too-long", field="comment", max=MAX_TEXT_LENGTH)
+    return cleaned or None
+
+
+async def add_comment(
+    uow: RequestsUnitOfWork,
+    actor: Actor,
+    request_id: int,
+    now: datetime,
+    *,
+    text: str | None = None,
+    media: Sequence[StoredMedia] = (),
+    visibility: CommentVisibility = CommentVisibility.PUBLIC,
+) -> CommentResult:
+    """A comment and/or files on a request that is not finished yet.
+
+    Files are stored with purpose ``comment`` (already copied to the storage
+    channel by the caller). Everyone involved except the writer is told
+    (``request_notifications.comment_notifications``); an internal comment
+    is for staff only.
+    """
+    state, watchers = await _visible(uow, actor, request_id)
+    _ensure_open_for_comments(state)
+    cleaned = _clean_comment(text)
+    if cleaned is None and not media:
+        raise MissingField("comment")
+    if len(media) > MAX_FILES_PER_COMMENT:
+        raise ValidationFailed("error-too-many-files", max=MAX_FILES_PER_COMMENT)
+    role = actor.actor_role_for(state) or ActorRole.RESIDENT  # a watcher writes as a resident
+    if visibility is CommentVisibility.INTERNAL and role not in _STAFF_ROLES:
+        raise NotAllowed()
+    comment_id = (
+        await uow.requests.add_comment(request_id, actor.user_id, visibility, cleaned, now)
+        if cleaned is not None
+        else None
+    )
+    for item in media:
+        await uow.media.add(
+            actor.user_id,
+            MediaPurpose.COMMENT,
+            item,
+            request_id=request_id,
+            comment_id=comment_id,
+        )
+    notes = comment_notifications(
+        await _audience(uow, state, watchers),
+        commenter_id=actor.user_id,
+        commenter_role=role,
+        text=cleaned,
+        media=[MediaRef(item.kind, item.file_id) for item in media],
+        visibility=visibility,
+    )
+    await uow.outbox.add(*notes)
+    await uow.commit()
+    return CommentResult(
+        request_id=state.id,
+        number=state.number,
+        comment_id=comment_id,
+        files=len(media),
+        notified=len(notes),
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+async def list_requests(
+    uow: RequestsUnitOfWork,
+    user_id: int,
+    *,
+    archive: bool,
+    page: int = 0,
+    per_page: int = PAGE_SIZE,
+) -> RequestPage:
+    """The user's own and watched requests: active (not final) or the archive, newest first."""
+    statuses = FINAL_STATUSES if archive else ACTIVE_STATUSES
+    page = max(0, page)
+    total, items = await uow.requests.list_for_user(user_id, statuses, page * per_page, per_page)
+    pages = max(1, -(-total // per_page))
+    if page >= pages:  # the list shrank since the button was drawn: show the last page
+        page = pages - 1
+        total, items = await uow.requests.list_for_user(
+            user_id, statuses, page * per_page, per_page
+        )
+    return RequestPage(tuple(items), page, pages, total, archive)
+
+
+async def open_card(
+    uow: RequestsUnitOfWork,
+    actor: Actor,
+    request_id: int,
+    now: datetime,
+    *,
+    calendar: BusinessCalendar = DEFAULT_CALENDAR,
+    policy: SlaPolicy | None = None,
+) -> RequestCard:
+    """The request card as ``actor`` may see it, with the actions they may start.
+
+    Deadlines are the stored ones; a request without them gets the SLA
+    policy's (``policy`` or the defaults of ``calendar``), the completion
+    clock paused while on hold.
+    """
+    state, watchers = await _visible(uow, actor, request_id)
+    details = await uow.requests.details(request_id)
+    if details is None:  # pragma: no cover - deleted between the two reads
+        raise NotAllowed(NOT_AVAILABLE)
+    roles = set(actor.actor_roles_for(state))
+    staff = bool(roles & _STAFF_ROLES)
+
+    accept_due, complete_due = details.accept_due_at, details.complete_due_at
+    if accept_due is None or complete_due is None:
+        target = (policy or SlaPolicy.for_calendar(calendar)).target_for(
+            state.category, state.urgency
+        )
+        computed = request_deadlines(
+            state.created_at, target, calendar, hold_intervals(_status_changes(details.history))
+        )
+        accept_due = accept_due or computed.accept_due
+        complete_due = complete_due or computed.complete_due
+    paused = state.status is RequestStatus.ON_HOLD
+    waiting = state.status in _WAITING_FOR_EXECUTOR and state.accepted_at is None
+    working = state.status in ACTIVE_STATUSES and state.status is not RequestStatus.COMPLETED
+    shown_accept = accept_due if waiting else None
+    shown_complete = complete_due if working and not paused else None
+    return RequestCard(
+        details=details,
+        actions=tuple(allowed_actions(state, actor)),
+        can_comment=state.status not in FINAL_STATUSES,
+        accept_due=shown_accept,
+        accept_overdue=shown_accept is not None and now > shown_accept,
+        complete_due=shown_complete,
+        complete_overdue=shown_complete is not None and now > shown_complete,
+        paused=paused,
+        timeline=_timeline(details, watchers, staff=staff),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    from_status: RequestStatus | None
+    to_status: RequestStatus
+    at: datetime
+
+
+def _status_changes(history: Sequence[HistoryItem]) -> list[_Change]:
+    return [
+        _Change(item.from_status, item.to_status, item.at)
+        for item in history
+        if item.to_status is not None
+    ]
+
+
+def _timeline(
+    details: RequestDetails, watchers: Sequence[int], *, staff: bool
+) -> tuple[TimelineEntry, ...]:
+    residents = {details.state.author_id, *watchers}
+    roles = {item.actor_id: item.actor_role for item in details.history}
+    entries: list[TimelineEntry] = []
+    for item in details.history:
+        public = staff or item.action in PUBLIC_TEXT_ACTIONS
+        hold = item.payload.get("hold_reason")
+        entries.append(
+            TimelineEntry(
+                at=item.at,
+                action=item.action,
+                text=item.reason if public else None,
+                hold_reason=HoldReason(hold) if isinstance(hold, str) else None,
+                author_id=item.actor_id,
+                author_role=item.actor_role,
+            )
+        )
+    for comment in details.comments:
+        if comment.visibility is CommentVisibility.INTERNAL and not staff:
+            continue
+        entries.append(
+            TimelineEntry(
+                at=comment.at,
+                action=None,
+                text=comment.text,
+                author_id=comment.author_id,
+                author_name=comment.author_name,
+                author_role=_comment_role(details.state, comment.author_id, residents, roles),
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return tuple(entries)
+
+
+def _comment_role(
+    state: RequestState,
+    author_id: int,
+    residents: set[int],
+    roles: dict[int | None, ActorRole],
+) -> ActorRole:
+    """The role a comment's writer played: residents first, then what the history knows."""
+    if author_id in residents:
+        return ActorRole.RESIDENT
+    if author_id == state.assignee_id:
+        return ActorRole.EXECUTOR
+    return roles.get(author_id, ActorRole.MANAGER)
