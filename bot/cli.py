@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,7 +69,13 @@ async def _directory_import(settings: Settings, path: Path) -> int:
     return 0
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # A service manager's stop behaves like Ctrl+C: tasks are cancelled, cleanups run.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -96,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sandbox":
         from sandbox.run import run_sandbox
 
-        asyncio.run(run_sandbox(settings, host=args.host, port=args.port))
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_sandbox(settings, host=args.host, port=args.port))
         return 0
     parser.print_help()
     return 2

@@ -373,7 +373,7 @@ async def test_return_work_tells_the_executor_and_the_managers(uow: FakeUow) -> 
 
 
 async def test_someone_elses_request_is_not_available_and_nothing_changes(uow: FakeUow) -> None:
-    original = uow.put(make_request(RequestStatus.NEW))
+    original = uow.put(make_request(RequestStatus.ASSIGNED))
     for actor in (resident(STRANGER, apartment_ids=frozenset()), executor(OTHER_EXECUTOR)):
         with pytest.raises(NotAllowed) as error:
             await perform_action(uow, actor, 1, Action.CANCEL, T0, reason="mine now")

@@ -1,0 +1,55 @@
+"""`ukbot sandbox` as a user runs it: a separate process that prints how to drive it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+
+from sandbox.client import EmulatorClient
+from sandbox.demo import DemoPeople
+from sandbox.run import SANDBOX_TOKEN
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean_db: None) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "UKBOT_DATABASE_URL": database_url,
+        "UKBOT_REDIS_URL": "",
+        "UKBOT_BOT_TOKEN": "",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "sandbox",
+        "--port",
+        str(port),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output = b""
+        while b"Press Ctrl+C" not in output:
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)  # type: ignore[union-attr]
+            assert line, output.decode()
+            output += line
+        assert f"http://127.0.0.1:{port}".encode() in output
+        async with EmulatorClient(f"http://127.0.0.1:{port}", SANDBOX_TOKEN) as emu:
+            resident = await emu.user(DemoPeople().resident_id)
+            await resident.send_command("start")
+            await resident.expect("Choose your language", timeout=15)
+            await resident.press("English")
+            await resident.expect("share your phone")
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), timeout=30)
