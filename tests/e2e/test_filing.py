@@ -386,3 +386,29 @@ async def test_every_filing_screen_is_translated(desk: Desk, lang: str) -> None:
         assert "filing-" not in text and "{ $" not in text and "{$" not in text, text
     if lang != "en":
         assert not any("Please" in text or "request" in text for text in texts), texts
+
+
+async def test_an_unfinished_draft_is_continued_or_started_over(desk: Desk) -> None:
+    await _navoi_manager(desk)
+    resident = await verified_resident(desk)
+    await resident.send_command("new")
+    await resident.expect("What is the problem about")
+    await resident.press("Electricity")
+    await resident.press("My apartment")
+    await resident.expect("Describe the problem")
+    await resident.send_text("No power in the bedroom sockets.")
+    await resident.expect("Add photos")
+
+    await resident.press_reply("📝 New request")
+    await resident.expect(r"unfinished request \(step: files\)")
+    await resident.press("Continue")
+    await resident.expect("Add photos")
+    await resident.press("Skip")
+    await resident.expect("How urgent")
+
+    await resident.send_command("new")
+    await resident.expect("unfinished request")
+    await resident.press("Start over")
+    await resident.expect("What is the problem about")
+    await resident.press("Plumbing")
+    await resident.expect("Where is the problem")

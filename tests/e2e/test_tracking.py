@@ -98,6 +98,11 @@ async def test_lists_active_archive_and_pagination(desk: Desk) -> None:
     await resident.expect("Archive .closed")
     await resident.press("📋 Active requests")
     await resident.expect("Your active requests: 11. Page 1 of 2")
+    # a watched request opens too; only its author may cancel it
+    await resident.press(watched)
+    card = await resident.expect(f"Request {watched}")
+    assert "Place: Tashkent, Navoi street 5 · Yard" in card.text
+    assert _texts(card) == ["💬 Add comment", "📷 Add photos", "⬅️ Back to list"]
 
     # someone else's request is not in the list, and an empty list says so
     stranger = await make_resident(desk, home, "Olim", apartment="14")

@@ -183,9 +183,7 @@ class FakeFiling:
     async def add_history(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
 
-    async def add_media(
-        self, request_id: int, owner_id: int, media: Sequence[StoredMedia]
-    ) -> None:
+    async def add_media(self, request_id: int, owner_id: int, media: Sequence[StoredMedia]) -> None:
         self.media.extend((request_id, owner_id, m) for m in media)
 
     async def similar_open(

@@ -394,6 +394,11 @@ async def test_a_watcher_sees_but_may_not_act(uow: FakeUow) -> None:
     with pytest.raises(NotAllowed) as checked:
         await check_action(uow, watcher, 1, Action.CANCEL)
     assert checked.value.key == "error-not-allowed"
+    # a neighbour linked to the apartment sees it too, but only the author may cancel
+    with pytest.raises(NotAllowed) as neighbour:
+        await perform_action(uow, resident(NEIGHBOUR), 1, Action.CANCEL, T0, reason="no")
+    assert neighbour.value.key == "error-not-allowed"
+    assert (await check_comment(uow, watcher, 1)).id == 1
     assert uow.commits == 0
 
 
@@ -582,7 +587,7 @@ async def test_card_deadlines_from_the_sla_and_overdue(uow: FakeUow) -> None:
     card = await open_card(uow, resident(), 1, T0 + timedelta(hours=1))
     assert card.accept_due == T0 + timedelta(hours=4) and not card.accept_overdue
     assert card.complete_due is not None and not card.complete_overdue
-    assert card.actions == (Action.CANCEL,) and card.can_comment
+    assert card.actions == (Action.CANCEL,) and card.can_comment and card.state.id == 1
     late = await open_card(uow, resident(), 1, T0 + timedelta(days=10))
     assert late.accept_overdue and late.complete_overdue
     assert late.details.executor_first_name == "Bobur"

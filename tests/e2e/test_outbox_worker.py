@@ -1,0 +1,175 @@
+"""Outbox delivery semantics against the emulator: languages, failures, several workers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest_asyncio
+from pydantic import SecretStr
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import create_bot
+from bot.i18n import get_translator
+from bot.outbox import OutboxWorker
+from bot.settings import Settings
+from domain.clock import SystemClock
+from domain.enums import Language, OutboxState
+from domain.services.notifications import Button, Notification, tr
+from sandbox.client import EmulatorClient, UserClient
+from sandbox.emulator.server import EmulatorServer
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade_to_head
+from storage.models import Outbox, User
+from storage.repositories.outbox import OutboxRepository
+
+TOKEN = "7000000003:outbox-semantics"
+
+
+@dataclass
+class OutboxEnv:
+    emu: EmulatorClient
+    factory: async_sessionmaker[AsyncSession]
+    worker: Callable[[], OutboxWorker]
+
+    async def user(self, user_id: int, language: Language) -> UserClient:
+        client = await self.emu.create_user(f"U{user_id}", user_id=user_id, started=True)
+        async with self.factory() as session, session.begin():
+            await session.execute(
+                insert(User)
+                .values(id=user_id, first_name="U", language=language)
+                .on_conflict_do_nothing()
+            )
+        return client
+
+    async def enqueue(self, *notes: Notification) -> None:
+        async with self.factory() as session, session.begin():
+            await OutboxRepository(session).add_many(notes)
+
+    async def rows(self) -> list[Outbox]:
+        async with self.factory() as session:
+            return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
+
+    async def make_due(self) -> None:
+        """Moves retries' next attempt to now (the test does not wait out backoff)."""
+        async with self.factory() as session, session.begin():
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.state == OutboxState.PENDING)
+                .values(next_attempt_at=Outbox.next_attempt_at - timedelta(hours=1))
+            )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def env(
+    emulator: EmulatorServer, create_database: Callable[[], Awaitable[str]]
+) -> AsyncIterator[OutboxEnv]:
+    url = await create_database()
+    await upgrade_to_head(url)
+    engine = create_engine(url)
+    factory = create_session_factory(engine)
+    settings = Settings(
+        _env_file=None, bot_token=SecretStr(TOKEN), telegram_api_url=emulator.base_url
+    )  # type: ignore[call-arg]
+    bot = create_bot(settings)
+    emu = EmulatorClient(emulator.base_url, TOKEN)
+
+    def make_worker() -> OutboxWorker:
+        return OutboxWorker(bot, factory, get_translator(), SystemClock(), private_interval=0.0)
+
+    try:
+        yield OutboxEnv(emu, factory, make_worker)
+    finally:
+        await emu.clear_faults()
+        await emu.close()
+        await bot.session.close()
+        await engine.dispose()
+
+
+async def test_rendered_in_each_recipients_language_with_buttons(env: OutboxEnv) -> None:
+    ru = await env.user(9_400_000_001, Language.RU)
+    uz = await env.user(9_400_000_002, Language.UZ)
+    for person in (ru, uz):
+        await env.enqueue(
+            Notification(
+                chat_id=person.id,
+                user_id=person.id,
+                template="error-invalid-transition",
+                params={"status": tr("status-in_progress")},
+                buttons=((Button("menu-help", callback_data="noop"),),),
+            )
+        )
+    assert await env.worker().deliver_batch() == 2
+    ru_msg = await ru.expect("Это действие невозможно в текущем статусе \\(В работе\\)")
+    uz_msg = await uz.expect("Joriy holatda \\(Bajarilmoqda\\)")
+    assert ru_msg.inline_buttons == [[("❓ Помощь", "noop")]]
+    assert uz_msg.inline_buttons == [[("❓ Yordam", "noop")]]
+
+
+async def test_blocked_user_is_marked_unreachable_and_skipped(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_011, Language.EN)
+    await person.block_bot()
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    await env.worker().deliver_batch()
+    await env.enqueue(Notification.to_user(person.id, "help-text"))
+    await env.worker().deliver_batch()
+    rows = [r for r in await env.rows() if r.user_id == person.id]
+    assert [r.state for r in rows] == [OutboxState.SKIPPED, OutboxState.SKIPPED]
+    async with env.factory() as session:
+        assert await session.scalar(select(User.unreachable).where(User.id == person.id)) is True
+
+
+async def test_flood_wait_and_server_errors_are_retried_not_lost(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_021, Language.EN)
+    await env.emu.inject_fault("sendMessage", count=1, error_code=429, retry_after=1)
+    await env.emu.inject_fault("sendMessage", count=1, error_code=502, description="Bad Gateway")
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    worker = env.worker()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while loop.time() < deadline:  # the worker honours retry_after=1 s; we skip only the backoff
+        await env.make_due()
+        await worker.deliver_batch()
+        (row,) = [r for r in await env.rows() if r.user_id == person.id]
+        if row.state != OutboxState.PENDING:
+            break
+        await asyncio.sleep(0.1)
+    assert row.state == OutboxState.SENT
+    assert row.attempts == 2  # the flood wait is not counted as a failed attempt
+    await person.expect("Main menu")
+
+
+async def test_editing_to_the_same_content_counts_as_delivered(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_031, Language.EN)
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    await env.worker().deliver_batch()
+    sent = [r for r in await env.rows() if r.user_id == person.id][0]
+    edit = Notification(
+        chat_id=person.id,
+        user_id=person.id,
+        template="menu-title",
+        edit_of_message_id=sent.sent_message_id,
+    )
+    await env.enqueue(edit)
+    await env.worker().deliver_batch()
+    rows = [r for r in await env.rows() if r.user_id == person.id]
+    assert [r.state for r in rows] == [OutboxState.SENT, OutboxState.SENT]
+
+
+async def test_two_workers_never_send_a_message_twice(env: OutboxEnv) -> None:
+    people = [await env.user(9_400_000_100 + n, Language.EN) for n in range(40)]
+    await env.enqueue(*(Notification.to_user(p.id, "help-text") for p in people))
+    first, second = env.worker(), env.worker()
+    for worker in (first, second):
+        worker.batch_size = 10
+    while True:
+        handled = await asyncio.gather(first.deliver_batch(), second.deliver_batch())
+        if sum(handled) == 0:
+            break
+    for person in people:
+        received = [m for m in await person.messages() if m.from_bot]
+        assert len(received) == 1
