@@ -18,7 +18,7 @@ class SqlSettingsRepository:
 
     async def load(self) -> DeskSettings:
         rows = await self.session.execute(select(Setting.key, Setting.value))
-        return DeskSettings.from_values({key: value for key, value in rows.all()})
+        return DeskSettings.from_values(dict(rows.all()))
 
     async def save(self, key: str, value: Any, *, by: int | None) -> None:
         stmt = insert(Setting).values(key=key, value=value, updated_by=by)

@@ -147,7 +147,7 @@ async def test_editing_to_the_same_content_counts_as_delivered(env: OutboxEnv) -
     person = await env.user(9_400_000_031, Language.EN)
     await env.enqueue(Notification.to_user(person.id, "menu-title"))
     await env.worker().deliver_batch()
-    sent = [r for r in await env.rows() if r.user_id == person.id][0]
+    sent = next(r for r in await env.rows() if r.user_id == person.id)
     edit = Notification(
         chat_id=person.id,
         user_id=person.id,
