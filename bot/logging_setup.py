@@ -42,3 +42,4 @@ def setup_logging(fmt: str = "console", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # aiogram logs every handled update at INFO; that is noise on the hot path.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -290,6 +290,13 @@ async def test_wrong_input_gets_a_hint_and_keeps_the_step(desk: Desk) -> None:
     await resident.expect("This type of file is not accepted")
     await resident.send_voice()
     await resident.expect("Files attached: 1")
+    before = len((await resident.chat()).bot_messages)
+    await resident.send_album(10)  # 9 more fit
+    await resident.expect("at most 10 files; the extra ones were not added")
+    after = (await resident.chat()).bot_messages
+    # one acknowledgement for the whole album (edited as the photos came) and one notice
+    assert len(after) == before + 2
+    assert "Files attached: 10 of 10" in after[-2].content
     await resident.press("Done")
     await resident.expect("How urgent")
     await resident.send_text("very!")
