@@ -30,6 +30,7 @@ from domain.services.filing import (
     MAX_MEDIA,
     NOT_REGISTERED,
     FilingScope,
+    SimilarRequest,
     clean_description,
     emergency_phone,
     ensure_room_for_media,
@@ -182,7 +183,19 @@ async def _screen(
         return access_screen(t, data)
     if step == "slot":
         return slot_screen(t, data)
+    if step == "duplicate":
+        similar = await _similar(services, user_id, data)
+        if similar:
+            return duplicate_screen(t, data, similar, _calendar(services.settings.timezone).tz)
     return summary_screen(t, data)
+
+
+async def _similar(services: Services, user_id: int, data: dict[str, Any]) -> list[SimilarRequest]:
+    actor = await _actor(services, user_id)
+    async with services.uow() as uow:
+        return await find_similar(
+            uow, actor, int(data["building_id"]), Category(data["category"]), services.clock.now()
+        )
 
 
 async def _go(
@@ -196,11 +209,13 @@ async def _go(
     message: Message | None = None,
 ) -> None:
     """Shows ``step`` (the summary only for a complete draft) and enters its state."""
-    if step in ("duplicate", "submitting"):
+    if step == "submitting":
         step = "summary"
     data = await state.get_data()
-    if step == "summary":
-        step = missing_step(data) or "summary"
+    if step in ("summary", "duplicate"):
+        step = missing_step(data) or step
+    if step == "duplicate" and not await _similar(services, user_id, data):
+        step = "summary"  # the similar request was closed meanwhile
     if step == "summary" and data.get("editing"):
         data["editing"] = False
         await state.update_data(editing=False)
@@ -465,6 +480,8 @@ async def on_urgency(
     if isinstance(query.message, Message):
         notice = await query.message.answer(t("filing-emergency", phone=phone))
         await _advance("access", state, t, services, query.from_user.id, message=notice)
+    else:
+        await _advance("access", state, t, services, query.from_user.id, query=query)
 
 
 @router.callback_query(Filing.access, FilingAccessCb.filter())
@@ -556,10 +573,7 @@ async def _submit(
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
     if check_duplicates:
-        async with services.uow() as uow:
-            similar = await find_similar(
-                uow, actor, int(data["building_id"]), Category(data["category"]), now
-            )
+        similar = await _similar(services, user_id, data)
         if similar:
             await state.set_state(Filing.duplicate)
             await _show(query, None, *duplicate_screen(t, data, similar, calendar.tz))
@@ -670,10 +684,10 @@ async def on_choice_wrong(
     if await _album_answered(message, state):
         return
     step = step_of(await state.get_state()) or "summary"
-    if step == "duplicate":
-        step = "summary"
-        await state.set_state(Filing.summary)
     data = await state.get_data()
+    if step == "duplicate" and not await _similar(services, message.from_user.id, data):
+        step = "summary"  # the similar request was closed meanwhile
+        await state.set_state(Filing.summary)
     _, markup = await _screen(step, data, t, services, message.from_user.id)
     await message.answer(t("filing-buttons-hint"), reply_markup=markup)
 

@@ -131,7 +131,10 @@ async def test_duplicate_offer_join_or_file_anyway(desk: Desk) -> None:
     await _to_summary(other)
     await other.press("Confirm")
     await other.expect("similar request")
-    await other.press("File my request anyway")
+    await other.send_text("hm?")
+    hint = await other.expect("choose one of the options")
+    assert hint.has_button(f"🔔 Join №{number}")
+    await other.press("File my request anyway", message=hint)
     await other.expect("is filed")
     assert len(await _requests(desk)) == 2
 
