@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot.commands import CommandsMenu
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
-from bot.i18n import get_translator
+from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
 from bot.middlewares.inbox import InboxMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
@@ -44,7 +44,8 @@ def create_bot(settings: Settings) -> Bot:
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
-        default=DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True),
+        # Plain text: user-written names, addresses and descriptions can never be read as markup.
+        default=DefaultBotProperties(parse_mode=None, link_preview_is_disabled=True),
     )
 
 
@@ -89,7 +90,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         await upgrade_to_head(database_url)
     engine = create_engine(database_url)
     session_factory = create_session_factory(engine)
-    translator = get_translator()
+    translator = Translator(default=settings.default_language)
     clock = clock or SystemClock()
     bot = create_bot(settings)
     geocoder = NominatimGeocoder(

@@ -9,7 +9,7 @@ from bot.i18n import Translator
 from domain.enums import Language, Role
 from domain.services.users import UserProfile
 
-BASE_COMMANDS = ("start", "help", "language")
+BASE_COMMANDS = ("start", "new", "my", "help", "language")
 # Role sections add their commands here as the features land.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {}
 

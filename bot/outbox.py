@@ -38,6 +38,7 @@ from storage.repositories.outbox import OutboxRepository
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 
 
@@ -216,16 +217,22 @@ class OutboxWorker:
             )
             return int(row.edit_of["message_id"])
         media = row.media or []
-        if len(media) == 1 and len(text) <= 1024:
+        if len(media) == 1 and len(text) <= CAPTION_LIMIT:
             return await self._send_single_media(row.chat_id, media[0], text, markup)
-        if media:
-            group = [_input_media(m) for m in media[:10]]
-            await self.bot.send_media_group(row.chat_id, media=group)  # type: ignore[arg-type]
+        for group in _media_groups(media):
+            if len(group) == 1:
+                await self._send_single_media(row.chat_id, group[0], None, None)
+            else:
+                await self.bot.send_media_group(row.chat_id, media=[_input_media(m) for m in group])
         sent = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
         return sent.message_id
 
     async def _send_single_media(
-        self, chat_id: int, media: dict[str, str], caption: str, markup: InlineKeyboardMarkup | None
+        self,
+        chat_id: int,
+        media: dict[str, str],
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
     ) -> int:
         kind, file_id = media["kind"], media["file_id"]
         if kind == MediaKind.PHOTO:
@@ -241,7 +248,19 @@ class OutboxWorker:
         return sent.message_id
 
 
-def _input_media(media: dict[str, str]) -> InputMediaPhoto | InputMediaVideo | InputMediaDocument:
+def _media_groups(media: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    """Telegram albums hold 2-10 items, photos and videos together, documents only with
+    documents, and never voice notes: split accordingly, keeping the order within a kind."""
+    visual = [m for m in media if m["kind"] in (MediaKind.PHOTO, MediaKind.VIDEO)]
+    documents = [m for m in media if m["kind"] == MediaKind.DOCUMENT]
+    voices = [[m] for m in media if m["kind"] == MediaKind.VOICE]
+    chunks = [kind[i : i + 10] for kind in (visual, documents) for i in range(0, len(kind), 10)]
+    return chunks + voices
+
+
+def _input_media(
+    media: dict[str, str],
+) -> InputMediaPhoto | InputMediaVideo | InputMediaDocument:
     if media["kind"] == MediaKind.PHOTO:
         return InputMediaPhoto(media=media["file_id"])
     if media["kind"] == MediaKind.VIDEO:

@@ -10,7 +10,6 @@ recorded in the history and checked under a per-author lock.
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -459,11 +458,6 @@ def format_local(instant: datetime | None, tz: ZoneInfo) -> str:
     return ensure_utc(instant, "instant").astimezone(tz).strftime("%d.%m.%Y %H:%M")
 
 
-def _escape(text: str) -> str:
-    # Notifications are sent with HTML parse mode: user text must not be read as markup.
-    return html.escape(text, quote=False)
-
-
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -484,13 +478,13 @@ def card_params(
         "number": number,
         "category": tr(f"category-{draft.category}"),
         "urgency": tr(f"urgency-{draft.urgency}"),
-        "address": _escape(place.address),
+        "address": place.address,
         "kind": place.kind.value,
         "place": tr(f"place-{place.kind}"),
-        "apartment": _escape(place.apartment_number or ""),
-        "name": _escape(contact.name),
-        "phone": _escape(contact.phone or "—"),
-        "description": _escape(_short(description, CARD_DESCRIPTION)),
+        "apartment": place.apartment_number or "",
+        "name": contact.name,
+        "phone": contact.phone or "—",
+        "description": _short(description, CARD_DESCRIPTION),
         "access": tr(f"access-{draft.access}"),
         "slot": tr(f"timeslot-{draft.slot}"),
         "files": len(draft.media),

@@ -16,7 +16,6 @@ Buttons carry callback data as plain strings; the factories in
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,13 +57,10 @@ ACCEPT_WORK_DATA = "rloop:accept:{request_id}"
 RETURN_WORK_DATA = "rloop:return:{request_id}"
 """Return the completed work (``fsm.tracking.CloseLoopCb(action="return")``)."""
 
-MAX_MEDIA_PER_MESSAGE = 10
-"""Telegram's album limit."""
-
 
 def _plain(text: str | None) -> str:
-    """User-typed text inside a template: messages are delivered with HTML parse mode."""
-    return html.escape(text or "", quote=False)
+    """User-typed text inside a template (messages are sent as plain text, no markup)."""
+    return text or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +118,7 @@ class _Outgoing:
                     template=template,
                     params={"number": self.audience.number, **(params or {}), **more},
                     buttons=buttons,
-                    media=tuple(media[:MAX_MEDIA_PER_MESSAGE]),
+                    media=tuple(media),
                 )
             )
 

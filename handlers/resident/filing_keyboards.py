@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,11 +40,6 @@ SIMILAR_DESCRIPTION = 120
 Screen = tuple[str, InlineKeyboardMarkup]
 
 
-def quote(text: str) -> str:
-    """User text inside an HTML message."""
-    return html.escape(text, quote=False)
-
-
 def _nav(
     builder: InlineKeyboardBuilder, t: BoundTranslator, step: str, draft: str, *, back: bool = True
 ) -> None:
@@ -63,11 +57,11 @@ def _nav(
 def place_text(t: BoundTranslator, data: dict[str, Any]) -> str:
     if data.get("place") == "apartment":
         return t(
-            "filing-place-apartment", address=quote(data["address"]), apartment=data["apartment"]
+            "filing-place-apartment",
+            address=data["address"],
+            apartment=str(data["apartment"]),
         )
-    return t(
-        "filing-place-common", address=quote(data["address"]), place=t(f"place-{data['place']}")
-    )
+    return t("filing-place-common", address=data["address"], place=t(f"place-{data['place']}"))
 
 
 # --------------------------------------------------------------------------- steps
@@ -112,7 +106,7 @@ def area_screen(t: BoundTranslator, data: dict[str, Any], building_id: int, addr
         )
     builder.adjust(2)
     _nav(builder, t, "area", data["draft"])
-    return t("filing-ask-area", address=quote(address)), builder.as_markup()
+    return t("filing-ask-area", address=address), builder.as_markup()
 
 
 def description_screen(t: BoundTranslator, data: dict[str, Any]) -> Screen:
@@ -120,7 +114,7 @@ def description_screen(t: BoundTranslator, data: dict[str, Any]) -> Screen:
     _nav(builder, t, "description", data["draft"])
     text = t("filing-ask-description")
     if data.get("description"):
-        text += "\n\n" + t("filing-current", value=quote(data["description"]))
+        text += "\n\n" + t("filing-current", value=data["description"])
     return text, builder.as_markup()
 
 
@@ -189,7 +183,7 @@ def summary_text(t: BoundTranslator, data: dict[str, Any]) -> str:
         "filing-summary",
         category=t(f"category-{data['category']}"),
         place=place_text(t, data),
-        description=quote(data["description"]),
+        description=data["description"],
         files=len(data.get("media") or []),
         urgency=t(f"urgency-{data['urgency']}"),
         access=t(f"access-{data['access']}"),
@@ -223,7 +217,7 @@ def duplicate_screen(
     builder = InlineKeyboardBuilder()
     for request in similar:
         place = (
-            t("filing-similar-apartment", apartment=quote(request.apartment_number or ""))
+            t("filing-similar-apartment", apartment=request.apartment_number or "")
             if request.apartment_number
             else t(f"place-{request.place_kind}")
         )
@@ -238,7 +232,7 @@ def duplicate_screen(
                 place=place,
                 status=t(f"status-{request.status}"),
                 created=format_local(request.created_at, tz),
-                description=quote(description),
+                description=description,
             )
         )
         builder.button(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,8 +29,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def plain(text: str, limit: int) -> str:
-    """User-typed text inside an HTML message."""
-    return html.escape(_short(text, limit), quote=False)
+    """User-typed text, on one line and shortened (messages are sent as plain text)."""
+    return _short(text, limit)
 
 
 def format_when(when: datetime, lang: str, tz: ZoneInfo, now: datetime | None = None) -> str:
@@ -56,12 +55,12 @@ def render_list(t: BoundTranslator, page: RequestPage) -> str:
 
 def _place(t: BoundTranslator, card: RequestCard) -> str:
     details = card.details
-    address = html.escape(details.address, quote=False)
+    address = details.address
     if details.place_kind is PlaceKind.APARTMENT and details.apartment_number:
         return t(
             "tracking-card-place-apartment",
             address=address,
-            apartment=html.escape(details.apartment_number, quote=False),
+            apartment=details.apartment_number,
         )
     place = t(f"place-{details.place_kind}")
     if details.place_kind in _ENTRANCE_PLACES and details.entrance_number:
@@ -69,7 +68,7 @@ def _place(t: BoundTranslator, card: RequestCard) -> str:
             "tracking-card-place-entrance",
             address=address,
             place=place,
-            entrance=html.escape(details.entrance_number, quote=False),
+            entrance=details.entrance_number,
         )
     return t("tracking-card-place-common", address=address, place=place)
 
@@ -80,7 +79,7 @@ def _who(t: BoundTranslator, entry: TimelineEntry, viewer_id: int) -> str:
     if entry.author_role is ActorRole.RESIDENT:
         return t("tracking-who-resident")
     if entry.author_role is ActorRole.EXECUTOR:
-        return t("tracking-who-executor", name=html.escape(entry.author_name or "", quote=False))
+        return t("tracking-who-executor", name=entry.author_name or "")
     return t("tracking-who-manager")
 
 
@@ -116,8 +115,7 @@ def render_card(
         t("tracking-card-description", description=plain(details.description, MAX_DESCRIPTION)),
     ]
     if state.assignee_id is not None and details.executor_first_name:
-        name = html.escape(details.executor_first_name, quote=False)
-        lines.append(t("tracking-card-executor", name=name))
+        lines.append(t("tracking-card-executor", name=details.executor_first_name))
     elif state.status in ACTIVE_STATUSES:
         lines.append(t("tracking-card-no-executor"))
     if card.accept_due is not None:

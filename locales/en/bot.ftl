@@ -27,6 +27,8 @@ user-deactivated = Your account is deactivated. Please contact your management c
 ## Commands menu
 
 cmd-start = Main menu
+cmd-new = New request
+cmd-my = My requests
 cmd-help = Help
 cmd-language = Change language
 

@@ -27,6 +27,8 @@ user-deactivated = Ваша учётная запись отключена. Об
 ## Commands menu
 
 cmd-start = Главное меню
+cmd-new = Новая заявка
+cmd-my = Мои заявки
 cmd-help = Помощь
 cmd-language = Сменить язык
 

@@ -27,6 +27,8 @@ user-deactivated = Hisobingiz o'chirilgan. Boshqaruv kompaniyasiga murojaat qili
 ## Commands menu
 
 cmd-start = Asosiy menyu
+cmd-new = Yangi ariza
+cmd-my = Arizalarim
 cmd-help = Yordam
 cmd-language = Tilni o'zgartirish
 

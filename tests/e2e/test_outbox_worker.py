@@ -19,7 +19,7 @@ from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from domain.clock import SystemClock
 from domain.enums import Language, OutboxState
-from domain.services.notifications import Button, Notification, tr
+from domain.services.notifications import Button, MediaRef, Notification, tr
 from sandbox.client import EmulatorClient, UserClient
 from sandbox.emulator.server import EmulatorServer
 from storage.db import create_engine, create_session_factory
@@ -173,3 +173,36 @@ async def test_two_workers_never_send_a_message_twice(env: OutboxEnv) -> None:
     for person in people:
         received = [m for m in await person.messages() if m.from_bot]
         assert len(received) == 1
+
+
+async def test_mixed_media_are_split_the_way_telegram_accepts(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_041, Language.EN)
+    photos = [await person.send_photo() for _ in range(2)]
+    voice = await person.send_voice()
+    document = await person.send_document()
+    media = tuple(
+        MediaRef(kind, message.file_id or "")
+        for kind, message in [
+            ("photo", photos[0]),
+            ("photo", photos[1]),
+            ("voice", voice),
+            ("document", document),
+        ]
+    )
+    await env.enqueue(
+        Notification(
+            chat_id=person.id,
+            user_id=person.id,
+            template="onboarding-location-address",
+            params={"address": "x" * 1500},
+            media=media,
+        )
+    )
+    await env.worker().deliver_batch()
+    (row,) = [r for r in await env.rows() if r.user_id == person.id]
+    assert row.state == OutboxState.SENT, row.last_error
+    received = [m for m in await person.messages() if m.from_bot]
+    assert [bool(m.photo) for m in received[:2]] == [True, True]
+    assert received[0].media_group_id and received[0].media_group_id == received[1].media_group_id
+    assert received[2].document and received[3].voice  # documents travel apart, voice alone
+    assert received[4].text and received[4].text.endswith("x" * 100)

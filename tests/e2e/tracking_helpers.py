@@ -136,7 +136,7 @@ async def make_resident(
     return user
 
 
-async def file_request(
+async def insert_request(
     desk: Desk,
     author: UserClient,
     home: Home,
