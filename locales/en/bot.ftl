@@ -28,7 +28,6 @@ user-deactivated = Your account is deactivated. Please contact your management c
 
 cmd-start = Main menu
 cmd-new = New request
-cmd-my = My requests
 cmd-help = Help
 cmd-language = Change language
 

@@ -28,7 +28,6 @@ user-deactivated = Ваша учётная запись отключена. Об
 
 cmd-start = Главное меню
 cmd-new = Новая заявка
-cmd-my = Мои заявки
 cmd-help = Помощь
 cmd-language = Сменить язык
 

@@ -28,7 +28,6 @@ user-deactivated = Hisobingiz o'chirilgan. Boshqaruv kompaniyasiga murojaat qili
 
 cmd-start = Asosiy menyu
 cmd-new = Yangi ariza
-cmd-my = Arizalarim
 cmd-help = Yordam
 cmd-language = Tilni o'zgartirish
 
