@@ -29,7 +29,7 @@ from bot.settings import Settings
 from domain.clock import Clock, SystemClock
 from fsm.storage import FsmBackend, build_fsm_backend
 from handlers import admin, executor, manager, resident
-from handlers.common import fallback, start
+from handlers.common import fallback, invites, start
 from handlers.errors import DomainErrorMiddleware
 from handlers.errors import router as errors_router
 from storage.db import create_engine, create_session_factory, resolve_database_url
@@ -62,6 +62,7 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
         observer.middleware(DomainErrorMiddleware())
     dp.include_routers(
         errors_router,
+        invites.router,  # before start: /start <invite code>
         start.router,
         admin.router,
         manager.router,

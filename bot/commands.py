@@ -11,7 +11,10 @@ from domain.services.users import UserProfile
 
 BASE_COMMANDS = ("start", "new", "my", "help", "language")
 # Role sections add their commands here as the features land.
-ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {}
+ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
+    Role.MANAGER: ("people", "invite"),
+    Role.ADMIN: ("people", "invite"),
+}
 
 
 def commands_for(roles: frozenset[Role]) -> list[str]:

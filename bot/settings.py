@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     geocoder_url: str = ""
     geocoder_user_agent: str = "ukbot/0.1 (housing management request desk)"
     geocoder_min_interval: float = 1.0
+    openai_api_key: SecretStr = SecretStr("")
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout: float = Field(default=3.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.requests import SqlRequestRepository
 from storage.repositories.residents import SqlResidentRepository
 from storage.repositories.settings import SqlSettingsRepository
+from storage.repositories.staff import SqlStaffRepository
 from storage.repositories.users import SqlUserRepository
 
 
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     settings: SqlSettingsRepository
     filing: SqlFilingRepository
     requests: SqlRequestRepository
+    staff: SqlStaffRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(self.session)
         self.filing = SqlFilingRepository(self.session)
         self.requests = SqlRequestRepository(self.session)
+        self.staff = SqlStaffRepository(self.session)
         return self
 
     async def __aexit__(

@@ -25,13 +25,20 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 # Each role's section of the main menu; features add their entries here.
 RESIDENT_MENU: tuple[str, ...] = ("menu-new-request", "menu-my-requests")
-ROLE_MENUS: dict[Role, tuple[str, ...]] = {}
+ROLE_MENUS: dict[Role, tuple[str, ...]] = {
+    Role.MANAGER: ("menu-people",),
+    Role.ADMIN: ("menu-people",),
+}
 
 
 def menu_keys(roles: frozenset[Role], *, resident: bool) -> list[tuple[str, ...]]:
     """Rows of the main menu: the resident's section, each role's section, then common entries."""
     rows = [RESIDENT_MENU] if resident else []
-    rows += [ROLE_MENUS[role] for role in sorted(roles) if ROLE_MENUS.get(role)]
+    seen = {key for row in rows for key in row}
+    for role in sorted(roles):  # an entry two roles share appears once
+        row = tuple(key for key in ROLE_MENUS.get(role, ()) if key not in seen)
+        seen.update(row)
+        rows.append(row)
     return [row for row in rows if row] + [COMMON_MENU]
 
 

@@ -33,7 +33,9 @@ async def test_onboarding_screens_are_translated(desk: Desk, lang: str) -> None:
     factory = desk.runtime.services.session_factory
     await seed_directory(factory)
     manager = await new_user(desk, "Manager", lang, started=True)
-    await make_staff(factory, manager, [Role.MANAGER], buildings=[await building_id(factory, NAVOI)])
+    await make_staff(
+        factory, manager, [Role.MANAGER], buildings=[await building_id(factory, NAVOI)]
+    )
     resident = await new_user(desk, "Resident", lang)
 
     await resident.send_command("start")

@@ -98,9 +98,7 @@ def test_haversine_known_distances() -> None:
     assert haversine_km(41.2995, 69.2401, 39.6542, 66.9597) == pytest.approx(270, abs=5)
 
 
-coord = st.tuples(
-    st.floats(-90, 90, allow_nan=False), st.floats(-180, 180, allow_nan=False)
-)
+coord = st.tuples(st.floats(-90, 90, allow_nan=False), st.floats(-180, 180, allow_nan=False))
 
 
 @given(coord, coord)
@@ -235,7 +233,7 @@ def test_reason_of_an_unsuitable_executor_without_position_or_rating() -> None:
 
 
 def test_every_reason_key_is_declared() -> None:
-    used = set()
+    used: set[str] = set()
     for category in Category:
         roster = [
             cand(1, specializations=frozenset(Specialization), at=NEAR, recent_rating=4.0),
@@ -463,9 +461,7 @@ def test_choice_properties(
 ) -> None:
     chosen = choose_executor(category, *building, candidates)
     wanted = CATEGORY_SPECIALIZATIONS[category]
-    suitable = [
-        c for c in candidates if c.is_active and c.on_duty and (c.specializations & wanted)
-    ]
+    suitable = [c for c in candidates if c.is_active and c.on_duty and (c.specializations & wanted)]
     if not suitable:
         assert chosen is None
         return
@@ -485,4 +481,3 @@ def test_choice_properties(
     else:
         assert rest is not None
         assert rest.candidate == others[1].candidate
-

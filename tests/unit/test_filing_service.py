@@ -423,7 +423,7 @@ async def test_file_request_writes_everything_in_one_transaction() -> None:
     assert card.params["category"] == {"key": "category-plumbing"}
     assert card.params["access"] == {"key": "access-call_first"}
     assert card.params["slot"] == {"key": "timeslot-morning"}
-    assert card.params["name"] == "Dilnoza &lt;Karimova&gt;"  # HTML messages
+    assert card.params["name"] == "Dilnoza <Karimova>"  # plain-text messages: shown as typed
     assert card.params["apartment"] == "12" and card.params["files"] == 2
     assert card.params["accept_due"] == "10.03.2025 15:00"
     assert uow.audit.records[0][1] == "request.filed"
