@@ -6,12 +6,16 @@ import re
 
 import pytest
 
-from domain.enums import Role
+from bot.i18n import get_translator
+from domain.enums import Language, Role
 from sandbox.client import Message, UserClient
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import LANGUAGE_BUTTONS, NAVOI, building_id, make_staff, seed_directory
+from tests.e2e.tracking_helpers import insert_request, make_cast, make_resident, to_completed
 
 RAW_KEY = re.compile(r"(?<![\w/@.])[a-z]+(?:-[a-z_]+)+(?![\w.])|\{ ?\$")
+# A missing key renders as the generic error (never as the raw key): that is a failure too.
+GENERIC_ERRORS = {get_translator()(lang, "error-generic") for lang in ("ru", "uz", "en")}
 
 
 def assert_translated(message: Message) -> None:
@@ -20,6 +24,7 @@ def assert_translated(message: Message) -> None:
     texts += [text for row in message.reply_keyboard or [] for text in row]
     for text in texts:
         assert not RAW_KEY.search(text), f"untranslated text: {text!r}"
+        assert not any(generic in text for generic in GENERIC_ERRORS), f"missing key: {text!r}"
 
 
 async def _next(user: UserClient) -> Message:
@@ -73,3 +78,35 @@ async def test_onboarding_screens_are_translated(desk: Desk, lang: str) -> None:
 def keyboard_text(keyboard: list[list[str]] | None, row: int, column: int) -> str:
     assert keyboard is not None
     return keyboard[row][column]
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz", "en"])
+async def test_tracking_and_closing_screens_are_translated(desk: Desk, lang: str) -> None:
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Nodira", language=Language(lang))
+    request_id, number = await insert_request(desk, resident, cast.home)
+
+    await resident.send_command("my")
+    listing = await _next(resident)
+    await resident.press(number, message=listing)
+    card = await _next(resident)
+    for row in card.inline_buttons:  # add comment, add photos, cancel… each opens a prompt
+        text, _ = row[0]
+        if row is card.inline_buttons[-1]:
+            break
+        await resident.press(text, message=card)
+        prompt = await _next(resident)
+        back = prompt.inline_buttons[-1][-1][0] if prompt.inline_buttons else None
+        if back:
+            await resident.press(back, message=prompt)
+            await _next(resident)
+
+    await to_completed(desk, cast, request_id)
+    done = await resident.expect(number, timeout=10)
+    assert_translated(done)
+    await resident.press(done.inline_buttons[0][0][0], message=done)  # accept
+    stars = await _next(resident)
+    await resident.press(stars.inline_buttons[0][-1][0], message=stars)  # the top rating
+    rated = await _next(resident)
+    await resident.press(rated.inline_buttons[-1][-1][0], message=rated)  # skip the comment
+    await _next(resident)
