@@ -13,7 +13,7 @@ Compact table (``M`` = manager and admin; ``=`` = status unchanged):
 ====================  =========  ==========================================  ===========  ==========================
 action                who        from                                        to           required
 ====================  =========  ==========================================  ===========  ==========================
-assign                M          new                                         assigned     assignee_id
+assign                M, system  new                                         assigned     assignee_id
 reassign              M          assigned accepted in_progress on_hold       assigned     assignee_id (a different one)
                                  returned
 unassign              M          assigned accepted in_progress on_hold       new          -
@@ -182,6 +182,7 @@ _SPEC: tuple[
     ...,
 ] = (
     (_M, {_S.NEW}, Action.ASSIGN, _S.ASSIGNED, frozenset({_F.ASSIGNEE_ID}), Guard.NONE),
+    (_SYS, {_S.NEW}, Action.ASSIGN, _S.ASSIGNED, frozenset({_F.ASSIGNEE_ID}), Guard.NONE),
     (_M, _WITH_ASSIGNEE, Action.REASSIGN, _S.ASSIGNED, frozenset({_F.ASSIGNEE_ID}), Guard.NONE),
     (_M, _WITH_ASSIGNEE, Action.UNASSIGN, _S.NEW, frozenset(), Guard.NONE),
     (_E, {_S.NEW}, Action.CLAIM, _S.ACCEPTED, frozenset(), Guard.POOL),

@@ -18,8 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from domain.enums import ActorRole, ClosedBy, CommentVisibility, RequestStatus
+from domain.clock import ensure_utc
+from domain.enums import (
+    AccessMode,
+    ActorRole,
+    ClosedBy,
+    CommentVisibility,
+    HoldReason,
+    PlaceKind,
+    RequestStatus,
+    TimeSlot,
+)
 from domain.events import (
     CategoryChanged,
     DomainEvent,
@@ -43,9 +55,18 @@ from domain.services.notifications import Button, MediaRef, Notification, tr
 
 __all__ = [
     "ACCEPT_WORK_DATA",
+    "JOB_ACCEPT_DATA",
+    "JOB_DECLINE_DATA",
+    "JOB_OPEN_DATA",
     "OPEN_REQUEST_DATA",
+    "REPLY_DATA",
     "RETURN_WORK_DATA",
     "Audience",
+    "JobInfo",
+    "eta_notification",
+    "format_due",
+    "job_card_params",
+    "map_link",
     "comment_notifications",
     "notifications_for",
 ]
@@ -56,6 +77,100 @@ ACCEPT_WORK_DATA = "rloop:accept:{request_id}"
 """Accept the completed work (``fsm.tracking.CloseLoopCb(action="accept")``)."""
 RETURN_WORK_DATA = "rloop:return:{request_id}"
 """Return the completed work (``fsm.tracking.CloseLoopCb(action="return")``)."""
+REPLY_DATA = "trk:comment:{request_id}"
+"""The resident answers the executor's question (``fsm.tracking.TrackCb(action="comment")``)."""
+JOB_ACCEPT_DATA = "job:accept:{request_id}"
+"""The executor takes the job (``fsm.executor.JobCb(action="accept")``)."""
+JOB_DECLINE_DATA = "job:decline:{request_id}"
+"""The executor declines the job with a reason (``fsm.executor.JobCb(action="decline")``)."""
+JOB_OPEN_DATA = "job:open:{request_id}"
+"""The executor's job card (``fsm.executor.JobCb(action="open")``)."""
+
+MAP_URL = "https://maps.google.com/?q={lat:.6f},{lon:.6f}"
+
+
+def map_link(lat: float | None, lon: float | None) -> str | None:
+    """A map pin for a building with coordinates."""
+    if lat is None or lon is None:
+        return None
+    return MAP_URL.format(lat=lat, lon=lon)
+
+
+def format_due(instant: datetime | None, tz: ZoneInfo) -> str:
+    """``dd.mm.yyyy HH:MM`` in the business timezone ("—" when unknown)."""
+    if instant is None:
+        return "—"
+    return ensure_utc(instant, "instant").astimezone(tz).strftime("%d.%m.%Y %H:%M")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobInfo:
+    """What the executor's job card shows about a request (loaded with the change)."""
+
+    category: str
+    urgency: str
+    address: str
+    place_kind: PlaceKind
+    apartment: str | None = None
+    entrance: str | None = None
+    access: AccessMode | None = None
+    slot: TimeSlot | None = None
+    resident_name: str = ""
+    resident_phone: str | None = None
+    description: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    accept_due: datetime | None = None
+    complete_due: datetime | None = None
+    media: tuple[MediaRef, ...] = ()
+    tz: ZoneInfo | None = None
+
+
+JOB_DESCRIPTION = 500
+"""The description is cut in the job card (a photo caption holds 1024 characters)."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def job_card_params(job: JobInfo) -> dict[str, object]:
+    """Parameters of ``notify-assigned-executor`` and ``job-card`` (translated at delivery)."""
+    tz = job.tz or ZoneInfo("UTC")
+    return {
+        "category": tr(f"category-{job.category}"),
+        "urgency": tr(f"urgency-{job.urgency}"),
+        "address": job.address,
+        "kind": job.place_kind.value,
+        "place": tr(f"place-{job.place_kind}"),
+        "apartment": job.apartment or "",
+        "entrance": job.entrance or "—",
+        "access": tr(f"access-{job.access or AccessMode.ANY_TIME}"),
+        "slot": tr(f"timeslot-{job.slot or TimeSlot.ANY}"),
+        "name": job.resident_name or "—",
+        "phone": job.resident_phone or "—",
+        "description": _cut(_plain(job.description), JOB_DESCRIPTION),
+        "map": map_link(job.lat, job.lon) or "—",
+        "accept_due": format_due(job.accept_due, tz),
+        "complete_due": format_due(job.complete_due, tz),
+    }
+
+
+def eta_notification(
+    resident_ids: Iterable[int], number: str, request_id: int, minutes: int
+) -> list[Notification]:
+    """"The executor is on the way, about N minutes" for the residents of a request."""
+    data = OPEN_REQUEST_DATA.format(request_id=request_id)
+    return [
+        Notification(
+            chat_id=user_id,
+            user_id=user_id,
+            template="notify-on-the-way",
+            params={"number": number, "minutes": minutes},
+            buttons=((Button("notify-open-request", callback_data=data),),),
+        )
+        for user_id in dict.fromkeys(resident_ids)
+    ]
 
 
 def _plain(text: str | None) -> str:
@@ -79,6 +194,8 @@ class Audience:
     assignee_id: int | None = None
     executor_name: str | None = None
     completion_media: tuple[MediaRef, ...] = ()
+    job: JobInfo | None = None
+    """The job card's content, loaded when the change gives someone a job."""
 
     @property
     def resident_ids(self) -> tuple[int, ...]:
@@ -142,7 +259,7 @@ def notifications_for(event: DomainEvent, audience: Audience) -> list[Notificati
             urgency=tr(f"urgency-{event.urgency}"),
         )
     elif isinstance(event, RequestAssigned):
-        out.send((event.assignee_id,), "notify-assigned-executor")
+        _job_card(out, event.assignee_id, audience)
         out.send((event.previous_assignee_id,), "notify-unassigned-executor")
         if event.previous_assignee_id is None:
             out.status(residents, RequestStatus.ASSIGNED)
@@ -183,8 +300,38 @@ def notifications_for(event: DomainEvent, audience: Audience) -> list[Notificati
     return out.notes
 
 
+def _job_card(out: _Outgoing, assignee_id: int, audience: Audience) -> None:
+    """The new assignee's job card: everything needed to go there, Accept / Decline."""
+    rid = audience.request_id
+    buttons = (
+        (
+            Button("job-btn-accept", callback_data=JOB_ACCEPT_DATA.format(request_id=rid)),
+            Button("job-btn-decline", callback_data=JOB_DECLINE_DATA.format(request_id=rid)),
+        ),
+    )
+    if audience.job is None:
+        out.send((assignee_id,), "notify-assigned-executor-short", buttons=buttons)
+        return
+    out.send(
+        (assignee_id,),
+        "notify-assigned-executor",
+        buttons=buttons,
+        media=audience.job.media,
+        params=job_card_params(audience.job),
+    )
+
+
 def _paused(out: _Outgoing, event: WorkPaused, residents: Sequence[int]) -> None:
     reason = tr(f"tracking-hold-{event.hold_reason}")
+    if event.hold_reason is HoldReason.CLARIFICATION and event.comment:
+        reply = REPLY_DATA.format(request_id=out.audience.request_id)
+        out.send(
+            residents,
+            "notify-clarification",
+            buttons=((Button("notify-reply", callback_data=reply),),),
+            question=_plain(event.comment),
+        )
+        return
     if event.comment:
         out.send(
             residents,
@@ -276,6 +423,15 @@ def comment_notifications(
             audience.resident_ids,
             template,
             buttons=out.open_button(),
+            media=media,
+            params=params,
+        )
+    if audience.assignee_id is not None:
+        job = JOB_OPEN_DATA.format(request_id=audience.request_id)
+        out.send(
+            (audience.assignee_id,),
+            template,
+            buttons=((Button("job-btn-open", callback_data=job),),),
             media=media,
             params=params,
         )

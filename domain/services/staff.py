@@ -23,7 +23,6 @@ Every change is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import html
 import re
 import secrets
 from collections.abc import Collection, Sequence
@@ -485,7 +484,7 @@ async def accept_invite(
             Notification.to_user(
                 invite.created_by,
                 "staff-invite-accepted-notice",
-                name=html.escape(person.display_name, quote=False),
+                name=person.display_name,
                 role=tr(f"role-{invite.role}"),
             )
         )

@@ -9,7 +9,6 @@ and the person lands where ``/start`` would take them.
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import F, Router
@@ -92,7 +91,7 @@ def _welcome(t: BoundTranslator, accepted: AcceptedInvite) -> str:
         )
         lines.append(t("staff-invite-specializations", specializations=names))
     if person.buildings and invite.role is not Role.ADMIN:
-        addresses = "; ".join(html.escape(b.address, quote=False) for b in person.buildings)
+        addresses = "; ".join(b.address for b in person.buildings)
         lines.append(t("staff-invite-buildings", buildings=addresses))
     return "\n".join(lines)
 

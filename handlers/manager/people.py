@@ -14,7 +14,6 @@ residents of their buildings (never a manager, an admin or themselves).
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import replace
 from functools import lru_cache
@@ -112,7 +111,8 @@ async def _show(
 
 
 def _esc(text: str | None) -> str:
-    return html.escape(text or "", quote=False)
+    """User-written text as it is (messages are plain text: nothing is read as markup)."""
+    return text or ""
 
 
 def _roles_text(t: BoundTranslator, roles: frozenset[Role]) -> str:

@@ -13,6 +13,14 @@ from sqlalchemy import select
 from domain.enums import Role, Specialization, UserStatus
 from domain.errors import DomainError
 from domain.services.staff import accept_invite
+from fsm.staff import (
+    InviteBuildingCb,
+    InviteRoleCb,
+    PersonBuildingCb,
+    PersonCb,
+    PersonRoleCb,
+    PersonSpecCb,
+)
 from sandbox.client import Message, UserClient
 from storage.models import AuditLog, ExecutorSpecialization, ManagerBuilding, User, UserRole
 from storage.models import Invite as InviteRow
@@ -154,7 +162,7 @@ async def test_admin_invites_an_executor_who_joins_after_choosing_a_language(des
     bot_username = (await desk.emu.bot_info())["user"]["username"]
     assert link.startswith(f"https://t.me/{bot_username}?start=inv-")
 
-    newcomer = await new_user(desk, "Sardor")
+    newcomer = await new_user(desk, "Sardor <3")  # plain text: never read as markup
     await newcomer.open_deep_link(link)
     await newcomer.expect("Choose your language")
     await newcomer.press("Русский")
@@ -168,7 +176,7 @@ async def test_admin_invites_an_executor_who_joins_after_choosing_a_language(des
     assert invite.used_by == newcomer.id and invite.used_at is not None
     assert timedelta(days=6, hours=23) < invite.expires_at - invite.created_at <= timedelta(days=7)
     notice = await admin.expect("accepted your invite", timeout=10)
-    assert "Sardor" in notice.content and "executor" in notice.content
+    assert "Sardor <3" in notice.content and "executor" in notice.content
 
     actions = [row[1] for row in await _audit(desk)]
     assert actions == [
@@ -247,7 +255,6 @@ async def test_a_manager_invites_executors_only_for_own_buildings(desk: Desk) ->
     picker = await manager.expect("Whom are you inviting")
     texts = [text for row in picker.inline_buttons for text, _ in row]
     assert texts == ["🛠 Executor", "✖️ Cancel"]  # no manager or admin invites
-    from fsm.staff import InviteBuildingCb, InviteRoleCb
 
     refused = await _forge(
         desk, manager, InviteRoleCb(role=Role.MANAGER), InviteRoleCb(role=Role.ADMIN)
@@ -384,7 +391,6 @@ async def test_admin_changes_roles_specializations_and_buildings(desk: Desk) -> 
     ]
 
     # an admin cannot take away their own admin role or deactivate themselves
-    from fsm.staff import PersonCb, PersonRoleCb
 
     refused = await _forge(
         desk,
@@ -473,8 +479,6 @@ async def test_a_manager_manages_only_executors_and_residents_of_own_buildings(
         Specialization.ELECTRICIAN,
     }
 
-    from fsm.staff import PersonBuildingCb, PersonCb, PersonRoleCb, PersonSpecCb
-
     refused = await _forge(
         desk,
         manager,
@@ -507,3 +511,34 @@ async def test_a_manager_manages_only_executors_and_residents_of_own_buildings(
         "specialization.added",
         "user.deactivated",
     ]
+
+
+async def test_admin_invites_a_manager_of_a_building(desk: Desk) -> None:
+    factory = desk.runtime.services.session_factory
+    await seed_directory(factory)
+    navoi = await building_id(factory, NAVOI)
+    admin = await _staff(desk, "Aziz", [Role.ADMIN])
+
+    await admin.send_command("invite")
+    await admin.expect("Whom are you inviting")
+    await admin.press("Manager")
+    await admin.expect("at least one")
+    refused = await admin.press("Continue")
+    assert refused.text == "Choose at least one building."
+    await admin.press("Next page")
+    await admin.press(NAVOI)
+    await admin.press("Continue")
+    await admin.expect("How long")
+    await admin.press("3 days")
+    created = await admin.expect("Invite link for a new manager")
+    assert f"Buildings: {NAVOI}" in created.content and "Specializations" not in created.content
+    match = LINK.search(created.content)
+    assert match is not None
+
+    newcomer = await _staff(desk, "Nodira", [])
+    await newcomer.send_command("start", match.group(2))
+    await newcomer.expect("You are now: manager")
+    await newcomer.expect("Main menu")
+    assert await _roles(desk, newcomer.id) == {Role.MANAGER}
+    assert await _buildings(desk, newcomer.id) == {navoi}
+    assert "invite" in {c["command"] for c in await newcomer.visible_commands()}

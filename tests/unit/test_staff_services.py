@@ -483,7 +483,7 @@ async def test_accepting_grants_everything_and_tells_the_inviter() -> None:
     assert all(r[0] == NEWCOMER for r in uow.audit.records)
     [note] = uow.outbox.notes
     assert note.chat_id == ADMIN and note.template == "staff-invite-accepted-notice"
-    assert note.params == {"name": "Sardor &lt;3", "role": {"key": "role-executor"}}
+    assert note.params == {"name": "Sardor <3", "role": {"key": "role-executor"}}
 
 
 async def test_accepting_a_role_one_already_holds_still_uses_the_invite() -> None:
