@@ -21,7 +21,7 @@ async def test_same_user_runs_in_arrival_order_and_locks_are_released() -> None:
 
     await asyncio.gather(*(handle(n) for n in range(20)))
     assert order == list(range(20))
-    assert len(isolation) == 0  # nothing kept for idle users
+    assert isolation.held_keys() == 0  # nothing kept for idle users
 
 
 async def test_different_users_do_not_wait_for_each_other() -> None:

@@ -25,12 +25,14 @@ from domain.clock import ensure_utc
 from domain.enums import (
     AccessMode,
     ActorRole,
+    Category,
     ClosedBy,
     CommentVisibility,
     HoldReason,
     PlaceKind,
     RequestStatus,
     TimeSlot,
+    Urgency,
 )
 from domain.events import (
     CategoryChanged,
@@ -107,8 +109,8 @@ def format_due(instant: datetime | None, tz: ZoneInfo) -> str:
 class JobInfo:
     """What the executor's job card shows about a request (loaded with the change)."""
 
-    category: str
-    urgency: str
+    category: Category
+    urgency: Urgency
     address: str
     place_kind: PlaceKind
     apartment: str | None = None
@@ -154,6 +156,25 @@ def job_card_params(job: JobInfo) -> dict[str, object]:
         "accept_due": format_due(job.accept_due, tz),
         "complete_due": format_due(job.complete_due, tz),
     }
+
+
+_JOB_PARAMS = (
+    "category",
+    "urgency",
+    "address",
+    "kind",
+    "place",
+    "apartment",
+    "entrance",
+    "access",
+    "slot",
+    "name",
+    "phone",
+    "description",
+    "map",
+    "accept_due",
+    "complete_due",
+)
 
 
 def eta_notification(
@@ -309,8 +330,9 @@ def _job_card(out: _Outgoing, assignee_id: int, audience: Audience) -> None:
             Button("job-btn-decline", callback_data=JOB_DECLINE_DATA.format(request_id=rid)),
         ),
     )
-    if audience.job is None:
-        out.send((assignee_id,), "notify-assigned-executor-short", buttons=buttons)
+    if audience.job is None:  # the details are unknown: every line says "—"
+        params = dict.fromkeys(_JOB_PARAMS, "—")
+        out.send((assignee_id,), "notify-assigned-executor", buttons=buttons, params=params)
         return
     out.send(
         (assignee_id,),
@@ -423,15 +445,6 @@ def comment_notifications(
             audience.resident_ids,
             template,
             buttons=out.open_button(),
-            media=media,
-            params=params,
-        )
-    if audience.assignee_id is not None:
-        job = JOB_OPEN_DATA.format(request_id=audience.request_id)
-        out.send(
-            (audience.assignee_id,),
-            template,
-            buttons=((Button("job-btn-open", callback_data=job),),),
             media=media,
             params=params,
         )

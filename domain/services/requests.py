@@ -23,6 +23,7 @@ from typing import Protocol
 
 from domain.access import NOT_AVAILABLE, Actor, can_view
 from domain.enums import (
+    AccessMode,
     Action,
     ActorRole,
     Category,
@@ -31,10 +32,11 @@ from domain.enums import (
     MediaPurpose,
     PlaceKind,
     RequestStatus,
+    TimeSlot,
     Urgency,
 )
 from domain.errors import InvalidTransition, MissingField, NotAllowed, ValidationFailed
-from domain.events import RequestClosed, WorkCompleted
+from domain.events import RequestAssigned, RequestClosed, WorkCompleted
 from domain.lifecycle import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -49,6 +51,7 @@ from domain.lifecycle import (
 from domain.services.notifications import MediaRef, Notification
 from domain.services.request_notifications import (
     Audience,
+    JobInfo,
     comment_notifications,
     notifications_for,
 )
@@ -167,6 +170,12 @@ class RequestDetails:
     rating_text: str | None
     history: tuple[HistoryItem, ...]
     comments: tuple[CommentItem, ...]
+    access_mode: AccessMode | None = None
+    time_slot: TimeSlot | None = None
+    lat: float | None = None
+    lon: float | None = None
+    author_name: str | None = None
+    author_phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +438,9 @@ async def _audience(
     completed = transition is not None and any(
         isinstance(event, WorkCompleted) for event in transition.events
     )
+    assigned = transition is not None and any(
+        isinstance(event, RequestAssigned) for event in transition.events
+    )
     assignee = state.assignee_id
     return Audience(
         request_id=state.id,
@@ -441,6 +453,33 @@ async def _audience(
         completion_media=tuple(
             await uow.requests.media_of(state.id, MediaPurpose.COMPLETION) if completed else ()
         ),
+        job=await _job_info(uow, state) if assigned else None,
+    )
+
+
+async def _job_info(uow: RequestsUnitOfWork, state: RequestState) -> JobInfo | None:
+    """The executor's job card content (``request_notifications.JobInfo``)."""
+    details = await uow.requests.details(state.id)
+    if details is None:  # pragma: no cover - deleted in the same transaction
+        return None
+    return JobInfo(
+        category=state.category,
+        urgency=state.urgency,
+        address=details.address,
+        place_kind=details.place_kind,
+        apartment=details.apartment_number,
+        entrance=details.entrance_number,
+        access=details.access_mode,
+        slot=details.time_slot,
+        resident_name=details.author_name or "",
+        resident_phone=details.author_phone,
+        description=details.description,
+        lat=details.lat,
+        lon=details.lon,
+        accept_due=details.accept_due_at,
+        complete_due=details.complete_due_at,
+        media=tuple(await uow.requests.media_of(state.id, MediaPurpose.REQUEST)),
+        tz=DEFAULT_CALENDAR.tz,
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import (
+    AccessMode,
     Action,
     ActorRole,
     Category,
@@ -17,6 +18,7 @@ from domain.enums import (
     MediaPurpose,
     PlaceKind,
     RequestStatus,
+    TimeSlot,
     Urgency,
 )
 from domain.lifecycle import HistoryEntry, RequestState
@@ -244,6 +246,7 @@ class SqlRequestRepository:
 
     async def details(self, request_id: int) -> RequestDetails | None:
         executor = User.__table__.alias("executor")
+        author = User.__table__.alias("author")
         row = (
             await self.session.execute(
                 select(
@@ -254,8 +257,13 @@ class SqlRequestRepository:
                     executor.c.first_name,
                     Rating.stars,
                     Rating.text,
+                    Building.lat,
+                    Building.lon,
+                    func.coalesce(author.c.full_name, author.c.first_name),
+                    author.c.phone,
                 )
                 .join(Building, Building.id == Request.building_id)
+                .join(author, author.c.id == Request.author_id)
                 .outerjoin(Apartment, Apartment.id == Request.apartment_id)
                 .outerjoin(
                     Entrance,
@@ -268,7 +276,19 @@ class SqlRequestRepository:
         ).first()
         if row is None:
             return None
-        request, address, apartment, entrance, executor_name, stars, rating_text = row
+        (
+            request,
+            address,
+            apartment,
+            entrance,
+            executor_name,
+            stars,
+            rating_text,
+            lat,
+            lon,
+            author_name,
+            author_phone,
+        ) = row
         history = await self.session.scalars(
             select(RequestHistory)
             .where(RequestHistory.request_id == request_id)
@@ -315,4 +335,10 @@ class SqlRequestRepository:
                 )
                 for comment, name in comments.all()
             ),
+            access_mode=AccessMode(request.access_mode),
+            time_slot=TimeSlot(request.time_slot),
+            lat=lat,
+            lon=lon,
+            author_name=author_name or None,
+            author_phone=author_phone,
         )

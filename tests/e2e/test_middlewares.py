@@ -84,3 +84,11 @@ async def test_flooding_gets_one_polite_notice_and_albums_are_never_cut(desk: De
     for n in range(10):
         await feed(_text_update(2000 + n, user.id, f"album part {n}", media_group_id="album-1"))
     assert sum(text.startswith("album part") for text in handled) == 10
+
+
+async def test_conversation_isolation_is_really_on(desk: Desk) -> None:
+    # aiogram silently disables isolation when given a falsy object; make sure ours is used.
+    from fsm.storage import LocalEventIsolation, OrderedEventIsolation
+
+    isolation = desk.runtime.dispatcher.fsm.events_isolation
+    assert isinstance(isolation, LocalEventIsolation | OrderedEventIsolation)
