@@ -15,6 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
+from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
@@ -100,6 +101,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         min_interval=settings.geocoder_min_interval,
         session_factory=session_factory,
     )
+    classifier = OpenAIClassifier.from_settings(settings)
     services = Services(
         settings=settings,
         engine=engine,
@@ -110,6 +112,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         commands=CommandsMenu(translator),
         geocoder=geocoder,
         media_store=TelegramMediaStore(bot, settings.storage_channel_id),
+        classifier=classifier,
     )
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
@@ -128,6 +131,9 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     try:
         yield Runtime(settings, services, bot, dispatcher, fsm, outbox)
     finally:
+        for task in list(services.background):
+            task.cancel()
+        await classifier.aclose()
         await geocoder.aclose()
         await bot.session.close()
         await fsm.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
 from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
@@ -19,6 +23,8 @@ from domain.services.users import UserProfile
 from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.users import load_actor, load_profile
 from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class ProfileCache:
@@ -63,10 +69,25 @@ class Services:
     commands: CommandsMenu
     geocoder: Geocoder
     media_store: TelegramMediaStore
+    classifier: OpenAIClassifier
     outbox_wake: Callable[[], None] = field(default=_no_wake)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
+
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Work that must not hold up the user's answer (e.g. asking a slow model)."""
+        task = asyncio.create_task(work, name=name)
+        self.background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "background task failed", exc_info=task.exception(), extra={"task": task.get_name()}
+            )
 
     def after_outbox_write(self) -> None:
         """Delivery starts right after a commit that wrote notifications, not at the next poll."""

@@ -40,6 +40,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
+from domain.services.triage import FiledFacts, disagreement, notify_triage
 from domain.sla import BusinessCalendar
 from fsm.filing import (
     STEPS,
@@ -600,10 +601,30 @@ async def _submit(
         await state.set_state(Filing.summary)  # nothing was filed: the draft is still there
         raise
     services.after_outbox_write()
+    if not filed.already_filed and services.classifier.enabled:
+        facts = FiledFacts(
+            filed.id,
+            filed.number,
+            draft.place.building_id,
+            draft.description,
+            filed.category,
+            filed.urgency,
+        )
+        services.spawn(_second_opinion(services, facts), name=f"triage-{filed.number}")
     await state.set_state(None)
     await state.set_data({"filed_draft": draft.token, "filed_number": filed.number})
     callback_answer.text = t("filing-filed-short", number=filed.number)
     await _show(query, None, filed_text(t, filed, calendar.tz), None)
+
+
+async def _second_opinion(services: Services, facts: FiledFacts) -> None:
+    suggestion = disagreement(
+        facts, await services.classifier.suggest(facts.description, list(Category))
+    )
+    if suggestion is not None:
+        async with services.uow() as uow:
+            await notify_triage(uow, facts, suggestion)
+        services.after_outbox_write()
 
 
 # --------------------------------------------------------------------------- navigation
