@@ -12,8 +12,9 @@ from domain.services.users import UserProfile
 BASE_COMMANDS = ("start", "new", "my", "help", "language")
 # Role sections add their commands here as the features land.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.MANAGER: ("people", "invite"),
-    Role.ADMIN: ("people", "invite"),
+    Role.EXECUTOR: ("jobs", "pool"),
+    Role.MANAGER: ("panel", "find", "people", "invite"),
+    Role.ADMIN: ("panel", "find", "people", "invite"),
 }
 
 

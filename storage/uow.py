@@ -7,8 +7,10 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.audit import SqlAuditLog
+from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.filing import SqlFilingRepository
+from storage.repositories.jobs import SqlJobsRepository
 from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.requests import SqlRequestRepository
@@ -30,6 +32,7 @@ class SqlUnitOfWork:
     filing: SqlFilingRepository
     requests: SqlRequestRepository
     staff: SqlStaffRepository
+    jobs: SqlJobsRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -46,6 +49,8 @@ class SqlUnitOfWork:
         self.filing = SqlFilingRepository(self.session)
         self.requests = SqlRequestRepository(self.session)
         self.staff = SqlStaffRepository(self.session)
+        self.desk = SqlDeskRepository(self.session)
+        self.jobs = SqlJobsRepository(self.session)
         return self
 
     async def __aexit__(

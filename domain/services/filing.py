@@ -32,7 +32,9 @@ from domain.errors import NotAllowed, ValidationFailed
 from domain.events import DomainEvent
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry, RequestState, create_request
 from domain.services.desk_settings import DeskSettings
+from domain.services.jobs import AssignmentSource, AutoAssignment, plan_auto_assignment
 from domain.services.notifications import MediaRef, Notification, tr
+from domain.services.request_notifications import Audience, JobInfo, notifications_for
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.services.users import AuditLog
 from domain.sla import BusinessCalendar, SlaPolicy, request_deadlines
@@ -254,6 +256,8 @@ class FilingUnitOfWork(Protocol):
     def outbox(self) -> OutboxPort: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def jobs(self) -> AssignmentSource: ...
 
     async def commit(self) -> None: ...
 
@@ -396,6 +400,16 @@ async def file_request(
     )
     await uow.filing.add_history(history)
     await uow.filing.add_media(request_id, actor.user_id, draft.media)
+    state = creation.state
+    auto = await plan_auto_assignment(uow.jobs, state, now)
+    if auto.transition is not None:
+        state = auto.transition.new
+        assert state.assignee_id is not None
+        await uow.jobs.save_assignment(state)
+        await uow.filing.add_history(auto.transition.history)
+        await uow.jobs.start_assignment(
+            request_id, state.assignee_id, by=None, at=now, reason=auto.transition.history.reason
+        )
     contact = await uow.filing.contact_of(actor.user_id)
     params = card_params(
         number=number,
@@ -408,10 +422,8 @@ async def file_request(
         tz=calendar.tz,
     )
     media = card_media(draft.media)
-    recipients: list[tuple[int, int | None]] = [
-        (manager_id, manager_id)
-        for manager_id in await uow.directory.managers_of(place.building_id)
-    ]
+    managers = await uow.directory.managers_of(place.building_id)
+    recipients: list[tuple[int, int | None]] = [(manager_id, manager_id) for manager_id in managers]
     if staff_chat_id is not None:
         recipients.append((staff_chat_id, None))
     await uow.outbox.add(
@@ -427,6 +439,36 @@ async def file_request(
             for chat_id, user_id in recipients
         )
     )
+    await uow.outbox.add(
+        *_auto_assignment_notes(
+            auto,
+            Audience(
+                request_id=request_id,
+                number=number,
+                author_id=actor.user_id,
+                manager_ids=tuple(managers),
+                assignee_id=state.assignee_id,
+            ),
+            JobInfo(
+                category=draft.category,
+                urgency=draft.urgency,
+                address=place.address,
+                place_kind=place.kind,
+                apartment=place.apartment_number,
+                access=draft.access,
+                slot=draft.slot,
+                resident_name=contact.name,
+                resident_phone=contact.phone,
+                description=description,
+                lat=auto.building.lat if auto.building else None,
+                lon=auto.building.lon if auto.building else None,
+                accept_due=deadlines.accept_due,
+                complete_due=deadlines.complete_due,
+                media=media,
+                tz=calendar.tz,
+            ),
+        )
+    )
     await uow.audit.record(
         actor.user_id,
         "request.filed",
@@ -438,14 +480,61 @@ async def file_request(
     return FiledRequest(
         id=request_id,
         number=number,
-        status=creation.state.status,
+        status=state.status,
         category=draft.category,
         urgency=draft.urgency,
         created_at=now,
         accept_due_at=deadlines.accept_due,
         complete_due_at=deadlines.complete_due,
-        events=tuple(creation.events),
+        events=tuple(creation.events) + (tuple(auto.transition.events) if auto.transition else ()),
     )
+
+
+def _auto_assignment_notes(
+    auto: AutoAssignment, audience: Audience, job: JobInfo
+) -> list[Notification]:
+    """The chosen executor's job card, the resident's status, the managers' note of who and
+    why; or the managers' "nobody suitable" when the building auto-assigns."""
+    if not auto.enabled:
+        return []
+    managers = audience.manager_ids
+    if auto.transition is None or auto.chosen is None:
+        return [
+            Notification(
+                chat_id=manager_id,
+                user_id=manager_id,
+                template="job-auto-none",
+                params={"number": audience.number},
+            )
+            for manager_id in managers
+        ]
+    chosen = auto.chosen
+    audience = dataclasses.replace(
+        audience, executor_name=chosen.candidate.first_name or None, job=job
+    )
+    notes: list[Notification] = []
+    for event in auto.transition.events:
+        notes.extend(notifications_for(event, audience))
+    specialization = chosen.matched_specialization
+    notes.extend(
+        Notification(
+            chat_id=manager_id,
+            user_id=manager_id,
+            template="job-auto-assigned",
+            params={
+                "number": audience.number,
+                "executor": chosen.candidate.first_name or "—",
+                "specialization": tr(f"specialization-{specialization}")
+                if specialization is not None
+                else "—",
+                "count": chosen.candidate.open_jobs,
+                "km": f"{chosen.distance_km:.1f}" if chosen.distance_km is not None else "—",
+            },
+        )
+        for manager_id in managers
+        if manager_id != chosen.user_id
+    )
+    return notes
 
 
 # --------------------------------------------------------------------------- the card

@@ -65,11 +65,11 @@ __all__ = [
     "RETURN_WORK_DATA",
     "Audience",
     "JobInfo",
+    "comment_notifications",
     "eta_notification",
     "format_due",
     "job_card_params",
     "map_link",
-    "comment_notifications",
     "notifications_for",
 ]
 
@@ -180,7 +180,7 @@ _JOB_PARAMS = (
 def eta_notification(
     resident_ids: Iterable[int], number: str, request_id: int, minutes: int
 ) -> list[Notification]:
-    """"The executor is on the way, about N minutes" for the residents of a request."""
+    """ "The executor is on the way, about N minutes" for the residents of a request."""
     data = OPEN_REQUEST_DATA.format(request_id=request_id)
     return [
         Notification(

@@ -26,8 +26,9 @@ def language_keyboard() -> InlineKeyboardMarkup:
 # Each role's section of the main menu; features add their entries here.
 RESIDENT_MENU: tuple[str, ...] = ("menu-new-request", "menu-my-requests")
 ROLE_MENUS: dict[Role, tuple[str, ...]] = {
-    Role.MANAGER: ("menu-people",),
-    Role.ADMIN: ("menu-people",),
+    Role.EXECUTOR: ("menu-my-jobs", "menu-pool"),
+    Role.MANAGER: ("menu-panel", "menu-people"),
+    Role.ADMIN: ("menu-panel", "menu-people"),
 }
 
 

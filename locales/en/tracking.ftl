@@ -92,7 +92,18 @@ notify-accept-work = ✅ Accept
 notify-return-work = ↩️ Return to work
 notify-status = 🔔 Request { $number }: { $status }.
 notify-created = 🆕 New request { $number }: { $category }, { $urgency }.
-notify-assigned-executor = 🛠 Request { $number } is assigned to you.
+notify-assigned-executor =
+    🛠 Request { $number } is assigned to you.
+    { $category } · { $urgency }
+    📍 { $address }, { $kind ->
+        [apartment] apt. { $apartment }, entrance { $entrance }
+       *[other] { $place }
+    }
+    🗺 { $map }
+    🚪 { $access } · { $slot }
+    👤 { $name }, { $phone }
+    📝 { $description }
+    ⏱ Accept by { $accept_due }, complete by { $complete_due }
 notify-unassigned-executor = Request { $number } is no longer assigned to you.
 notify-declined = ⚠️ The executor declined request { $number }: { $reason }. It needs a new executor.
 notify-paused = ⏸ Work on request { $number } is paused: { $reason }.

@@ -92,7 +92,18 @@ notify-accept-work = ✅ Принять
 notify-return-work = ↩️ Вернуть в работу
 notify-status = 🔔 Заявка { $number }: { $status }.
 notify-created = 🆕 Новая заявка { $number }: { $category }, { $urgency }.
-notify-assigned-executor = 🛠 Вам назначена заявка { $number }.
+notify-assigned-executor =
+    🛠 Вам назначена заявка { $number }.
+    { $category } · { $urgency }
+    📍 { $address }, { $kind ->
+        [apartment] кв. { $apartment }, подъезд { $entrance }
+       *[other] { $place }
+    }
+    🗺 { $map }
+    🚪 { $access } · { $slot }
+    👤 { $name }, { $phone }
+    📝 { $description }
+    ⏱ Принять до { $accept_due }, выполнить до { $complete_due }
 notify-unassigned-executor = Заявка { $number } больше не назначена вам.
 notify-declined = ⚠️ Исполнитель отказался от заявки { $number }: { $reason }. Нужен новый исполнитель.
 notify-paused = ⏸ Работа по заявке { $number } приостановлена: { $reason }.

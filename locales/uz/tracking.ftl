@@ -92,7 +92,18 @@ notify-accept-work = ✅ Qabul qilish
 notify-return-work = ↩️ Qayta ishga qaytarish
 notify-status = 🔔 Ariza { $number }: { $status }.
 notify-created = 🆕 Yangi ariza { $number }: { $category }, { $urgency }.
-notify-assigned-executor = 🛠 Sizga { $number } ariza tayinlandi.
+notify-assigned-executor =
+    🛠 Sizga { $number } ariza tayinlandi.
+    { $category } · { $urgency }
+    📍 { $address }, { $kind ->
+        [apartment] { $apartment }-xonadon, { $entrance }-podyezd
+       *[other] { $place }
+    }
+    🗺 { $map }
+    🚪 { $access } · { $slot }
+    👤 { $name }, { $phone }
+    📝 { $description }
+    ⏱ Qabul qilish: { $accept_due }, bajarish: { $complete_due }
 notify-unassigned-executor = { $number } ariza endi sizga tayinlanmagan.
 notify-declined = ⚠️ Ijrochi { $number } arizadan voz kechdi: { $reason }. Yangi ijrochi kerak.
 notify-paused = ⏸ { $number } ariza bo'yicha ish to'xtatildi: { $reason }.

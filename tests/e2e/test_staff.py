@@ -410,7 +410,7 @@ async def test_deactivation_stops_the_user_and_reactivation_restores(desk: Desk)
     manager = await _staff(desk, "Malika", [Role.MANAGER])
     await manager.send_command("start")
     await manager.expect("Main menu")
-    assert ["👥 People"] in (await manager.reply_keyboard() or [])
+    assert any("👥 People" in row for row in await manager.reply_keyboard() or [])
 
     await admin.send_command("people", "Malika")
     await admin.expect("People: 1")

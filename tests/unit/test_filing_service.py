@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.access import Actor
+from domain.assignment import ExecutorCandidate
 from domain.enums import (
     AccessMode,
     ActorRole,
@@ -25,7 +26,7 @@ from domain.enums import (
 )
 from domain.errors import NotAllowed, ValidationFailed
 from domain.events import RequestCreated
-from domain.lifecycle import HistoryEntry
+from domain.lifecycle import HistoryEntry, RequestState
 from domain.services.desk_settings import DeskSettings
 from domain.services.filing import (
     MAX_DESCRIPTION,
@@ -49,6 +50,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
+from domain.services.jobs import BuildingAssignment
 from domain.services.notifications import MediaRef, Notification
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.sla import BusinessCalendar
@@ -259,8 +261,33 @@ class FakeAudit:
         self.records.append((actor_id, action, entity, entity_id, data))
 
 
+class FakeAutoAssign:
+    """A building assigned by hand (automatic assignment is tested with the jobs services)."""
+
+    async def building_assignment(self, building_id: int) -> BuildingAssignment | None:
+        return BuildingAssignment(auto_assign=False)
+
+    async def executor_candidates(self) -> list[ExecutorCandidate]:
+        return []
+
+    async def save_assignment(self, state: RequestState) -> None:
+        raise AssertionError("not assigned by hand")
+
+    async def start_assignment(
+        self,
+        request_id: int,
+        executor_id: int,
+        *,
+        by: int | None,
+        at: datetime,
+        reason: str | None,
+    ) -> None:
+        raise AssertionError("not assigned by hand")
+
+
 class FakeUow:
     def __init__(self, links: list[ResidencyLink] | None = None) -> None:
+        self.jobs = FakeAutoAssign()
         self.filing = FakeFiling()
         self.residents = FakeLinks([link()] if links is None else links)
         self.directory = FakeDirectory({BUILDING: [MANAGER, MANAGER + 1]})

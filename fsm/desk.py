@@ -1,0 +1,67 @@
+"""The manager's desk: conversation states and button data (ids only).
+
+``DeskCb(action="open"|"assign")`` packs to ``desk:<action>:<request_id>``, the
+strings ``domain.services.desk`` writes into staff chat post buttons.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+
+
+class DeskInput(StatesGroup):
+    """A typed answer the desk waits for; data: ``request_id`` (except ``search``)."""
+
+    reject_reason = State()
+    hold_comment = State()
+    comment = State()
+    close_comment = State()
+    duplicate_number = State()
+    search = State()
+
+
+class DeskCb(CallbackData, prefix="desk"):
+    """A button of the staff card: ``desk:<action>:<request_id>``.
+
+    Actions: open, card (refresh in place), media, assign, hold, resume, reject,
+    comment, confirm, close, dup, cat, urg, abort.
+    """
+
+    action: str
+    request_id: int
+
+
+class DeskPanelCb(CallbackData, prefix="dpanel"):
+    action: str  # show | search
+
+
+class DeskQueueCb(CallbackData, prefix="dq"):
+    queue: str
+    page: int
+
+
+class DeskItemCb(CallbackData, prefix="dqi"):
+    """A request picked from a queue page (Back returns to that page)."""
+
+    request_id: int
+    queue: str
+    page: int
+
+
+class DeskPickPageCb(CallbackData, prefix="dpp"):
+    request_id: int
+    page: int
+
+
+class DeskPickCb(CallbackData, prefix="dpk"):
+    request_id: int
+    executor_id: int
+
+
+class DeskSetCb(CallbackData, prefix="dset"):
+    """A chosen value: ``field`` cat | urg | hold | rej; ``value`` a canonical key or a template number."""
+
+    request_id: int
+    field: str
+    value: str

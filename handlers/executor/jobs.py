@@ -1,0 +1,575 @@
+"""Executor: job cards, my jobs, the pool, duty, and the work steps.
+
+Thin handlers: each loads the actor, calls one use case of
+``domain.services.jobs`` / ``domain.services.requests`` and renders the result.
+Button data carries ids only; the use cases re-check on every press that the
+executor may act on the request (a forged or stale button gets "not
+available" / "not possible"). Callback queries are answered by
+``CallbackAnswerMiddleware`` (handlers only set ``callback_answer.text``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.i18n import BoundTranslator
+from bot.services import Services
+from domain.access import NOT_AVAILABLE, Actor
+from domain.enums import Action
+from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
+from domain.services.jobs import (
+    ask_clarification,
+    claim_job,
+    complete_job,
+    decline_job,
+    list_jobs,
+    list_pool,
+    pause_for_materials,
+    set_duty,
+    start_job,
+)
+from domain.services.requests import (
+    MAX_FILES_PER_COMMENT,
+    check_action,
+    open_card,
+    perform_action,
+)
+from domain.services.residents import StoredMedia
+from domain.sla import BusinessCalendar
+from fsm.executor import DutyCb, JobCb, JobEtaCb, JobFlow, JobListCb, PoolListCb
+from handlers.executor.jobs_keyboards import (
+    abort_keyboard,
+    eta_keyboard,
+    job_keyboard,
+    jobs_keyboard,
+    photos_keyboard,
+    pool_keyboard,
+)
+from handlers.executor.jobs_views import render_job, render_jobs, render_pool
+from handlers.filters import MenuButton
+from handlers.media import media_of
+
+router = Router(name="jobs")
+router.message.filter(F.chat.type == "private")
+
+_OWN_STATES = frozenset(state.state for state in JobFlow.__all_states__)
+
+
+@lru_cache(maxsize=8)
+def _calendar(timezone: str) -> BusinessCalendar:
+    return BusinessCalendar(tz=ZoneInfo(timezone))
+
+
+async def _actor(services: Services, user_id: int) -> Actor:
+    actor = await services.actor(user_id)
+    if actor is None:
+        raise NotAllowed(NOT_AVAILABLE)
+    return actor
+
+
+async def _leave_own_state(state: FSMContext) -> None:
+    if await state.get_state() in _OWN_STATES:
+        await state.clear()
+
+
+async def _clear_unless_retryable(state: FSMContext, error: DomainError) -> None:
+    if not isinstance(error, MissingField | ValidationFailed):
+        await state.clear()
+
+
+async def _show(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool = True
+) -> None:
+    """Replace the pressed text message, or post a new one (photo captions, notifications)."""
+    message = query.message
+    if edit and isinstance(message, Message) and message.text is not None:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "message is not modified" not in error.message:
+                raise
+        return
+    if isinstance(message, Message):
+        await message.answer(text, reply_markup=markup)
+    else:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+async def _job_view(
+    services: Services, t: BoundTranslator, actor: Actor, request_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    now = services.clock.now()
+    calendar = _calendar(services.settings.timezone)
+    async with services.uow() as uow:
+        card = await open_card(uow, actor, request_id, now, calendar=calendar)
+        claim_enabled = (await uow.settings.load()).pool_claim_enabled
+    text = render_job(t, card, tz=calendar.tz, now=now)
+    return text, job_keyboard(t, card, claim_enabled=claim_enabled)
+
+
+async def _jobs_view(
+    services: Services, t: BoundTranslator, actor: Actor, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with services.uow() as uow:
+        jobs = await list_jobs(uow, actor, page=page)
+    tz = _calendar(services.settings.timezone).tz
+    return render_jobs(t, jobs), jobs_keyboard(t, jobs, tz=tz, now=services.clock.now())
+
+
+async def _pool_view(
+    services: Services, t: BoundTranslator, actor: Actor, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
+    async with services.uow() as uow:
+        pool = await list_pool(uow, actor, page=page)
+    return render_pool(t, pool), pool_keyboard(t, pool)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@router.message(Command("jobs"))
+@router.message(MenuButton("menu-my-jobs"))
+async def on_my_jobs(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    await _leave_own_state(state)
+    actor = await _actor(services, message.from_user.id)
+    text, markup = await _jobs_view(services, t, actor)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(JobListCb.filter())
+async def on_jobs_page(
+    query: CallbackQuery,
+    callback_data: JobListCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    await _leave_own_state(state)
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _jobs_view(services, t, actor, callback_data.page)
+    await _show(query, text, markup)
+
+
+@router.message(Command("pool"))
+@router.message(MenuButton("menu-pool"))
+async def on_pool(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    await _leave_own_state(state)
+    actor = await _actor(services, message.from_user.id)
+    text, markup = await _pool_view(services, t, actor)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(PoolListCb.filter())
+async def on_pool_page(
+    query: CallbackQuery,
+    callback_data: PoolListCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    await _leave_own_state(state)
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _pool_view(services, t, actor, callback_data.page)
+    await _show(query, text, markup)
+
+
+@router.callback_query(DutyCb.filter())
+async def on_duty(
+    query: CallbackQuery,
+    callback_data: DutyCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        on_duty = await set_duty(uow, actor, callback_data.on)
+    services.profiles.forget(actor.user_id)
+    callback_answer.text = t("job-duty-now-on" if on_duty else "job-duty-now-off")
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _jobs_view(services, t, actor)
+    await _show(query, text, markup)
+
+
+# --------------------------------------------------------------------------- the card
+
+
+@router.callback_query(JobCb.filter(F.action == "open"))
+async def on_open(
+    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: Services
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _job_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup)
+
+
+@router.callback_query(JobCb.filter(F.action == "abort"))
+async def on_abort(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _leave_own_state(state)
+    callback_answer.text = t("job-nothing-changed")
+    actor = await _actor(services, query.from_user.id)
+    text, markup = await _job_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup)
+
+
+async def _step(
+    query: CallbackQuery,
+    services: Services,
+    t: BoundTranslator,
+    callback_answer: CallbackAnswer,
+    request_id: int,
+    action: Action,
+    done_key: str,
+) -> None:
+    """One button, one lifecycle step; the card is redrawn."""
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        if action is Action.CLAIM:
+            transition = await claim_job(uow, actor, request_id, services.clock.now())
+        elif action is Action.HOLD:
+            transition = await pause_for_materials(uow, actor, request_id, services.clock.now())
+        else:
+            transition = await perform_action(uow, actor, request_id, action, services.clock.now())
+    services.after_outbox_write()
+    callback_answer.text = t(done_key, number=transition.new.number)
+    text, markup = await _job_view(services, t, actor, request_id)
+    await _show(query, text, markup)
+
+
+@router.callback_query(JobCb.filter(F.action == "accept"))
+async def on_accept(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _step(
+        query, services, t, callback_answer, callback_data.request_id, Action.ACCEPT, "job-accepted"
+    )
+
+
+@router.callback_query(JobCb.filter(F.action == "claim"))
+async def on_claim(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _step(
+        query, services, t, callback_answer, callback_data.request_id, Action.CLAIM, "job-claimed"
+    )
+
+
+@router.callback_query(JobCb.filter(F.action == "materials"))
+async def on_materials(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _step(
+        query, services, t, callback_answer, callback_data.request_id, Action.HOLD, "job-paused"
+    )
+
+
+@router.callback_query(JobCb.filter(F.action == "resume"))
+async def on_resume(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _step(
+        query, services, t, callback_answer, callback_data.request_id, Action.RESUME, "job-resumed"
+    )
+
+
+# --------------------------------------------------------------------------- start
+
+
+@router.callback_query(JobCb.filter(F.action == "start"))
+async def on_start(
+    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: Services
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.START)
+    await _show(
+        query, t("job-ask-eta", number=request.number), eta_keyboard(t, request.id), edit=False
+    )
+
+
+@router.callback_query(JobEtaCb.filter())
+async def on_eta(
+    query: CallbackQuery,
+    callback_data: JobEtaCb,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    eta = callback_data.minutes or None
+    async with services.uow() as uow:
+        transition = await start_job(
+            uow, actor, callback_data.request_id, services.clock.now(), eta_minutes=eta
+        )
+    services.after_outbox_write()
+    number = transition.new.number
+    callback_answer.text = (
+        t("job-started-eta", number=number, minutes=eta) if eta else t("job-started", number=number)
+    )
+    text, markup = await _job_view(services, t, actor, callback_data.request_id)
+    await _show(query, text, markup)
+
+
+# --------------------------------------------------------------------------- decline
+
+
+@router.callback_query(JobCb.filter(F.action == "decline"))
+async def on_decline(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.DECLINE)
+    await state.set_state(JobFlow.decline_reason)
+    await state.set_data({"request_id": request.id})
+    await _show(
+        query,
+        t("job-ask-decline-reason", number=request.number),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(JobFlow.decline_reason, F.text)
+async def on_decline_reason(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            transition = await decline_job(
+                uow, actor, request_id, services.clock.now(), message.text
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("job-declined", number=transition.new.number))
+
+
+@router.message(JobFlow.decline_reason)
+async def on_decline_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("job-reason-hint"), reply_markup=abort_keyboard(t, request_id))
+
+
+# --------------------------------------------------------------------------- clarification
+
+
+@router.callback_query(JobCb.filter(F.action == "ask"))
+async def on_ask(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.HOLD)
+    await state.set_state(JobFlow.question)
+    await state.set_data({"request_id": request.id})
+    await _show(
+        query,
+        t("job-ask-question", number=request.number),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(JobFlow.question, F.text)
+async def on_question(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            transition = await ask_clarification(
+                uow, actor, request_id, services.clock.now(), message.text
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("job-question-sent", number=transition.new.number))
+    text, markup = await _job_view(services, t, actor, request_id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(JobFlow.question)
+async def on_question_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("job-question-hint"), reply_markup=abort_keyboard(t, request_id))
+
+
+# --------------------------------------------------------------------------- complete
+
+
+@router.callback_query(JobCb.filter(F.action == "complete"))
+async def on_complete(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
+    await state.set_state(JobFlow.photos)
+    await state.set_data({"request_id": request.id, "files": [], "group": None})
+    await _show(
+        query,
+        t("job-ask-photos", number=request.number, max=MAX_FILES_PER_COMMENT),
+        photos_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(JobFlow.photos, F.photo | F.video | F.document)
+async def on_photo(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    data = await state.get_data()
+    request_id = int(data["request_id"])
+    files: list[dict[str, Any]] = list(data.get("files") or [])
+    if len(files) >= MAX_FILES_PER_COMMENT:
+        await message.answer(
+            t("job-photos-limit", max=MAX_FILES_PER_COMMENT),
+            reply_markup=photos_keyboard(t, request_id),
+        )
+        return
+    media = media_of(message)
+    assert media is not None  # the filter let only files through
+    kept = await services.media_store.keep(
+        media, from_chat_id=message.chat.id, message_id=message.message_id
+    )
+    files.append(asdict(kept))
+    group = message.media_group_id
+    await state.update_data(files=files, group=group)
+    if group is None or group != data.get("group"):  # one answer per album
+        await message.answer(t("job-photo-received"), reply_markup=photos_keyboard(t, request_id))
+
+
+@router.message(JobFlow.photos)
+async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("job-photos-hint"), reply_markup=photos_keyboard(t, request_id))
+
+
+@router.callback_query(JobCb.filter(F.action == "photos_done"))
+async def on_photos_done(
+    query: CallbackQuery,
+    callback_data: JobCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    data = await state.get_data()
+    collecting = (
+        await state.get_state() == JobFlow.photos.state
+        and data.get("request_id") == callback_data.request_id
+    )
+    files = list(data.get("files") or []) if collecting else []
+    async with services.uow() as uow:
+        request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
+    if not files:
+        await state.set_state(JobFlow.photos)
+        await state.set_data({"request_id": request.id, "files": [], "group": None})
+        callback_answer.text = t("job-photos-none")
+        callback_answer.show_alert = True
+        return
+    await state.set_state(JobFlow.comment)
+    await state.set_data({"request_id": request.id, "files": files})
+    await _show(
+        query,
+        t("job-ask-comment", number=request.number, count=len(files)),
+        abort_keyboard(t, request.id),
+        edit=False,
+    )
+
+
+@router.message(JobFlow.comment, F.text)
+async def on_completion_comment(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    data = await state.get_data()
+    request_id = int(data["request_id"])
+    files = [StoredMedia(**item) for item in data.get("files") or []]
+    try:
+        async with services.uow() as uow:
+            transition = await complete_job(
+                uow,
+                actor,
+                request_id,
+                services.clock.now(),
+                media=files,
+                comment=message.text,
+            )
+    except DomainError as error:
+        await _clear_unless_retryable(state, error)
+        raise
+    services.after_outbox_write()
+    await state.clear()
+    await message.answer(t("job-completed", number=transition.new.number, count=len(files)))
+
+
+@router.message(JobFlow.comment)
+async def on_completion_comment_wrong(
+    message: Message, state: FSMContext, t: BoundTranslator
+) -> None:
+    request_id = int((await state.get_data())["request_id"])
+    await message.answer(t("job-comment-hint"), reply_markup=abort_keyboard(t, request_id))

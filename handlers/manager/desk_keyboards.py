@@ -1,0 +1,192 @@
+"""Keyboards of the manager's desk. Only buttons the viewer may press now."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import BoundTranslator
+from domain.enums import Action, Category, HoldReason, Urgency
+from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
+from domain.services.requests import RequestCard
+from fsm.callbacks import VerificationCb
+from fsm.desk import (
+    DeskCb,
+    DeskItemCb,
+    DeskPanelCb,
+    DeskPickCb,
+    DeskPickPageCb,
+    DeskQueueCb,
+    DeskSetCb,
+)
+from handlers.manager.desk_views import item_line, queue_button
+
+REJECT_TEMPLATES = ("1", "2", "3", "4")
+"""Canned rejection reasons: ``desk-reject-tpl-<n>``."""
+
+
+def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for queue in Queue:
+        builder.button(
+            text=queue_button(t, queue, panel.counts.get(queue, 0)),
+            callback_data=DeskQueueCb(queue=queue.value, page=0),
+        )
+    builder.button(text=t("desk-btn-search"), callback_data=DeskPanelCb(action="search"))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def queue_keyboard(t: BoundTranslator, page: QueuePage) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in page.items:
+        builder.button(
+            text=item_line(t, item),
+            callback_data=DeskItemCb(request_id=item.id, queue=page.queue.value, page=page.page),
+        )
+    for link in page.links:
+        builder.button(
+            text=t("desk-btn-approve", apartment=link.apartment),
+            callback_data=VerificationCb(action="approve", link_id=link.link_id),
+        )
+        builder.button(
+            text=t("desk-btn-verify-reject"),
+            callback_data=VerificationCb(action="reject", link_id=link.link_id),
+        )
+    builder.adjust(*([1] * len(page.items)), *([2] * len(page.links)))
+    nav = InlineKeyboardBuilder()
+    if page.page > 0:
+        nav.button(
+            text=t("nav-prev"),
+            callback_data=DeskQueueCb(queue=page.queue.value, page=page.page - 1),
+        )
+    if page.page + 1 < page.pages:
+        nav.button(
+            text=t("nav-next"),
+            callback_data=DeskQueueCb(queue=page.queue.value, page=page.page + 1),
+        )
+    builder.attach(nav)
+    back = InlineKeyboardBuilder()
+    back.button(text=t("desk-btn-panel"), callback_data=DeskPanelCb(action="show"))
+    builder.attach(back)
+    return builder.as_markup()
+
+
+def results_keyboard(t: BoundTranslator, items: list[DeskItem]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in items:
+        builder.button(
+            text=item_line(t, item), callback_data=DeskCb(action="card", request_id=item.id)
+        )
+    builder.button(text=t("desk-btn-panel"), callback_data=DeskPanelCb(action="show"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+_ACTION_BUTTONS: tuple[tuple[Action, str, str], ...] = (
+    (Action.ASSIGN, "assign", "desk-btn-assign"),
+    (Action.REASSIGN, "assign", "desk-btn-reassign"),
+    (Action.CONFIRM_COMPLETION, "confirm", "desk-btn-confirm"),
+    (Action.CLOSE_ON_BEHALF, "close", "desk-btn-close"),
+    (Action.HOLD, "hold", "desk-btn-hold"),
+    (Action.RESUME, "resume", "desk-btn-resume"),
+    (Action.CHANGE_CATEGORY, "cat", "desk-btn-category"),
+    (Action.CHANGE_URGENCY, "urg", "desk-btn-urgency"),
+    (Action.REJECT, "reject", "desk-btn-reject"),
+    (Action.CANCEL, "dup", "desk-btn-duplicate"),
+)
+
+
+def card_keyboard(
+    t: BoundTranslator, card: RequestCard, back: DeskQueueCb | DeskPanelCb | None = None
+) -> InlineKeyboardMarkup:
+    request_id = card.state.id
+    builder = InlineKeyboardBuilder()
+    for action, name, key in _ACTION_BUTTONS:
+        if action in card.actions:
+            builder.button(text=t(key), callback_data=DeskCb(action=name, request_id=request_id))
+    if card.can_comment:
+        builder.button(
+            text=t("desk-btn-comment"),
+            callback_data=DeskCb(action="comment", request_id=request_id),
+        )
+    if card.details.media_count:
+        builder.button(
+            text=t("desk-btn-media", count=card.details.media_count),
+            callback_data=DeskCb(action="media", request_id=request_id),
+        )
+    builder.button(text=t("desk-btn-back"), callback_data=back or DeskPanelCb(action="show"))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def picker_keyboard(t: BoundTranslator, picker: Picker) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    start = picker.page * 8
+    for index, ranked in enumerate(picker.items):
+        builder.button(
+            text=t(
+                "desk-picker-button",
+                index=start + index + 1,
+                name=ranked.candidate.first_name or "—",
+            ),
+            callback_data=DeskPickCb(request_id=picker.request_id, executor_id=ranked.user_id),
+        )
+    builder.adjust(2)
+    nav = InlineKeyboardBuilder()
+    if picker.page > 0:
+        nav.button(
+            text=t("nav-prev"),
+            callback_data=DeskPickPageCb(request_id=picker.request_id, page=picker.page - 1),
+        )
+    if picker.page + 1 < picker.pages:
+        nav.button(
+            text=t("nav-next"),
+            callback_data=DeskPickPageCb(request_id=picker.request_id, page=picker.page + 1),
+        )
+    builder.attach(nav)
+    builder.attach(_abort(t, picker.request_id))
+    return builder.as_markup()
+
+
+def _abort(t: BoundTranslator, request_id: int) -> InlineKeyboardBuilder:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("desk-btn-abort"), callback_data=DeskCb(action="abort", request_id=request_id)
+    )
+    return builder
+
+
+def abort_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
+    return _abort(t, request_id).as_markup()
+
+
+def choice_keyboard(
+    t: BoundTranslator, request_id: int, field: str, current: str | None = None
+) -> InlineKeyboardMarkup:
+    """Categories, urgencies, hold reasons or rejection templates."""
+    builder = InlineKeyboardBuilder()
+    options: list[tuple[str, str]]
+    if field == "cat":
+        options = [(c.value, t(f"category-{c}")) for c in Category if c.value != current]
+    elif field == "urg":
+        options = [(u.value, t(f"urgency-{u}")) for u in Urgency if u.value != current]
+    elif field == "hold":
+        options = [(h.value, t(f"tracking-hold-{h}")) for h in HoldReason]
+    else:
+        options = [(n, t(f"desk-reject-tpl-{n}")) for n in REJECT_TEMPLATES]
+    for value, text in options:
+        builder.button(
+            text=text, callback_data=DeskSetCb(request_id=request_id, field=field, value=value)
+        )
+    builder.adjust(2 if field in ("cat", "urg", "hold") else 1)
+    builder.attach(_abort(t, request_id))
+    return builder.as_markup()
+
+
+def open_in_bot_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("desk-btn-open"), callback_data=DeskCb(action="open", request_id=request_id)
+    )
+    return builder.as_markup()

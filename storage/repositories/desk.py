@@ -1,0 +1,416 @@
+"""The manager's desk: queue counters and pages, search, executors, staff chat posts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.assignment import ExecutorCandidate
+from domain.enums import (
+    Category,
+    RequestStatus,
+    Role,
+    Specialization,
+    Urgency,
+    UserStatus,
+    VerificationState,
+)
+from domain.services.desk import (
+    LOW_RATING,
+    LOW_RATING_DAYS,
+    NEW_WINDOW,
+    DeskItem,
+    ExecutorItem,
+    PendingLink,
+    Queue,
+    Scope,
+    SearchQuery,
+)
+from domain.services.staff_posts import PostFacts
+from storage.models import (
+    OPEN_STATUSES,
+    Apartment,
+    Building,
+    ExecutorSpecialization,
+    Outbox,
+    Rating,
+    Request,
+    RequestWatcher,
+    ResidentApartment,
+    StaffPost,
+    User,
+    UserRole,
+)
+
+_S = RequestStatus
+_IN_PROGRESS = (_S.ASSIGNED, _S.ACCEPTED, _S.IN_PROGRESS, _S.ON_HOLD)
+RECENT_RATINGS = 10
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlDeskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # ------------------------------------------------------------------ queues
+
+    @staticmethod
+    def _scoped(stmt: Any, scope: Scope) -> Any:
+        if scope.building_ids is None:
+            return stmt
+        return stmt.where(Request.building_id.in_(sorted(scope.building_ids)))
+
+    @staticmethod
+    def _condition(queue: Queue, now: datetime) -> Any:
+        open_ = Request.status.in_(OPEN_STATUSES)
+        if queue is Queue.NEW:
+            return and_(Request.status == _S.NEW, Request.created_at >= now - NEW_WINDOW)
+        if queue is Queue.UNASSIGNED:
+            return and_(open_, Request.assignee_id.is_(None))
+        if queue is Queue.OVERDUE:
+            return and_(
+                open_,
+                or_(
+                    and_(Request.accepted_at.is_(None), Request.accept_due_at < now),
+                    and_(Request.status != _S.ON_HOLD, Request.complete_due_at < now),
+                ),
+            )
+        if queue is Queue.IN_PROGRESS:
+            return Request.status.in_(_IN_PROGRESS)
+        if queue is Queue.WAITING:
+            return Request.status == _S.COMPLETED
+        if queue is Queue.RETURNED:
+            return Request.status == _S.RETURNED
+        if queue is Queue.LOW_RATED:
+            return and_(
+                Request.status == _S.CLOSED,
+                Request.closed_at >= now - timedelta(days=LOW_RATING_DAYS),
+                Request.id.in_(select(Rating.request_id).where(Rating.stars <= LOW_RATING)),
+            )
+        raise ValueError(queue)  # pragma: no cover - verification is counted apart
+
+    def _pending(self, scope: Scope) -> Any:
+        stmt = (
+            select(ResidentApartment.id, User.first_name, User.full_name)
+            .add_columns(Building.address, Apartment.number)
+            .join(Apartment, Apartment.id == ResidentApartment.apartment_id)
+            .join(Building, Building.id == Apartment.building_id)
+            .join(User, User.id == ResidentApartment.user_id)
+            .where(ResidentApartment.verification == VerificationState.PENDING)
+        )
+        if scope.building_ids is not None:
+            stmt = stmt.where(Apartment.building_id.in_(sorted(scope.building_ids)))
+        return stmt
+
+    async def count_queue(self, scope: Scope, queue: Queue, now: datetime) -> int:
+        if queue is Queue.VERIFICATION:
+            stmt = select(func.count()).select_from(self._pending(scope).subquery())
+        else:
+            stmt = self._scoped(
+                select(func.count()).select_from(Request).where(self._condition(queue, now)),
+                scope,
+            )
+        return int(await self.session.scalar(stmt) or 0)
+
+    def _items(self) -> Any:
+        return (
+            select(
+                Request.id,
+                Request.number,
+                Request.status,
+                Request.category,
+                Request.urgency,
+                Building.address,
+                Apartment.number,
+                Request.created_at,
+                Request.building_id,
+            )
+            .join(Building, Building.id == Request.building_id)
+            .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+        )
+
+    @staticmethod
+    def _item(row: Any) -> DeskItem:
+        rid, number, status, category, urgency, address, apartment, created, building = row
+        return DeskItem(
+            id=rid,
+            number=number,
+            status=RequestStatus(status),
+            category=Category(category),
+            urgency=Urgency(urgency),
+            address=address,
+            apartment=apartment,
+            created_at=created,
+            building_id=building,
+        )
+
+    async def list_queue(
+        self, scope: Scope, queue: Queue, now: datetime, offset: int, limit: int
+    ) -> list[DeskItem]:
+        stmt = self._scoped(self._items().where(self._condition(queue, now)), scope)
+        if queue is Queue.OVERDUE:
+            due = func.least(
+                func.coalesce(Request.complete_due_at, Request.accept_due_at),
+                func.coalesce(Request.accept_due_at, Request.complete_due_at),
+            )
+            stmt = stmt.order_by(due.asc().nulls_last(), Request.id)
+        elif queue is Queue.LOW_RATED:
+            stmt = stmt.order_by(Request.closed_at.desc(), Request.id.desc())
+        else:
+            stmt = stmt.order_by(Request.created_at.desc(), Request.id.desc())
+        rows = await self.session.execute(stmt.offset(offset).limit(limit))
+        return [self._item(row) for row in rows.all()]
+
+    async def pending_links(self, scope: Scope, offset: int, limit: int) -> list[PendingLink]:
+        rows = await self.session.execute(
+            self._pending(scope)
+            .order_by(ResidentApartment.created_at, ResidentApartment.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            PendingLink(link_id, full_name or first_name or "", address, apartment)
+            for link_id, first_name, full_name, address, apartment in rows.all()
+        ]
+
+    # ------------------------------------------------------------------ search
+
+    async def search(self, scope: Scope, query: SearchQuery, limit: int) -> list[DeskItem]:
+        text = query.text
+        author = User.__table__.alias("author")
+        conditions = [
+            Request.number.ilike(_like(text) + "%"),
+            Building.address.ilike("%" + _like(text) + "%"),
+            func.lower(Apartment.number) == text.lower(),
+        ]
+        if len(query.digits) >= 5:
+            phone_digits = func.regexp_replace(author.c.phone, "[^0-9]", "", "g")
+            conditions.append(phone_digits.contains(query.digits))
+        stmt = self._scoped(
+            self._items().join(author, author.c.id == Request.author_id).where(or_(*conditions)),
+            scope,
+        )
+        rows = await self.session.execute(
+            stmt.order_by(Request.created_at.desc(), Request.id.desc()).limit(limit)
+        )
+        return [self._item(row) for row in rows.all()]
+
+    async def by_number(self, scope: Scope, number: str) -> DeskItem | None:
+        stmt = self._scoped(self._items().where(Request.number == number), scope)
+        row = (await self.session.execute(stmt)).first()
+        if row is None:  # a unique prefix is enough ("2511" of "251122-004")
+            rows = (
+                await self.session.execute(
+                    self._scoped(
+                        self._items().where(Request.number.ilike(_like(number) + "%")), scope
+                    ).limit(2)
+                )
+            ).all()
+            row = rows[0] if len(rows) == 1 else None
+        return self._item(row) if row is not None else None
+
+    # --------------------------------------------------------------- executors
+
+    async def executor_candidates(self) -> list[ExecutorCandidate]:
+        executors = select(UserRole.user_id).where(UserRole.role == Role.EXECUTOR)
+        users = (
+            await self.session.execute(
+                select(User.id, User.first_name, User.on_duty, User.status).where(
+                    User.id.in_(executors)
+                )
+            )
+        ).all()
+        if not users:
+            return []
+        ids = [row[0] for row in users]
+        specs: dict[int, set[Specialization]] = {}
+        for user_id, spec in await self.session.execute(
+            select(ExecutorSpecialization.user_id, ExecutorSpecialization.specialization).where(
+                ExecutorSpecialization.user_id.in_(ids)
+            )
+        ):
+            specs.setdefault(user_id, set()).add(Specialization(spec))
+        open_jobs = dict(
+            (
+                await self.session.execute(
+                    select(Request.assignee_id, func.count())
+                    .where(Request.assignee_id.in_(ids), Request.status.in_(OPEN_STATUSES))
+                    .group_by(Request.assignee_id)
+                )
+            ).all()
+        )
+        # Last known position: the building of the executor's latest open job.
+        latest = (
+            select(
+                Request.assignee_id,
+                Building.lat,
+                Building.lon,
+                func.row_number()
+                .over(partition_by=Request.assignee_id, order_by=Request.assigned_at.desc())
+                .label("rank"),
+            )
+            .join(Building, Building.id == Request.building_id)
+            .where(Request.assignee_id.in_(ids), Request.status.in_(OPEN_STATUSES))
+            .subquery()
+        )
+        positions = {
+            user_id: (lat, lon)
+            for user_id, lat, lon in await self.session.execute(
+                select(latest.c.assignee_id, latest.c.lat, latest.c.lon).where(latest.c.rank == 1)
+            )
+            if lat is not None and lon is not None
+        }
+        recent = (
+            select(
+                Request.assignee_id,
+                Rating.stars,
+                func.row_number()
+                .over(partition_by=Request.assignee_id, order_by=Rating.created_at.desc())
+                .label("rank"),
+            )
+            .join(Rating, Rating.request_id == Request.id)
+            .where(Request.assignee_id.in_(ids))
+            .subquery()
+        )
+        ratings = {
+            user_id: float(avg)
+            for user_id, avg in await self.session.execute(
+                select(recent.c.assignee_id, func.avg(recent.c.stars))
+                .where(recent.c.rank <= RECENT_RATINGS)
+                .group_by(recent.c.assignee_id)
+            )
+        }
+        return [
+            ExecutorCandidate(
+                user_id=user_id,
+                first_name=name or "",
+                specializations=frozenset(specs.get(user_id, ())),
+                on_duty=bool(on_duty),
+                is_active=status == UserStatus.ACTIVE,
+                open_jobs=int(open_jobs.get(user_id, 0)),
+                lat=positions.get(user_id, (None, None))[0],
+                lon=positions.get(user_id, (None, None))[1],
+                recent_rating=ratings.get(user_id),
+            )
+            for user_id, name, on_duty, status in users
+        ]
+
+    async def building_point(self, building_id: int) -> tuple[float | None, float | None]:
+        row = (
+            await self.session.execute(
+                select(Building.lat, Building.lon).where(Building.id == building_id)
+            )
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None, None
+        return float(row[0]), float(row[1])
+
+    async def find_executors(self, name: str, limit: int) -> list[ExecutorItem]:
+        executors = select(UserRole.user_id).where(UserRole.role == Role.EXECUTOR)
+        jobs = (
+            select(func.count())
+            .select_from(Request)
+            .where(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES))
+            .scalar_subquery()
+        )
+        stmt = select(
+            User.id, User.first_name, User.full_name, User.phone, User.on_duty, jobs
+        ).where(User.id.in_(executors), User.status == UserStatus.ACTIVE)
+        if name:
+            pattern = "%" + _like(name) + "%"
+            stmt = stmt.where(
+                or_(
+                    User.first_name.ilike(pattern),
+                    User.full_name.ilike(pattern),
+                    User.username.ilike(pattern),
+                )
+            )
+        rows = await self.session.execute(stmt.order_by(User.first_name, User.id).limit(limit))
+        return [
+            ExecutorItem(uid, full or first or "", phone, bool(duty), int(count or 0))
+            for uid, first, full, phone, duty, count in rows.all()
+        ]
+
+    # -------------------------------------------------------------- duplicates
+
+    async def mark_duplicate(self, request_id: int, original_id: int) -> None:
+        await self.session.execute(
+            update(Request).where(Request.id == request_id).values(duplicate_of_id=original_id)
+        )
+
+    async def add_watcher(self, request_id: int, user_id: int) -> None:
+        await self.session.execute(
+            insert(RequestWatcher)
+            .values(request_id=request_id, user_id=user_id)
+            .on_conflict_do_nothing()
+        )
+
+    # -------------------------------------------------------------- staff posts
+
+    async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
+        rows = await self.session.execute(
+            select(StaffPost.chat_id, StaffPost.message_id)
+            .where(StaffPost.request_id == request_id)
+            .order_by(StaffPost.chat_id)
+        )
+        return [(int(chat), int(message)) for chat, message in rows.all()]
+
+    async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
+        rows = await self.session.execute(
+            select(Outbox.chat_id, Outbox.sent_message_id).where(
+                Outbox.dedupe_key.like(f"filing-card:{request_id}:%"),
+                Outbox.user_id.is_(None),
+                Outbox.edit_of.is_(None),
+                Outbox.sent_message_id.is_not(None),
+                # a card with one file went out as a captioned photo: its text cannot be
+                # edited with editMessageText, the only edit the outbox worker makes
+                func.coalesce(func.jsonb_array_length(Outbox.media), 0) != 1,
+            )
+        )
+        return [(int(chat), int(message)) for chat, message in rows.all() if message is not None]
+
+    async def record_staff_post(self, request_id: int, chat_id: int, message_id: int) -> None:
+        await self.session.execute(
+            insert(StaffPost)
+            .values(request_id=request_id, chat_id=chat_id, message_id=message_id)
+            .on_conflict_do_nothing()
+        )
+
+    async def post_facts(self, request_id: int) -> PostFacts | None:
+        executor = User.__table__.alias("executor")
+        row = (
+            await self.session.execute(
+                select(
+                    Request.number,
+                    Request.status,
+                    Request.category,
+                    Request.urgency,
+                    Building.address,
+                    Apartment.number,
+                    executor.c.first_name,
+                )
+                .join(Building, Building.id == Request.building_id)
+                .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+                .outerjoin(executor, executor.c.id == Request.assignee_id)
+                .where(Request.id == request_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        number, status, category, urgency, address, apartment, executor_name = row
+        return PostFacts(
+            number=number,
+            status=RequestStatus(status),
+            category=Category(category),
+            urgency=Urgency(urgency),
+            address=address,
+            apartment=apartment,
+            executor=executor_name or None,
+        )
