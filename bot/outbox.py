@@ -209,13 +209,7 @@ class OutboxWorker:
         text = self.render_text(row, lang)
         markup = self.render_buttons(row, lang)
         if row.edit_of:
-            await self.bot.edit_message_text(
-                text=text,
-                chat_id=row.chat_id,
-                message_id=row.edit_of["message_id"],
-                reply_markup=markup,
-            )
-            return int(row.edit_of["message_id"])
+            return await self._edit(row.chat_id, int(row.edit_of["message_id"]), text, markup)
         media = row.media or []
         if len(media) == 1 and len(text) <= CAPTION_LIMIT:
             return await self._send_single_media(row.chat_id, media[0], text, markup)
@@ -226,6 +220,25 @@ class OutboxWorker:
                 await self.bot.send_media_group(row.chat_id, media=[_input_media(m) for m in group])
         sent = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
         return sent.message_id
+
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> int:
+        try:
+            await self.bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except TelegramBadRequest as error:
+            if "no text in the message" not in error.message:
+                raise
+            # The message is a captioned photo (a card with one file): edit its caption.
+            await self.bot.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=text[:CAPTION_LIMIT],
+                reply_markup=markup,
+            )
+        return message_id
 
     async def _send_single_media(
         self,

@@ -12,7 +12,7 @@ anybody else never reaches the desk ("not available").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,7 +23,6 @@ from domain.assignment import ExecutorCandidate, RankedCandidate, rank_executors
 from domain.enums import Action, Category, RequestStatus, Urgency
 from domain.errors import InvalidTransition, NotAllowed, ValidationFailed
 from domain.lifecycle import ACTIVE_STATUSES, Transition
-from domain.services.notifications import Notification
 from domain.services.requests import (
     RequestsUnitOfWork,
     check_action,
@@ -66,7 +65,6 @@ __all__ = [
     "picked_candidate",
     "post_buttons",
     "queue_page",
-    "refresh_staff_posts",
     "scope_of",
     "search_requests",
     "staff_post_notes",
@@ -352,17 +350,3 @@ async def link_duplicate(
         uow, actor, request_id, Action.CANCEL, now, reason=reason(original.number)
     )
     return transition, original
-
-
-# --------------------------------------------------------------------------- staff chat post
-
-
-async def refresh_staff_posts(uow: DeskUnitOfWork, request_ids: Sequence[int]) -> int:
-    """Writes the staff post edits of the requests to the outbox and commits."""
-    notes: list[Notification] = []
-    for request_id in request_ids:
-        notes.extend(await staff_post_notes(uow.desk, request_id))
-    if notes:
-        await uow.outbox.add(*notes)
-        await uow.commit()
-    return len(notes)

@@ -36,6 +36,7 @@ from domain.services.jobs import AssignmentSource, AutoAssignment, plan_auto_ass
 from domain.services.notifications import MediaRef, Notification, tr
 from domain.services.request_notifications import Audience, JobInfo, notifications_for
 from domain.services.residents import ResidencyLink, StoredMedia
+from domain.services.staff_posts import post_buttons
 from domain.services.users import AuditLog
 from domain.sla import BusinessCalendar, SlaPolicy, request_deadlines
 
@@ -434,6 +435,8 @@ async def file_request(
                 template="filing-card",
                 params=params,
                 media=media,
+                # Open the staff card / the executor picker in the presser's private chat.
+                buttons=post_buttons(request_id, state.status),
                 dedupe_key=f"filing-card:{request_id}:{chat_id}",
             )
             for chat_id, user_id in recipients

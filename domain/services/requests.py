@@ -56,6 +56,7 @@ from domain.services.request_notifications import (
     notifications_for,
 )
 from domain.services.residents import StoredMedia
+from domain.services.staff_posts import StaffPostRepository, staff_post_notes
 from domain.sla import DEFAULT_CALENDAR, BusinessCalendar, SlaPolicy, request_deadlines
 
 __all__ = [
@@ -293,6 +294,8 @@ class RequestsUnitOfWork(Protocol):
     def media(self) -> RequestMedia: ...
     @property
     def outbox(self) -> OutboxPort: ...
+    @property
+    def desk(self) -> StaffPostRepository: ...
 
     async def commit(self) -> None: ...
 
@@ -414,6 +417,7 @@ async def perform_action(
     notes: list[Notification] = []
     for event in transition.events:
         notes.extend(notifications_for(event, audience))
+    notes.extend(await staff_post_notes(uow.desk, request_id))  # the staff chat shows the news
     await uow.outbox.add(*notes)
     await uow.commit()
     return transition

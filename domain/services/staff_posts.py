@@ -49,8 +49,7 @@ class StaffPostRepository(Protocol):
         ...
 
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
-        """(chat id, message id) of the delivered ``filing-card`` rows sent to group chats
-        as text messages (the only kind the outbox worker can edit)."""
+        """(chat id, message id) of the delivered ``filing-card`` rows sent to group chats."""
         ...
 
     async def record_staff_post(self, request_id: int, chat_id: int, message_id: int) -> None: ...

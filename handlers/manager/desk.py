@@ -38,7 +38,6 @@ from domain.services.desk import (
     open_panel,
     picked_candidate,
     queue_page,
-    refresh_staff_posts,
     search_requests,
 )
 from domain.services.requests import (
@@ -152,11 +151,8 @@ async def _card(
 
 
 async def _after_change(services: Services, request_id: int) -> None:
-    """Delivery starts at once; the staff chat post follows the request."""
+    """Delivery starts at once (the staff chat post edit is written by the write path)."""
     services.after_outbox_write()
-    async with services.uow() as uow:
-        if await refresh_staff_posts(uow, [request_id]):
-            services.after_outbox_write()
 
 
 async def _act(

@@ -369,9 +369,6 @@ class SqlDeskRepository:
                 Outbox.user_id.is_(None),
                 Outbox.edit_of.is_(None),
                 Outbox.sent_message_id.is_not(None),
-                # a card with one file went out as a captioned photo: its text cannot be
-                # edited with editMessageText, the only edit the outbox worker makes
-                func.coalesce(func.jsonb_array_length(Outbox.media), 0) != 1,
             )
         )
         return [(int(chat), int(message)) for chat, message in rows.all() if message is not None]

@@ -29,7 +29,6 @@ from domain.services.desk import (
     parse_query,
     picked_candidate,
     queue_page,
-    refresh_staff_posts,
     scope_of,
     search_requests,
     staff_post_notes,
@@ -313,8 +312,3 @@ async def test_staff_post_is_recorded_once_and_edited(uow: DeskUow) -> None:
     assert DeskCb.unpack(note.buttons[0][1].callback_data or "").action == "assign"
     await staff_post_notes(uow.desk, 1)
     assert uow.desk.posts == {1: [(-100, 55)]}  # recorded once
-
-    assert await refresh_staff_posts(uow, [1]) == 1
-    assert uow.commits == 1 and uow.outbox.notes[0].edit_of_message_id == 55
-    assert await refresh_staff_posts(uow, [2]) == 0
-    assert uow.commits == 1
