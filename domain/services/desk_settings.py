@@ -12,8 +12,13 @@ class DeskSettings:
     pool_claim_enabled: bool = True
     auto_accept_hours: int = 72
     dispatcher_phone: str = "+998 71 200-00-00"
+    reject_templates: tuple[str, ...] = ()
+    """The manager's rejection reasons as typed; empty: the built-in translated ones."""
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> DeskSettings:
         known = {f.name: values[f.name] for f in fields(cls) if f.name in values}
+        templates = known.get("reject_templates")
+        if templates is not None:  # stored as a JSON list
+            known["reject_templates"] = tuple(str(text) for text in templates or ())
         return cls(**known)

@@ -30,6 +30,7 @@ async def test_resident_manager_executor_full_loop(desk: Desk) -> None:
     manager = await new_user(desk, "Malika", started=True)
     await make_staff(factory, manager, [Role.MANAGER], buildings=[navoi])
     await desk.emu.set_member(desk.staff_chat, manager)
+    await manager.mark(chat=desk.staff_chat)  # the staff chat is shared by the whole session
     executor = await new_user(desk, "Bobur", started=True)
     await make_staff(
         factory, executor, [Role.EXECUTOR], specializations=[Specialization.PLUMBER], on_duty=True
