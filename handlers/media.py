@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.media_store import TelegramMediaStore
 from domain.enums import MediaKind
 from domain.errors import ValidationFailed
 from domain.services.residents import StoredMedia
@@ -44,3 +49,27 @@ def _checked(
     if size is not None and size > MAX_FILE_MB * 1024 * 1024:
         raise ValidationFailed("error-file-too-large", max=MAX_FILE_MB)
     return StoredMedia(kind=kind, file_id=file_id, file_unique_id=unique_id, mime=mime, size=size)
+
+
+async def add_file_to_draft(
+    message: Message, state: FSMContext, media_store: TelegramMediaStore, limit: int
+) -> bool | None:
+    """Keeps the message's file in the storage channel and in the conversation's ``files``.
+
+    Returns None when ``limit`` files are already there (nothing kept), True when the
+    sender should be told (a single file, or the first part of an album), False for the
+    later parts of an album — so an album gets one acknowledgement, not ten.
+    """
+    data = await state.get_data()
+    files: list[dict[str, Any]] = list(data.get("files") or [])
+    if len(files) >= limit:
+        return None
+    media = media_of(message)
+    assert media is not None  # the caller's filter lets only files through
+    kept = await media_store.keep(
+        media, from_chat_id=message.chat.id, message_id=message.message_id
+    )
+    files.append(asdict(kept))
+    group = message.media_group_id
+    await state.update_data(files=files, group=group)
+    return group is None or group != data.get("group")

@@ -10,9 +10,7 @@ available" / "not possible"). Callback queries are answered by
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -57,7 +55,7 @@ from handlers.executor.jobs_keyboards import (
 )
 from handlers.executor.jobs_views import render_job, render_jobs, render_pool
 from handlers.filters import MenuButton
-from handlers.media import media_of
+from handlers.media import add_file_to_draft
 
 router = Router(name="jobs")
 router.message.filter(F.chat.type == "private")
@@ -479,25 +477,17 @@ async def on_complete(
 async def on_photo(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
-    data = await state.get_data()
-    request_id = int(data["request_id"])
-    files: list[dict[str, Any]] = list(data.get("files") or [])
-    if len(files) >= MAX_FILES_PER_COMMENT:
-        await message.answer(
-            t("job-photos-limit", max=MAX_FILES_PER_COMMENT),
-            reply_markup=photos_keyboard(t, request_id),
-        )
-        return
-    media = media_of(message)
-    assert media is not None  # the filter let only files through
-    kept = await services.media_store.keep(
-        media, from_chat_id=message.chat.id, message_id=message.message_id
+    request_id = int((await state.get_data())["request_id"])
+    acknowledge = await add_file_to_draft(
+        message, state, services.media_store, MAX_FILES_PER_COMMENT
     )
-    files.append(asdict(kept))
-    group = message.media_group_id
-    await state.update_data(files=files, group=group)
-    if group is None or group != data.get("group"):  # one answer per album
-        await message.answer(t("job-photo-received"), reply_markup=photos_keyboard(t, request_id))
+    if acknowledge is None:
+        text = t("job-photos-limit", max=MAX_FILES_PER_COMMENT)
+    elif acknowledge:
+        text = t("job-photo-received")
+    else:
+        return
+    await message.answer(text, reply_markup=photos_keyboard(t, request_id))
 
 
 @router.message(JobFlow.photos)
