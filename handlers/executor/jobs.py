@@ -233,80 +233,38 @@ async def on_abort(
     await _show(query, text, markup)
 
 
-async def _step(
+# One-tap buttons of the job card: the lifecycle step and the confirmation shown.
+ONE_TAP: dict[str, tuple[Action, str]] = {
+    "accept": (Action.ACCEPT, "job-accepted"),
+    "claim": (Action.CLAIM, "job-claimed"),
+    "materials": (Action.HOLD, "job-paused"),
+    "resume": (Action.RESUME, "job-resumed"),
+}
+
+
+@router.callback_query(JobCb.filter(F.action.in_(ONE_TAP)))
+async def on_one_tap(
     query: CallbackQuery,
-    services: Services,
+    callback_data: JobCb,
     t: BoundTranslator,
+    services: Services,
     callback_answer: CallbackAnswer,
-    request_id: int,
-    action: Action,
-    done_key: str,
 ) -> None:
     """One button, one lifecycle step; the card is redrawn."""
+    action, done_key = ONE_TAP[callback_data.action]
     actor = await _actor(services, query.from_user.id)
+    request_id, now = callback_data.request_id, services.clock.now()
     async with services.uow() as uow:
         if action is Action.CLAIM:
-            transition = await claim_job(uow, actor, request_id, services.clock.now())
+            transition = await claim_job(uow, actor, request_id, now)
         elif action is Action.HOLD:
-            transition = await pause_for_materials(uow, actor, request_id, services.clock.now())
+            transition = await pause_for_materials(uow, actor, request_id, now)
         else:
-            transition = await perform_action(uow, actor, request_id, action, services.clock.now())
+            transition = await perform_action(uow, actor, request_id, action, now)
     services.after_outbox_write()
     callback_answer.text = t(done_key, number=transition.new.number)
     text, markup = await _job_view(services, t, actor, request_id)
     await _show(query, text, markup)
-
-
-@router.callback_query(JobCb.filter(F.action == "accept"))
-async def on_accept(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    t: BoundTranslator,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    await _step(
-        query, services, t, callback_answer, callback_data.request_id, Action.ACCEPT, "job-accepted"
-    )
-
-
-@router.callback_query(JobCb.filter(F.action == "claim"))
-async def on_claim(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    t: BoundTranslator,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    await _step(
-        query, services, t, callback_answer, callback_data.request_id, Action.CLAIM, "job-claimed"
-    )
-
-
-@router.callback_query(JobCb.filter(F.action == "materials"))
-async def on_materials(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    t: BoundTranslator,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    await _step(
-        query, services, t, callback_answer, callback_data.request_id, Action.HOLD, "job-paused"
-    )
-
-
-@router.callback_query(JobCb.filter(F.action == "resume"))
-async def on_resume(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    t: BoundTranslator,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    await _step(
-        query, services, t, callback_answer, callback_data.request_id, Action.RESUME, "job-resumed"
-    )
 
 
 # --------------------------------------------------------------------------- start
