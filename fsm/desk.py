@@ -60,7 +60,7 @@ class DeskPickCb(CallbackData, prefix="dpk"):
 
 
 class DeskSetCb(CallbackData, prefix="dset"):
-    """A chosen value: ``field`` cat | urg | hold | rej; ``value`` a canonical key or a template number."""
+    """A chosen value: ``field`` cat | urg | hold | rej; ``value`` a canonical key or a template index and list version."""
 
     request_id: int
     field: str

@@ -18,7 +18,6 @@ class DeskSettings:
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> DeskSettings:
         known = {f.name: values[f.name] for f in fields(cls) if f.name in values}
-        templates = known.get("reject_templates")
-        if templates is not None:  # stored as a JSON list
-            known["reject_templates"] = tuple(str(text) for text in templates or ())
+        if "reject_templates" in known:  # stored as a JSON list
+            known["reject_templates"] = tuple(str(text) for text in known["reject_templates"] or ())
         return cls(**known)

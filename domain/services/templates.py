@@ -24,8 +24,8 @@ from domain.services.users import AuditLog
 
 __all__ = [
     "DEFAULT_REJECT_TEMPLATES",
-    "MAX_TEMPLATE_LENGTH",
     "MAX_TEMPLATES",
+    "MAX_TEMPLATE_LENGTH",
     "MIN_TEMPLATE_LENGTH",
     "RejectTemplate",
     "RejectTemplates",
@@ -103,7 +103,9 @@ def _templates(stored: tuple[str, ...]) -> RejectTemplates:
             version=_version(()),
         )
     return RejectTemplates(
-        tuple(RejectTemplate(text=text) for text in stored), defaults=False, version=_version(stored)
+        tuple(RejectTemplate(text=text) for text in stored),
+        defaults=False,
+        version=_version(stored),
     )
 
 

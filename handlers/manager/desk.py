@@ -47,6 +47,7 @@ from domain.services.requests import (
     open_card,
     perform_action,
 )
+from domain.services.templates import list_reject_templates, pick_reject_template
 from domain.sla import BusinessCalendar
 from fsm.desk import (
     DeskCb,
@@ -60,14 +61,15 @@ from fsm.desk import (
 )
 from handlers.filters import MenuButton
 from handlers.manager.desk_keyboards import (
-    REJECT_TEMPLATES,
     abort_keyboard,
     card_keyboard,
     choice_keyboard,
     panel_keyboard,
     picker_keyboard,
     queue_keyboard,
+    reject_keyboard,
     results_keyboard,
+    template_text,
 )
 from handlers.manager.desk_views import (
     reason_text,
@@ -462,14 +464,14 @@ async def on_choice(
     field = "rej" if callback_data.action == "reject" else callback_data.action
     current = {"cat": request.category.value, "urg": request.urgency.value}.get(field)
     if field == "rej":  # a template, or the reason typed
+        async with services.uow() as uow:
+            templates = await list_reject_templates(uow)
         await state.set_state(DeskInput.reject_reason)
         await state.set_data({"request_id": request.id})
-    await _show(
-        query,
-        t(prompt, number=request.number),
-        choice_keyboard(t, request.id, field, current),
-        edit=False,
-    )
+        markup = reject_keyboard(t, request.id, templates)
+    else:
+        markup = choice_keyboard(t, request.id, field, current)
+    await _show(query, t(prompt, number=request.number), markup, edit=False)
 
 
 @router.callback_query(DeskSetCb.filter())
@@ -504,10 +506,15 @@ async def on_set(
                 )
                 return
             await _act(services, actor, request_id, Action.HOLD, hold_reason=reason)
-        elif callback_data.field == "rej" and value in REJECT_TEMPLATES:
+        elif callback_data.field == "rej":
+            index, _dot, version = value.partition(".")
+            async with services.uow() as uow:  # access first, then the template re-resolved
+                await check_action(uow, actor, request_id, Action.REJECT)
+                # a button without the list's version (an old picker) is outdated too
+                template = await pick_reject_template(uow, int(index), version)
             await _leave_own_state(state)
             await _act(
-                services, actor, request_id, Action.REJECT, reason=t(f"desk-reject-tpl-{value}")
+                services, actor, request_id, Action.REJECT, reason=template_text(t, template)
             )
         else:
             raise NotAllowed(NOT_AVAILABLE)

@@ -9,6 +9,7 @@ from bot.i18n import BoundTranslator
 from domain.enums import Action, Category, HoldReason, Urgency
 from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
 from domain.services.requests import RequestCard
+from domain.services.templates import RejectTemplate, RejectTemplates
 from fsm.callbacks import VerificationCb
 from fsm.desk import (
     DeskCb,
@@ -19,10 +20,8 @@ from fsm.desk import (
     DeskQueueCb,
     DeskSetCb,
 )
+from fsm.templates import TemplatesCb
 from handlers.manager.desk_views import item_line, queue_button
-
-REJECT_TEMPLATES = ("1", "2", "3", "4")
-"""Canned rejection reasons: ``desk-reject-tpl-<n>``."""
 
 
 def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
@@ -33,6 +32,7 @@ def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
             callback_data=DeskQueueCb(queue=queue.value, page=0),
         )
     builder.button(text=t("desk-btn-search"), callback_data=DeskPanelCb(action="search"))
+    builder.button(text=t("templates-btn-open"), callback_data=TemplatesCb(action="show"))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -164,22 +164,47 @@ def abort_keyboard(t: BoundTranslator, request_id: int) -> InlineKeyboardMarkup:
 def choice_keyboard(
     t: BoundTranslator, request_id: int, field: str, current: str | None = None
 ) -> InlineKeyboardMarkup:
-    """Categories, urgencies, hold reasons or rejection templates."""
+    """Categories, urgencies or hold reasons."""
     builder = InlineKeyboardBuilder()
     options: list[tuple[str, str]]
     if field == "cat":
         options = [(c.value, t(f"category-{c}")) for c in Category if c.value != current]
     elif field == "urg":
         options = [(u.value, t(f"urgency-{u}")) for u in Urgency if u.value != current]
-    elif field == "hold":
-        options = [(h.value, t(f"tracking-hold-{h}")) for h in HoldReason]
     else:
-        options = [(n, t(f"desk-reject-tpl-{n}")) for n in REJECT_TEMPLATES]
+        options = [(h.value, t(f"tracking-hold-{h}")) for h in HoldReason]
     for value, text in options:
         builder.button(
             text=text, callback_data=DeskSetCb(request_id=request_id, field=field, value=value)
         )
-    builder.adjust(2 if field in ("cat", "urg", "hold") else 1)
+    builder.adjust(2)
+    builder.attach(_abort(t, request_id))
+    return builder.as_markup()
+
+
+def template_text(t: BoundTranslator, template: RejectTemplate) -> str:
+    """A stored reason as typed; a built-in one in the viewer's language."""
+    return t(template.key) if template.key is not None else template.text or ""
+
+
+def reject_value(index: int, version: str) -> str:
+    """``DeskSetCb.value`` of a reject template button: ``<index>.<list version>``."""
+    return f"{index}.{version}"
+
+
+def reject_keyboard(
+    t: BoundTranslator, request_id: int, templates: RejectTemplates
+) -> InlineKeyboardMarkup:
+    """The reasons offered (the reason may also be typed); buttons carry the index only."""
+    builder = InlineKeyboardBuilder()
+    for index, template in enumerate(templates.items):
+        builder.button(
+            text=template_text(t, template),
+            callback_data=DeskSetCb(
+                request_id=request_id, field="rej", value=reject_value(index, templates.version)
+            ),
+        )
+    builder.adjust(1)
     builder.attach(_abort(t, request_id))
     return builder.as_markup()
 

@@ -3,10 +3,12 @@
 from aiogram import Router
 
 from domain.enums import Role
-from handlers.manager import desk, inline, people, verification
+from handlers.manager import desk, inline, people, templates, verification
 from handlers.roles import HasRole
 
 router = Router(name="manager")
 router.message.filter(HasRole(Role.MANAGER, Role.ADMIN))
 router.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
-router.include_routers(verification.router, people.router, desk.router, inline.router)
+router.include_routers(
+    verification.router, people.router, desk.router, templates.router, inline.router
+)
