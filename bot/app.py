@@ -27,6 +27,7 @@ from bot.middlewares.user import UserMiddleware
 from bot.outbox import OutboxWorker
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
+from bot.sweeper import DeadlineSweeper
 from domain.clock import Clock, SystemClock
 from fsm.storage import FsmBackend, build_fsm_backend
 from handlers import admin, executor, manager, resident
@@ -82,6 +83,7 @@ class Runtime:
     dispatcher: Dispatcher
     fsm: FsmBackend
     outbox: OutboxWorker
+    sweeper: DeadlineSweeper
 
 
 @contextlib.asynccontextmanager
@@ -129,7 +131,8 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     services.outbox_wake = outbox.wake
     dispatcher = create_dispatcher(services, fsm)
     try:
-        yield Runtime(settings, services, bot, dispatcher, fsm, outbox)
+        sweeper = DeadlineSweeper(services, interval=settings.sweep_interval)
+        yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper)
     finally:
         for task in list(services.background):
             task.cancel()
@@ -152,9 +155,12 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
         name="polling",
     )
     outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
+    if rt.settings.sweep_interval > 0:
+        rt.sweeper.start()
     try:
         yield poller
     finally:
+        rt.sweeper.stop()
         if not poller.done():
             await rt.dispatcher.stop_polling()
         for task in (poller, outbox_task):
@@ -186,9 +192,12 @@ async def run_webhook(settings: Settings) -> None:
         )
         log.info("webhook mode", extra={"url": settings.webhook_url, "port": settings.http_port})
         outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
+        if settings.sweep_interval > 0:
+            rt.sweeper.start()
         try:
             await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
+            rt.sweeper.stop()
             outbox_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await outbox_task

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -74,7 +75,11 @@ class Services:
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, self.tz)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Work that must not hold up the user's answer (e.g. asking a slow model)."""

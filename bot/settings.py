@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     outbox_private_chat_interval: float = 1.0
     outbox_group_per_minute: int = 20
     outbox_poll_interval: float = 0.5
+    sweep_interval: float = 15.0
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"

@@ -43,3 +43,21 @@ class ManualClock:
     def set(self, value: datetime) -> datetime:
         self._now = ensure_utc(value, "value")
         return self._now
+
+
+class ShiftedClock:
+    """The wall clock moved forward by a settable offset (end-to-end tests and
+    demos: time runs as usual, and a test jumps hours ahead instead of sleeping)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.offset += delta
+        return self.now()
+
+    def reset(self) -> None:
+        self.offset = timedelta(0)

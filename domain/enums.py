@@ -180,3 +180,24 @@ class ClosedBy(StrEnum):
     RESIDENT = "resident"
     MANAGER = "manager"
     AUTO = "auto"
+
+
+class TimerKind(StrEnum):
+    """A pending deadline event of a request (one ``sla_timers`` row each)."""
+
+    ACCEPT_REMINDER = "accept_reminder"  # 75 % of time to accept: the executor
+    ACCEPT_OVERDUE = "accept_overdue"  # 100 %: managers of the building
+    ACCEPT_CRITICAL = "accept_critical"  # 150 %: managers and admins
+    COMPLETE_REMINDER = "complete_reminder"
+    COMPLETE_OVERDUE = "complete_overdue"
+    COMPLETE_CRITICAL = "complete_critical"
+    AUTO_ACCEPT_REMINDER = "auto_accept_reminder"  # the resident, before auto-accept
+    AUTO_ACCEPT = "auto_accept"
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"  # a manager's follow-up is late
+
+
+class FollowUpReason(StrEnum):
+    """Why a manager must follow a request up."""
+
+    LOW_RATING = "low_rating"
+    RETURNED = "returned"

@@ -399,3 +399,20 @@ class QuietHours:
         if local.time() >= self.end:
             day += _DAY
         return datetime.combine(day, self.end, tzinfo=tz).astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True, slots=True)
+class SlaConfig:
+    """Everything the deadline rules read from the desk settings."""
+
+    calendar: BusinessCalendar = DEFAULT_CALENDAR
+    policy: SlaPolicy = field(default_factory=SlaPolicy)
+    quiet: QuietHours = QuietHours()
+    auto_accept_after: timedelta = timedelta(hours=72)
+    """A completed request the resident does not answer is accepted after this."""
+    auto_accept_reminder_before: timedelta = timedelta(hours=24)
+    follow_up_within: timedelta = timedelta(hours=24)
+    """A low rating or a returned request needs a manager's follow-up within this."""

@@ -26,6 +26,7 @@ from domain.enums import (
     ActorRole,
     Category,
     CommentVisibility,
+    FollowUpReason,
     HoldReason,
     Language,
     MediaKind,
@@ -321,6 +322,12 @@ class Request(Base):
     held_seconds: Mapped[int] = mapped_column(server_default="0")
     accept_due_at: Mapped[dt.datetime | None]
     complete_due_at: Mapped[dt.datetime | None]
+    # What the deadlines count from (``domain.schedule.SlaClocks``); NULL: created_at.
+    accept_clock_from: Mapped[dt.datetime | None]
+    complete_clock_from: Mapped[dt.datetime | None]
+    accept_extension_seconds: Mapped[int] = mapped_column(server_default="0")
+    complete_extension_seconds: Mapped[int] = mapped_column(server_default="0")
+    auto_accept_from: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = updated_at_column()
 
 
@@ -467,10 +474,38 @@ class SlaTimer(Base):
     request_id: Mapped[int] = mapped_column(
         sa.BigInteger, sa.ForeignKey("requests.id", ondelete="CASCADE")
     )
-    kind: Mapped[str] = mapped_column(sa.String(64))  # accept_reminder, accept_due, ...
+    kind: Mapped[str] = mapped_column(sa.String(64))  # domain.enums.TimerKind
     due_at: Mapped[dt.datetime]
     fired_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class FollowUp(Base):
+    """A manager's follow-up of a low rating or a returned request."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        sa.Index(
+            "ix_follow_ups_request_id_open",
+            "request_id",
+            unique=True,
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_follow_ups_due_at_open", "due_at", postgresql_where=sa.text("closed_at IS NULL")
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("requests.id", ondelete="CASCADE")
+    )
+    reason: Mapped[FollowUpReason] = mapped_column(str_enum(FollowUpReason))
+    opened_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(sa.BigInteger, sa.ForeignKey("users.id"))
+    comment: Mapped[str | None]
 
 
 # --------------------------------------------------------------------------- infrastructure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +16,7 @@ from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.requests import SqlRequestRepository
 from storage.repositories.residents import SqlResidentRepository
+from storage.repositories.schedule import SqlScheduleRepository
 from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.staff import SqlStaffRepository
 from storage.repositories.users import SqlUserRepository
@@ -33,9 +35,15 @@ class SqlUnitOfWork:
     requests: SqlRequestRepository
     staff: SqlStaffRepository
     jobs: SqlJobsRepository
+    schedule: SqlScheduleRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        tz: ZoneInfo | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._tz = tz or ZoneInfo("Asia/Tashkent")  # the business timezone: deadlines, quiet hours
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self._session_factory()
@@ -51,6 +59,7 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(self.session)
         self.desk = SqlDeskRepository(self.session)
         self.jobs = SqlJobsRepository(self.session)
+        self.schedule = SqlScheduleRepository(self.session, self._tz)
         return self
 
     async def __aexit__(

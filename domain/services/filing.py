@@ -31,6 +31,8 @@ from domain.enums import (
 from domain.errors import NotAllowed, ValidationFailed
 from domain.events import DomainEvent
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry, RequestState, create_request
+from domain.schedule import SlaClocks, plan
+from domain.services.deadlines import ScheduleRepository
 from domain.services.desk_settings import DeskSettings
 from domain.services.jobs import AssignmentSource, AutoAssignment, plan_auto_assignment
 from domain.services.notifications import MediaRef, Notification, tr
@@ -38,7 +40,7 @@ from domain.services.request_notifications import Audience, JobInfo, notificatio
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.services.staff_posts import post_buttons
 from domain.services.users import AuditLog
-from domain.sla import BusinessCalendar, SlaPolicy, request_deadlines
+from domain.sla import BusinessCalendar
 
 MAX_MEDIA = 10
 """Files one request may carry (a Telegram album holds at most 10 too)."""
@@ -258,6 +260,8 @@ class FilingUnitOfWork(Protocol):
     @property
     def audit(self) -> AuditLog: ...
     @property
+    def schedule(self) -> ScheduleRepository: ...
+    @property
     def jobs(self) -> AssignmentSource: ...
 
     async def commit(self) -> None: ...
@@ -350,10 +354,12 @@ async def file_request(
     *,
     now: datetime,
     calendar: BusinessCalendar,
-    policy: SlaPolicy | None = None,
     staff_chat_id: int | None = None,
 ) -> FiledRequest:
     """Files the draft: number, request with deadlines, history, media, manager cards.
+
+    Deadlines follow the desk's SLA settings (``uow.schedule.config()``);
+    ``calendar`` gives the timezone of numbers and of the cards.
 
     Filing the same draft again returns the first request with ``already_filed``.
     """
@@ -382,8 +388,8 @@ async def file_request(
         actor=actor,
         now=now,
     )
-    target = (policy or SlaPolicy.for_calendar(calendar)).target_for(draft.category, draft.urgency)
-    deadlines = request_deadlines(now, target, calendar)
+    clocks = SlaClocks.started(now)
+    deadlines = plan(creation.state, clocks, await uow.schedule.config())
     await uow.filing.add_request(
         NewRequest(
             state=creation.state,
@@ -400,6 +406,7 @@ async def file_request(
         payload={**creation.history.payload, "draft": draft.token, "place": place.kind.value},
     )
     await uow.filing.add_history(history)
+    await uow.schedule.save(request_id, clocks, deadlines, now)
     await uow.filing.add_media(request_id, actor.user_id, draft.media)
     state = creation.state
     auto = await plan_auto_assignment(uow.jobs, state, now)

@@ -28,6 +28,7 @@ from domain.enums import (
     ActorRole,
     Category,
     CommentVisibility,
+    FollowUpReason,
     HoldReason,
     MediaPurpose,
     PlaceKind,
@@ -46,8 +47,9 @@ from domain.lifecycle import (
     Transition,
     allowed_actions,
     apply_action,
-    hold_intervals,
 )
+from domain.schedule import clocks_after, resident_wrote
+from domain.services.deadlines import ScheduleRepository, open_follow_up, reschedule
 from domain.services.notifications import MediaRef, Notification
 from domain.services.request_notifications import (
     Audience,
@@ -57,7 +59,7 @@ from domain.services.request_notifications import (
 )
 from domain.services.residents import StoredMedia
 from domain.services.staff_posts import StaffPostRepository, staff_post_notes
-from domain.sla import DEFAULT_CALENDAR, BusinessCalendar, SlaPolicy, request_deadlines
+from domain.sla import DEFAULT_CALENDAR
 
 __all__ = [
     "MAX_FILES_PER_COMMENT",
@@ -79,6 +81,7 @@ __all__ = [
     "list_requests",
     "open_card",
     "perform_action",
+    "record_action",
 ]
 
 PAGE_SIZE = 8
@@ -296,6 +299,8 @@ class RequestsUnitOfWork(Protocol):
     def outbox(self) -> OutboxPort: ...
     @property
     def desk(self) -> StaffPostRepository: ...
+    @property
+    def schedule(self) -> ScheduleRepository: ...
 
     async def commit(self) -> None: ...
 
@@ -371,6 +376,45 @@ async def perform_action(
     The returned transition's history entry is the one stored: for a closure
     its payload tells whether a low rating needs a manager's follow-up.
     """
+    transition = await record_action(
+        uow,
+        actor,
+        request_id,
+        action,
+        now,
+        reason=reason,
+        comment=comment,
+        assignee_id=assignee_id,
+        hold_reason=hold_reason,
+        rating=rating,
+        media_count=media_count,
+        category=category,
+        urgency=urgency,
+        assignment_reason=assignment_reason,
+    )
+    await uow.commit()
+    return transition
+
+
+async def record_action(
+    uow: RequestsUnitOfWork,
+    actor: Actor,
+    request_id: int,
+    action: Action,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    comment: str | None = None,
+    assignee_id: int | None = None,
+    hold_reason: HoldReason | None = None,
+    rating: int | None = None,
+    media_count: int | None = None,
+    category: Category | None = None,
+    urgency: Urgency | None = None,
+    assignment_reason: str | None = None,
+) -> Transition:
+    """``perform_action`` without the commit: for callers that own the
+    transaction (the deadline sweep's auto-accept)."""
     state, watchers = await _visible(uow, actor, request_id, lock=True)
     if action is Action.COMPLETE:
         media_count = await uow.requests.count_media(request_id, MediaPurpose.COMPLETION)
@@ -412,6 +456,7 @@ async def perform_action(
             )
     if action is Action.ACCEPT_WORK and new.rating is not None:
         await uow.requests.add_rating(request_id, actor.user_id, new.rating, history.comment)
+    await _replan(uow, state, transition)
 
     audience = await _audience(uow, new, watchers, transition)
     notes: list[Notification] = []
@@ -419,8 +464,23 @@ async def perform_action(
         notes.extend(notifications_for(event, audience))
     notes.extend(await staff_post_notes(uow.desk, request_id))  # the staff chat shows the news
     await uow.outbox.add(*notes)
-    await uow.commit()
     return transition
+
+
+async def _replan(uow: RequestsUnitOfWork, before: RequestState, transition: Transition) -> None:
+    """Deadlines follow the change; a return or a low rating opens a follow-up."""
+    after, at = transition.new, transition.history.at
+    config = await uow.schedule.config()
+    if transition.history.action is Action.RETURN_WORK:
+        await open_follow_up(uow.schedule, after, FollowUpReason.RETURNED, at, config)
+    if any(
+        isinstance(event, RequestClosed) and event.needs_follow_up for event in transition.events
+    ):
+        await open_follow_up(uow.schedule, after, FollowUpReason.LOW_RATING, at, config)
+    clocks = clocks_after(
+        await uow.schedule.clocks(after.id), before, after, transition.history.action, at
+    )
+    await reschedule(uow.schedule, after, at, clocks=clocks, config=config)
 
 
 def _stored_history(transition: Transition) -> HistoryEntry:
@@ -551,6 +611,10 @@ async def add_comment(
             request_id=request_id,
             comment_id=comment_id,
         )
+    if role is ActorRole.RESIDENT and state.status is RequestStatus.COMPLETED:
+        # The resident is talking about the work: the auto-accept waits again.
+        clocks = resident_wrote(await uow.schedule.clocks(request_id), state, now)
+        await reschedule(uow.schedule, state, now, clocks=clocks)
     notes = comment_notifications(
         await _audience(uow, state, watchers),
         commenter_id=actor.user_id,
@@ -599,15 +663,11 @@ async def open_card(
     actor: Actor,
     request_id: int,
     now: datetime,
-    *,
-    calendar: BusinessCalendar = DEFAULT_CALENDAR,
-    policy: SlaPolicy | None = None,
 ) -> RequestCard:
     """The request card as ``actor`` may see it, with the actions they may start.
 
-    Deadlines are the stored ones; a request without them gets the SLA
-    policy's (``policy`` or the defaults of ``calendar``), the completion
-    clock paused while on hold.
+    Deadlines are the stored ones (kept current by every change); the
+    completion clock shows as paused while on hold.
     """
     state, watchers = await _visible(uow, actor, request_id)
     details = await uow.requests.details(request_id)
@@ -615,17 +675,7 @@ async def open_card(
         raise NotAllowed(NOT_AVAILABLE)
     roles = set(actor.actor_roles_for(state))
     staff = bool(roles & _STAFF_ROLES)
-
     accept_due, complete_due = details.accept_due_at, details.complete_due_at
-    if accept_due is None or complete_due is None:
-        target = (policy or SlaPolicy.for_calendar(calendar)).target_for(
-            state.category, state.urgency
-        )
-        computed = request_deadlines(
-            state.created_at, target, calendar, hold_intervals(_status_changes(details.history))
-        )
-        accept_due = accept_due or computed.accept_due
-        complete_due = complete_due or computed.complete_due
     paused = state.status is RequestStatus.ON_HOLD
     waiting = state.status in _WAITING_FOR_EXECUTOR and state.accepted_at is None
     working = state.status in ACTIVE_STATUSES and state.status is not RequestStatus.COMPLETED
@@ -642,21 +692,6 @@ async def open_card(
         paused=paused,
         timeline=_timeline(details, watchers, staff=staff),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    from_status: RequestStatus | None
-    to_status: RequestStatus
-    at: datetime
-
-
-def _status_changes(history: Sequence[HistoryItem]) -> list[_Change]:
-    return [
-        _Change(item.from_status, item.to_status, item.at)
-        for item in history
-        if item.to_status is not None
-    ]
 
 
 def _timeline(

@@ -28,7 +28,7 @@ RESIDENT_MENU: tuple[str, ...] = ("menu-new-request", "menu-my-requests")
 ROLE_MENUS: dict[Role, tuple[str, ...]] = {
     Role.EXECUTOR: ("menu-my-jobs", "menu-pool"),
     Role.MANAGER: ("menu-panel", "menu-people"),
-    Role.ADMIN: ("menu-panel", "menu-people"),
+    Role.ADMIN: ("menu-panel", "menu-people", "menu-settings"),
 }
 
 

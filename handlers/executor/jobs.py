@@ -109,7 +109,7 @@ async def _job_view(
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
     async with services.uow() as uow:
-        card = await open_card(uow, actor, request_id, now, calendar=calendar)
+        card = await open_card(uow, actor, request_id, now)
         claim_enabled = (await uow.settings.load()).pool_claim_enabled
     text = render_job(t, card, tz=calendar.tz, now=now)
     return text, job_keyboard(t, card, claim_enabled=claim_enabled)

@@ -147,7 +147,7 @@ async def _card(
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
     async with services.uow() as uow:
-        card = await open_card(uow, actor, request_id, now, calendar=calendar)
+        card = await open_card(uow, actor, request_id, now)
     text = render_staff_card(t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now)
     return text, card_keyboard(t, card, back)
 

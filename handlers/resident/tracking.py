@@ -119,7 +119,7 @@ async def _card_view(
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
     async with services.uow() as uow:
-        card = await open_card(uow, actor, request_id, now, calendar=calendar)
+        card = await open_card(uow, actor, request_id, now)
     if back is None:
         back = TrackListCb(archive=not card.can_comment, page=0)
     text = render_card(t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now)

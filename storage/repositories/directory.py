@@ -103,8 +103,11 @@ class SqlDirectoryRepository:
             .order_by(ManagerBuilding.user_id)
         )
         ids = list(managers)
-        if ids:
-            return ids
+        return ids or await self.admins()
+
+    async def admins(self) -> list[int]:
+        """Active admins."""
+        active = select(User.id).where(User.status == UserStatus.ACTIVE)
         admins = await self.session.scalars(
             select(UserRole.user_id)
             .where(UserRole.role == Role.ADMIN, UserRole.user_id.in_(active))

@@ -12,12 +12,15 @@ import itertools
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest_asyncio
 from redis.asyncio import Redis
 
 from bot.app import Runtime, open_runtime, polling
 from bot.settings import Settings
+from domain.clock import ShiftedClock
+from domain.services.deadlines import SweepReport
 from sandbox.client import EmulatorClient, GroupChat, UserClient
 from sandbox.emulator.server import EmulatorServer, run_emulator
 from sandbox.nominatim import FakeNominatim, Place, serve
@@ -39,6 +42,17 @@ class Desk:
     staff_chat: GroupChat
     storage_channel: GroupChat
     geocoder: FakeNominatim
+
+    @property
+    def clock(self) -> ShiftedClock:
+        clock = self.runtime.services.clock
+        assert isinstance(clock, ShiftedClock)
+        return clock
+
+    async def after(self, delta: timedelta) -> SweepReport:
+        """Move the bot's clock ``delta`` ahead and run the deadline sweep."""
+        self.clock.advance(delta)
+        return await self.runtime.sweeper.run_once()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -100,13 +114,14 @@ def _settings(
         throttle_burst=100,
         geocoder_url=geocoder_url,
         geocoder_min_interval=0.0,
+        sweep_interval=0,  # tests move the clock and sweep themselves (Desk.sweep)
     )
 
 
 @contextlib.asynccontextmanager
 async def _running_bot(settings: Settings) -> AsyncIterator[Runtime]:
     """The bot as `ukbot run` runs it: long polling plus the outbox worker."""
-    async with open_runtime(settings) as runtime, polling(runtime):
+    async with open_runtime(settings, clock=ShiftedClock()) as runtime, polling(runtime):
         yield runtime
 
 
@@ -128,5 +143,6 @@ async def new_user(
 @pytest_asyncio.fixture(loop_scope="session")
 async def desk(desk_session: Desk, clean_db: None) -> AsyncIterator[Desk]:
     desk_session.runtime.services.profiles.clear()
+    desk_session.clock.reset()
     yield desk_session
     await desk_session.emu.assert_all_callbacks_answered(grace=3.0)

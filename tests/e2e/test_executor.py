@@ -4,8 +4,6 @@ duty, automatic assignment on filing, and forged buttons."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select, update
 
@@ -17,9 +15,10 @@ from domain.enums import (
     RequestStatus,
     Role,
     Specialization,
+    Urgency,
 )
 from sandbox.client import Message, UserClient
-from storage.models import Assignment, Building, Media, Request, RequestHistory, User
+from storage.models import Assignment, Building, Media, RequestHistory, User
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import (
     NAVOI,
@@ -212,16 +211,10 @@ async def test_clarification_round_trip(desk: Desk) -> None:
 async def test_my_jobs_nearest_deadline_first(desk: Desk) -> None:
     cast = await make_cast(desk)
     resident = await make_resident(desk, cast.home, "Dilnoza")
-    now = desk.runtime.services.clock.now()
     numbers = []
-    for hours in (30, 5, 60):
-        request_id, number = await insert_request(desk, resident, cast.home)
-        async with desk.runtime.services.session_factory() as session, session.begin():
-            await session.execute(
-                update(Request)
-                .where(Request.id == request_id)
-                .values(complete_due_at=now + timedelta(hours=hours))
-            )
+    # Deadlines follow the SLA: emergency 4 h, urgent 24 h, normal 3 business days.
+    for urgency in (Urgency.URGENT, Urgency.EMERGENCY, Urgency.NORMAL):
+        request_id, number = await insert_request(desk, resident, cast.home, urgency=urgency)
         await drive(desk, request_id, cast.manager, Action.ASSIGN, assignee_id=cast.executor.id)
         numbers.append(number)
     await cast.executor.send_command("jobs")

@@ -30,6 +30,8 @@ from domain.enums import (
     VerificationState,
 )
 from domain.lifecycle import Transition, create_request
+from domain.schedule import SlaClocks
+from domain.services.deadlines import reschedule
 from domain.services.requests import perform_action
 from domain.services.residents import StoredMedia
 from sandbox.client import UserClient
@@ -46,6 +48,7 @@ from storage.models import (
 )
 from storage.numbering import allocate_request_number
 from storage.repositories.requests import SqlRequestRepository
+from storage.repositories.schedule import SqlScheduleRepository
 from storage.repositories.users import load_actor
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import make_staff
@@ -190,6 +193,8 @@ async def insert_request(
         )
         await session.flush()
         await SqlRequestRepository(session).add_history(creation.history)
+        schedule = SqlScheduleRepository(session, services.tz)
+        await reschedule(schedule, creation.state, now, clocks=SlaClocks.started(now))
     return request_id, number
 
 

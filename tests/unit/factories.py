@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.access import Actor
-from domain.enums import Category, HoldReason, RequestStatus, Role, Specialization, Urgency
+from domain.enums import (
+    Category,
+    FollowUpReason,
+    HoldReason,
+    RequestStatus,
+    Role,
+    Specialization,
+    Urgency,
+)
 from domain.lifecycle import RequestState
+from domain.schedule import Schedule, SlaClocks
+from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts
+from domain.sla import Hold, SlaConfig
 
 T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)  # Monday 11:00 in Tashkent
 
@@ -117,3 +129,63 @@ def full_fields(request: RequestState) -> dict[str, Any]:
         else Category.PLUMBING,
         "urgency": Urgency.URGENT if request.urgency is not Urgency.URGENT else Urgency.NORMAL,
     }
+
+
+class FakeSchedule:
+    """In-memory ``domain.services.deadlines.ScheduleRepository``: plans as stored."""
+
+    def __init__(self, config: SlaConfig | None = None) -> None:
+        self.sla = config or SlaConfig()
+        self.stored_clocks: dict[int, SlaClocks] = {}
+        self.plans: dict[int, Schedule] = {}
+        self.follow_ups: dict[int, OpenFollowUp] = {}
+        self.closed: list[tuple[int, int, str]] = []
+        self.created: dict[int, datetime] = {}
+
+    async def config(self) -> SlaConfig:
+        return self.sla
+
+    async def clocks(self, request_id: int) -> SlaClocks:
+        created = self.created.get(request_id, T0 - timedelta(hours=5))
+        return self.stored_clocks.get(request_id, SlaClocks.started(created))
+
+    async def holds(self, request_id: int) -> list[Hold]:
+        return []
+
+    async def save(
+        self, request_id: int, clocks: SlaClocks, schedule: Schedule, now: datetime
+    ) -> None:
+        self.stored_clocks[request_id] = clocks
+        self.plans[request_id] = schedule
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
+        return []
+
+    async def mark_fired(self, timer_ids: Sequence[int], now: datetime) -> None:
+        return None
+
+    async def postpone(self, timer_ids: Sequence[int], until: datetime) -> None:
+        return None
+
+    async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
+        return self.follow_ups.get(request_id)
+
+    async def add_follow_up(
+        self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
+    ) -> None:
+        self.follow_ups.setdefault(request_id, OpenFollowUp(request_id, reason, at, due_at))
+
+    async def close_follow_up(self, follow_up_id: int, by: int, comment: str, at: datetime) -> None:
+        self.closed.append((follow_up_id, by, comment))
+        self.follow_ups = {k: v for k, v in self.follow_ups.items() if v.id != follow_up_id}
+
+    async def facts(self, request_id: int) -> RequestFacts:
+        plan = self.plans.get(request_id)
+        return RequestFacts(
+            address="Navoi 5",
+            executor_name=None,
+            author_name="Aziza",
+            author_phone="+998901234567",
+            accept_due=plan.accept_due if plan else None,
+            complete_due=plan.complete_due if plan else None,
+        )

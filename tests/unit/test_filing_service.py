@@ -62,6 +62,7 @@ from tests.unit.factories import (
     OTHER_APARTMENT,
     OTHER_BUILDING,
     T0,
+    FakeSchedule,
     resident,
 )
 
@@ -294,6 +295,7 @@ class FakeUow:
         self.settings = FakeSettings(DeskSettings(dispatcher_phone="+998 71 000-11-22"))
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
+        self.schedule = FakeSchedule()
         self.commits = 0
 
     async def commit(self) -> None:

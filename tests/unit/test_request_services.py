@@ -77,6 +77,7 @@ from tests.unit.factories import (
     OTHER_EXECUTOR,
     STRANGER,
     T0,
+    FakeSchedule,
     executor,
     make_request,
     manager,
@@ -252,6 +253,7 @@ class FakeUow:
         self.media = FakeMedia(self.requests)
         self.outbox = FakeOutbox()
         self.desk = NoStaffPosts()
+        self.schedule = FakeSchedule()
         self.commits = 0
 
     async def commit(self) -> None:
@@ -598,9 +600,12 @@ def _history(action: Action, at: datetime, **kwargs: Any) -> HistoryItem:
     return HistoryItem(action=action, at=at, **fields)
 
 
-async def test_card_deadlines_from_the_sla_and_overdue(uow: FakeUow) -> None:
-    # normal urgency: 4 business hours to accept, 27 to complete (Tashkent calendar)
+async def test_card_shows_stored_deadlines_and_overdue(uow: FakeUow) -> None:
     uow.put(make_request(RequestStatus.ASSIGNED, created_at=T0, accepted_at=None))
+    uow.requests.details_extra[1] = {
+        "accept_due_at": T0 + timedelta(hours=4),
+        "complete_due_at": T0 + timedelta(days=3),
+    }
     card = await open_card(uow, resident(), 1, T0 + timedelta(hours=1))
     assert card.accept_due == T0 + timedelta(hours=4) and not card.accept_overdue
     assert card.complete_due is not None and not card.complete_overdue

@@ -1,0 +1,88 @@
+"""The deadline sweeper: APScheduler runs ``domain.services.deadlines.sweep``.
+
+The schedule itself lives in Postgres (``sla_timers``), so APScheduler only
+needs its in-memory job store: one interval job per process. Any number of
+processes may sweep at once; row locks (``SKIP LOCKED``) share the work and a
+timer fires once. After downtime the first run catches up: everything due is
+claimed in batches and each request announces only its most severe news.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.services import Services
+from domain.access import Actor
+from domain.enums import Action
+from domain.services.deadlines import SWEEP_BATCH, SweepReport, sweep
+from domain.services.requests import record_action
+
+log = logging.getLogger(__name__)
+
+
+class DeadlineSweeper:
+    def __init__(self, services: Services, *, interval: float, batch: int = SWEEP_BATCH) -> None:
+        self.services = services
+        self.interval = interval
+        self.batch = batch
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def run_once(self) -> SweepReport:
+        """Sweep until nothing due is left; returns the totals."""
+        claimed = announced = postponed = auto_accepted = 0
+        while True:
+            now = self.services.clock.now()
+            async with self.services.uow() as uow:
+
+                async def auto_accept(request_id: int, now: datetime) -> None:
+                    await record_action(uow, Actor.system(), request_id, Action.AUTO_ACCEPT, now)
+
+                report = await sweep(uow, now, auto_accept, limit=self.batch)
+            claimed += report.claimed
+            announced += report.announced
+            postponed += report.postponed
+            auto_accepted += report.auto_accepted
+            if report.announced:
+                self.services.after_outbox_write()
+            if report.claimed < self.batch:
+                break
+        total = SweepReport(claimed, announced, postponed, auto_accepted)
+        if not total.idle:
+            log.info(
+                "deadline sweep",
+                extra={
+                    "claimed": claimed,
+                    "announced": announced,
+                    "postponed": postponed,
+                    "auto_accepted": auto_accepted,
+                },
+            )
+        return total
+
+    async def _tick(self) -> None:
+        try:
+            await self.run_once()
+        except Exception:  # the next tick retries; a failed batch rolled back whole
+            log.exception("deadline sweep failed")
+
+    def start(self) -> None:
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=self.interval,
+            id="deadline-sweep",
+            max_instances=1,  # a slow sweep is never overlapped by the next tick
+            coalesce=True,  # ticks missed while busy collapse into one
+            next_run_time=datetime.now().astimezone(),  # catch up at start
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None

@@ -1,0 +1,436 @@
+"""The admin's ⚙️ Settings: deadlines (SLA) per category × urgency, working hours and
+days, holidays, quiet hours, auto-accept and follow-up times.
+
+Thin handlers: load the actor, call one use case of ``domain.services.sla_settings``,
+render. A typed value waits in ``SettingsInput.value`` (which one: the state's data)
+until it is valid or Cancel is pressed; a refused value is answered with the
+translated reason by ``DomainErrorMiddleware`` and changes nothing. Presses are
+answered by ``CallbackAnswerMiddleware``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.i18n import BoundTranslator, get_translator
+from bot.services import Services
+from domain.access import Actor
+from domain.enums import Category, Language, Urgency
+from domain.errors import NotAllowed, ValidationFailed
+from domain.services import sla_settings as uc
+from domain.services.desk_settings import DeskSettings
+from handlers.admin import settings_views as v
+from handlers.admin.settings_views import SettingsCb, SettingsInput
+from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.filters import MenuButton
+
+router = Router(name="admin-settings")
+router.message.filter(F.chat.type == "private")
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+async def _actor(services: Services, user_id: int) -> Actor:
+    actor = await services.actor(user_id)
+    if actor is None or not actor.is_admin:
+        raise NotAllowed(uc.ERROR_ADMINS_ONLY)
+    return actor
+
+
+def _tz(services: Services) -> ZoneInfo:
+    return ZoneInfo(services.settings.timezone)
+
+
+async def _load(services: Services) -> DeskSettings:
+    async with services.uow() as uow:
+        return await uc.load_desk_settings(uow)
+
+
+def _category(value: str) -> Category:
+    if value not in Category._value2member_map_:
+        raise ValidationFailed(uc.ERROR_OUTDATED)
+    return Category(value)
+
+
+def _pair(arg: str) -> tuple[Category, Urgency, str]:
+    """``category.urgency[.kind]`` of button data (forged data is "outdated")."""
+    category, _, rest = arg.partition(".")
+    urgency, _, kind = rest.partition(".")
+    if urgency not in Urgency._value2member_map_:
+        raise ValidationFailed(uc.ERROR_OUTDATED)
+    return _category(category), Urgency(urgency), kind
+
+
+def _home(t: BoundTranslator, settings: DeskSettings) -> Screen:
+    return v.render_home(t, settings), v.home_keyboard(t)
+
+
+def _category_screen(
+    t: BoundTranslator, settings: DeskSettings, category: Category, tz: ZoneInfo
+) -> Screen:
+    rows = uc.effective_targets(settings, category, tz)
+    return v.render_category(t, category, rows), v.category_keyboard(t, category, rows)
+
+
+def _holidays(t: BoundTranslator, settings: DeskSettings) -> Screen:
+    return v.render_holidays(t, settings), v.holidays_keyboard(t, settings)
+
+
+def _weekdays(t: BoundTranslator, settings: DeskSettings) -> Screen:
+    return v.render_weekdays(t, settings), v.weekdays_keyboard(t, settings)
+
+
+def _screen_for(t: BoundTranslator, settings: DeskSettings, back_to: str, tz: ZoneInfo) -> Screen:
+    """The screen a prompt was opened from: ``home``, ``hols`` or a category."""
+    if back_to == v.A_HOLIDAYS:
+        return _holidays(t, settings)
+    if back_to in Category._value2member_map_:
+        return _category_screen(t, settings, Category(back_to), tz)
+    return _home(t, settings)
+
+
+async def _show(query: CallbackQuery, screen: Screen) -> None:
+    """Replace the pressed message in the private chat, else post to the presser."""
+    text, markup = screen
+    message = query.message
+    if isinstance(message, Message) and message.chat.type == "private" and message.text:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "message is not modified" not in error.message:
+                raise
+        return
+    assert query.bot is not None
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def _leave_own_state(state: FSMContext) -> None:
+    if await state.get_state() == SettingsInput.value.state:
+        await state.clear()
+
+
+# --------------------------------------------------------------------------- screens
+
+
+@router.message(Command("settings"))
+@router.message(MenuButton("menu-settings"))
+async def on_settings(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    await _actor(services, message.from_user.id)
+    await _leave_own_state(state)
+    text, markup = _home(t, await _load(services))
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(SettingsCb.filter(F.action.in_({v.A_HOME, v.A_CANCEL})))
+async def on_home(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    settings = await _load(services)
+    if callback_data.action == v.A_CANCEL:
+        callback_answer.text = t("settings-nothing-changed")
+        await _show(query, _screen_for(t, settings, callback_data.arg, _tz(services)))
+        return
+    await _show(query, _home(t, settings))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_CATEGORY))
+async def on_category(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    category = _category(callback_data.arg)
+    await _show(query, _category_screen(t, await _load(services), category, _tz(services)))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_WEEKDAYS))
+async def on_weekdays(
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    await _show(query, _weekdays(t, await _load(services)))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_HOLIDAYS))
+async def on_holidays(
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    await _show(query, _holidays(t, await _load(services)))
+
+
+# --------------------------------------------------------------------------- one-tap changes
+
+
+@router.callback_query(SettingsCb.filter(F.action.in_({v.A_BUSINESS_FLAG, v.A_RESET})))
+async def on_sla_tap(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    category, urgency, _ = _pair(callback_data.arg)
+    tz = _tz(services)
+    async with services.uow() as uow:
+        if callback_data.action == v.A_RESET:
+            settings = await uc.reset_sla_target(uow, actor, category, urgency)
+        else:
+            settings = await uc.toggle_sla_business_hours(uow, actor, category, urgency, tz)
+    callback_answer.text = t("settings-saved")
+    await _show(query, _category_screen(t, settings, category, tz))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_WEEKDAY))
+async def on_weekday(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    if not callback_data.arg.isdigit():
+        raise ValidationFailed(uc.ERROR_OUTDATED)
+    async with services.uow() as uow:
+        settings = await uc.toggle_working_weekday(uow, actor, int(callback_data.arg))
+    callback_answer.text = t("settings-saved")
+    await _show(query, _weekdays(t, settings))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_HOLIDAY_DEL))
+async def on_holiday_remove(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    async with services.uow() as uow:
+        settings = await uc.remove_holiday(uow, actor, callback_data.arg)
+    callback_answer.text = t("settings-holiday-removed")
+    await _show(query, _holidays(t, settings))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_QUIET_OFF))
+async def on_quiet_off(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    async with services.uow() as uow:
+        settings = await uc.turn_off_quiet_hours(uow, actor)
+    callback_answer.text = t("settings-saved")
+    await _show(query, _home(t, settings))
+
+
+# --------------------------------------------------------------------------- typed values
+
+
+def _prompt(
+    t: BoundTranslator, settings: DeskSettings, field: str, arg: str, tz: ZoneInfo
+) -> tuple[str, str]:
+    """The question for a typed value and the screen Cancel goes back to."""
+    if field == v.A_SLA:
+        category, urgency, kind = _pair(arg)
+        if kind not in {uc.SLA_KIND_ACCEPT, uc.SLA_KIND_COMPLETE}:
+            raise ValidationFailed(uc.ERROR_OUTDATED)
+        row = next(r for r in uc.effective_targets(settings, category, tz) if r.urgency is urgency)
+        business = row.target.business_hours
+        minutes = row.accept_minutes if kind == uc.SLA_KIND_ACCEPT else row.complete_minutes
+        params: dict[str, Any] = {
+            "category": t(f"category-{category.value}"),
+            "urgency": t(f"urgency-{urgency.value}"),
+            "current": v.format_duration(t, minutes, business=business),
+        }
+        text = t(
+            "settings-ask-accept" if kind == uc.SLA_KIND_ACCEPT else "settings-ask-complete",
+            **params,
+        )
+        if business:
+            hours = settings.calendar(tz).hours_per_day
+            text += "\n" + t(
+                "settings-ask-business-note",
+                day=v.format_duration(t, int(hours.total_seconds() // 60), business=True),
+            )
+        return text, category.value
+    if field == v.A_BUSINESS_HOURS:
+        return t(
+            "settings-ask-business-hours",
+            start=settings.business_day_start,
+            end=settings.business_day_end,
+        ), v.A_HOME
+    if field == v.A_QUIET:
+        return t("settings-ask-quiet", current=v.quiet_text(t, settings)), v.A_HOME
+    if field == v.A_HOLIDAY_ADD:
+        return t("settings-ask-holiday"), v.A_HOLIDAYS
+    if field == v.A_AUTO_ACCEPT:
+        return t(
+            "settings-ask-auto-accept",
+            min=uc.MIN_HOURS,
+            max=uc.MAX_HOURS,
+            current=settings.auto_accept_hours,
+        ), v.A_HOME
+    if field == v.A_REMINDER:
+        return t(
+            "settings-ask-reminder",
+            max=max(1, settings.auto_accept_hours - 1),
+            current=settings.auto_accept_reminder_hours,
+        ), v.A_HOME
+    return t(
+        "settings-ask-follow-up",
+        min=uc.MIN_HOURS,
+        max=uc.MAX_HOURS,
+        current=settings.follow_up_hours,
+    ), v.A_HOME
+
+
+@router.callback_query(
+    SettingsCb.filter(
+        F.action.in_(
+            {
+                v.A_SLA,
+                v.A_BUSINESS_HOURS,
+                v.A_QUIET,
+                v.A_HOLIDAY_ADD,
+                v.A_AUTO_ACCEPT,
+                v.A_REMINDER,
+                v.A_FOLLOW_UP,
+            }
+        )
+    )
+)
+async def on_ask(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    await _actor(services, query.from_user.id)
+    settings = await _load(services)
+    text, back_to = _prompt(t, settings, callback_data.action, callback_data.arg, _tz(services))
+    await state.set_state(SettingsInput.value)
+    await state.update_data(settings_field=callback_data.action, settings_arg=callback_data.arg)
+    markup = v.cancel_keyboard(t, back_to, quiet_off=callback_data.action == v.A_QUIET)
+    await _show(query, (text, markup))
+
+
+@lru_cache(maxsize=1)
+def _menu_texts() -> frozenset[str]:
+    """Menu presses are never taken for a typed value."""
+    translator = get_translator()
+    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
+    keys.add("menu-settings")
+    return frozenset(translator(lang, key) for lang in Language for key in keys)
+
+
+async def _save_typed(
+    services: Services, actor: Actor, field: str, arg: str, text: str | None
+) -> DeskSettings:
+    tz = _tz(services)
+    async with services.uow() as uow:
+        if field == v.A_SLA:
+            category, urgency, kind = _pair(arg)
+            return await uc.set_sla_duration(uow, actor, category, urgency, kind, text, tz)
+        if field == v.A_BUSINESS_HOURS:
+            return await uc.set_business_hours(uow, actor, text)
+        if field == v.A_QUIET:
+            return await uc.set_quiet_hours(uow, actor, text)
+        if field == v.A_HOLIDAY_ADD:
+            return await uc.add_holiday(uow, actor, text)
+        if field == v.A_AUTO_ACCEPT:
+            return await uc.set_auto_accept_hours(uow, actor, text)
+        if field == v.A_REMINDER:
+            return await uc.set_auto_accept_reminder_hours(uow, actor, text)
+        if field == v.A_FOLLOW_UP:
+            return await uc.set_follow_up_hours(uow, actor, text)
+    raise ValidationFailed(uc.ERROR_OUTDATED)
+
+
+@router.message(
+    SettingsInput.value,
+    F.text,
+    ~F.text.startswith("/"),
+    F.text.func(lambda text: text not in _menu_texts()),
+)
+async def on_value(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    data = await state.get_data()
+    field = str(data.get("settings_field", ""))
+    arg = str(data.get("settings_arg", ""))
+    try:
+        actor = await _actor(services, message.from_user.id)
+        settings = await _save_typed(services, actor, field, arg, message.text)
+    except NotAllowed:
+        await state.clear()
+        raise
+    except ValidationFailed as error:
+        if error.key == uc.ERROR_OUTDATED:
+            await state.clear()
+        raise  # still waiting: the value may be typed again, or Cancel pressed
+    await state.clear()
+    if field == v.A_HOLIDAY_ADD:
+        await message.answer(t("settings-holiday-added"))
+        text, markup = _holidays(t, settings)
+    elif field == v.A_SLA:
+        await message.answer(t("settings-saved"))
+        text, markup = _category_screen(t, settings, _pair(arg)[0], _tz(services))
+    else:
+        await message.answer(t("settings-saved"))
+        text, markup = _home(t, settings)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(SettingsInput.value, ~F.text)
+async def on_wrong_input(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    data = await state.get_data()
+    field = str(data.get("settings_field", ""))
+    back_to = v.A_HOME
+    if field == v.A_HOLIDAY_ADD:
+        back_to = v.A_HOLIDAYS
+    elif field == v.A_SLA:
+        back_to = str(data.get("settings_arg", "")).partition(".")[0]
+    await message.answer(t("settings-text-hint"), reply_markup=v.cancel_keyboard(t, back_to))

@@ -1,0 +1,202 @@
+"""Deadlines of requests: their clocks, pending timers and follow-ups.
+
+Timers are one row per (request, kind). ``save`` replaces a request's plan:
+a timer whose instant moved to the future is armed again, one that keeps its
+instant keeps its "fired" mark, so re-planning never repeats a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.enums import FollowUpReason, RequestStatus, TimerKind
+from domain.lifecycle import hold_intervals
+from domain.schedule import Schedule, SlaClocks
+from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts
+from domain.sla import Hold, SlaConfig
+from storage.models import Building, FollowUp, Request, RequestHistory, SlaTimer, User
+from storage.repositories.settings import SqlSettingsRepository
+
+
+@dataclass(frozen=True, slots=True)
+class _StatusChange:
+    from_status: RequestStatus | None
+    to_status: RequestStatus
+    at: datetime
+
+
+class SqlScheduleRepository:
+    def __init__(self, session: AsyncSession, tz: ZoneInfo) -> None:
+        self.session = session
+        self.tz = tz
+
+    async def config(self) -> SlaConfig:
+        return (await SqlSettingsRepository(self.session).load()).sla_config(self.tz)
+
+    # ------------------------------------------------------------------ clocks
+
+    async def clocks(self, request_id: int) -> SlaClocks:
+        row = (
+            await self.session.execute(
+                select(
+                    Request.created_at,
+                    Request.accept_clock_from,
+                    Request.complete_clock_from,
+                    Request.accept_extension_seconds,
+                    Request.complete_extension_seconds,
+                    Request.auto_accept_from,
+                ).where(Request.id == request_id)
+            )
+        ).one()
+        return SlaClocks(
+            accept_from=row.accept_clock_from or row.created_at,
+            complete_from=row.complete_clock_from or row.created_at,
+            accept_extension=timedelta(seconds=row.accept_extension_seconds),
+            complete_extension=timedelta(seconds=row.complete_extension_seconds),
+            auto_accept_from=row.auto_accept_from,
+        )
+
+    async def holds(self, request_id: int) -> list[Hold]:
+        rows = await self.session.execute(
+            select(RequestHistory.from_status, RequestHistory.to_status, RequestHistory.at)
+            .where(
+                RequestHistory.request_id == request_id,
+                (RequestHistory.to_status == RequestStatus.ON_HOLD)
+                | (RequestHistory.from_status == RequestStatus.ON_HOLD),
+            )
+            .order_by(RequestHistory.at, RequestHistory.id)
+        )
+        return hold_intervals(
+            _StatusChange(before, after, at) for before, after, at in rows if after is not None
+        )
+
+    async def save(
+        self, request_id: int, clocks: SlaClocks, schedule: Schedule, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(Request)
+            .where(Request.id == request_id)
+            .values(
+                accept_clock_from=clocks.accept_from,
+                complete_clock_from=clocks.complete_from,
+                accept_extension_seconds=int(clocks.accept_extension.total_seconds()),
+                complete_extension_seconds=int(clocks.complete_extension.total_seconds()),
+                auto_accept_from=clocks.auto_accept_from,
+                accept_due_at=schedule.accept_due,
+                complete_due_at=schedule.complete_due,
+            )
+        )
+        kinds = [kind.value for kind in schedule.timers]
+        await self.session.execute(
+            delete(SlaTimer).where(SlaTimer.request_id == request_id, SlaTimer.kind.not_in(kinds))
+        )
+        if not kinds:
+            return
+        stmt = insert(SlaTimer).values(
+            [
+                {"request_id": request_id, "kind": kind.value, "due_at": at}
+                for kind, at in schedule.timers.items()
+            ]
+        )
+        moved_to_future = and_(SlaTimer.due_at != stmt.excluded.due_at, stmt.excluded.due_at > now)
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[SlaTimer.request_id, SlaTimer.kind],
+                set_={
+                    "due_at": stmt.excluded.due_at,
+                    "fired_at": case((moved_to_future, None), else_=SlaTimer.fired_at),
+                },
+            )
+        )
+
+    # ------------------------------------------------------------------ the sweep
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
+        """Lock due timers for this sweeper; a concurrent sweeper skips them."""
+        rows = await self.session.execute(
+            select(SlaTimer.id, SlaTimer.request_id, SlaTimer.kind, SlaTimer.due_at)
+            .where(SlaTimer.fired_at.is_(None), SlaTimer.due_at <= now)
+            .order_by(SlaTimer.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [DueTimer(row.id, row.request_id, TimerKind(row.kind), row.due_at) for row in rows]
+
+    async def mark_fired(self, timer_ids: Sequence[int], now: datetime) -> None:
+        if timer_ids:
+            await self.session.execute(
+                update(SlaTimer).where(SlaTimer.id.in_(timer_ids)).values(fired_at=now)
+            )
+
+    async def postpone(self, timer_ids: Sequence[int], until: datetime) -> None:
+        if timer_ids:
+            await self.session.execute(
+                update(SlaTimer).where(SlaTimer.id.in_(timer_ids)).values(due_at=until)
+            )
+
+    # ------------------------------------------------------------------ follow-ups
+
+    async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
+        row = await self.session.scalar(
+            select(FollowUp).where(FollowUp.request_id == request_id, FollowUp.closed_at.is_(None))
+        )
+        if row is None:
+            return None
+        return OpenFollowUp(row.id, row.reason, row.opened_at, row.due_at)
+
+    async def add_follow_up(
+        self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
+    ) -> None:
+        """Opens a follow-up unless one is open already (then that one stands)."""
+        stmt = insert(FollowUp).values(
+            request_id=request_id, reason=reason, opened_at=at, due_at=due_at
+        )
+        await self.session.execute(
+            stmt.on_conflict_do_nothing(
+                index_elements=[FollowUp.request_id], index_where=FollowUp.closed_at.is_(None)
+            )
+        )
+
+    async def close_follow_up(self, follow_up_id: int, by: int, comment: str, at: datetime) -> None:
+        await self.session.execute(
+            update(FollowUp)
+            .where(FollowUp.id == follow_up_id)
+            .values(closed_at=at, closed_by=by, comment=comment)
+        )
+
+    async def facts(self, request_id: int) -> RequestFacts:
+        author = aliased(User)
+        executor = aliased(User)
+        row = (
+            await self.session.execute(
+                select(
+                    Building.address,
+                    executor.first_name.label("executor_name"),
+                    author.first_name.label("author_name"),
+                    author.phone.label("author_phone"),
+                    Request.accept_due_at,
+                    Request.complete_due_at,
+                )
+                .select_from(Request)
+                .join(Building, Building.id == Request.building_id)
+                .join(author, author.id == Request.author_id)
+                .outerjoin(executor, executor.id == Request.assignee_id)
+                .where(Request.id == request_id)
+            )
+        ).one()
+        return RequestFacts(
+            address=row.address,
+            executor_name=row.executor_name,
+            author_name=row.author_name,
+            author_phone=row.author_phone,
+            accept_due=row.accept_due_at,
+            complete_due=row.complete_due_at,
+        )
