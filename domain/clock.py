@@ -59,5 +59,10 @@ class ShiftedClock:
         self.offset += delta
         return self.now()
 
+    def set(self, instant: datetime) -> datetime:
+        """Jump so that "now" is ``instant`` (time keeps running from there)."""
+        self.offset = ensure_utc(instant, "instant") - datetime.now(UTC)
+        return self.now()
+
     def reset(self) -> None:
         self.offset = timedelta(0)
