@@ -120,13 +120,19 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ the sweep
 
     async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
-        """Lock due timers for this sweeper; a concurrent sweeper skips them."""
+        """Lock due timers and their requests; a concurrent sweeper skips them.
+
+        The request rows are locked too, in the same order a change takes them
+        (request, then timers), and skipped while a change holds one: so a
+        sweep never waits for a user's change, nor a change deadlocks on a sweep.
+        """
         rows = await self.session.execute(
             select(SlaTimer.id, SlaTimer.request_id, SlaTimer.kind, SlaTimer.due_at)
+            .join(Request, Request.id == SlaTimer.request_id)
             .where(SlaTimer.fired_at.is_(None), SlaTimer.due_at <= now)
             .order_by(SlaTimer.due_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=[SlaTimer, Request])
         )
         return [DueTimer(row.id, row.request_id, TimerKind(row.kind), row.due_at) for row in rows]
 
