@@ -3,6 +3,7 @@
 menu-people = 👥 People
 cmd-people = People: search, cards, roles
 cmd-invite = Create an invite link
+cmd-settings = Desk settings: deadlines, working hours, quiet hours
 
 staff-none = —
 staff-all-buildings = all buildings

@@ -3,6 +3,7 @@
 menu-people = 👥 Пользователи
 cmd-people = Пользователи: поиск, карточки, роли
 cmd-invite = Создать ссылку-приглашение
+cmd-settings = Настройки: сроки, рабочее время, тихие часы
 
 staff-none = —
 staff-all-buildings = все дома

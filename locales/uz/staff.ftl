@@ -3,6 +3,7 @@
 menu-people = 👥 Foydalanuvchilar
 cmd-people = Foydalanuvchilar: qidiruv, kartochkalar, rollar
 cmd-invite = Taklif havolasini yaratish
+cmd-settings = Sozlamalar: muddatlar, ish vaqti, sokin soatlar
 
 staff-none = —
 staff-all-buildings = barcha uylar
