@@ -20,7 +20,7 @@ from typing import Protocol
 
 from domain.access import NOT_AVAILABLE, Actor
 from domain.assignment import ExecutorCandidate, RankedCandidate, rank_executors
-from domain.enums import Action, Category, RequestStatus, Urgency
+from domain.enums import Action, Category, FollowUpReason, RequestStatus, Urgency
 from domain.errors import InvalidTransition, NotAllowed, ValidationFailed
 from domain.lifecycle import ACTIVE_STATUSES, Transition
 from domain.services.requests import (
@@ -40,8 +40,6 @@ from domain.services.staff_posts import (
 __all__ = [
     "DESK_OPEN_DATA",
     "DESK_PICK_DATA",
-    "LOW_RATING",
-    "LOW_RATING_DAYS",
     "NEW_WINDOW",
     "PAGE_SIZE",
     "DeskItem",
@@ -74,12 +72,14 @@ PAGE_SIZE = 8
 """Lines per page of a queue, a search and the executor picker."""
 NEW_WINDOW = timedelta(hours=24)
 """"New": filed within this window and still waiting for an executor."""
-LOW_RATING = 2
-LOW_RATING_DAYS = 30
 SEARCH_LIMIT = 20
 
 
 class Queue(StrEnum):
+    """The desk's queues. ``LOW_RATED`` (the key is kept) is shown as "Follow-ups":
+    requests with an open follow up (a 1–2 star rating or a returned request),
+    the oldest due first."""
+
     NEW = "new"
     UNASSIGNED = "unassigned"
     OVERDUE = "overdue"
@@ -114,6 +114,9 @@ class DeskItem:
     apartment: str | None
     created_at: datetime
     building_id: int = 0
+    follow_up_reason: FollowUpReason | None = None
+    """Set in the follow-ups queue: why the request is followed up, and by when."""
+    follow_up_due: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +220,8 @@ async def open_panel(uow: DeskUnitOfWork, actor: Actor, now: datetime) -> Panel:
 async def queue_page(
     uow: DeskUnitOfWork, actor: Actor, queue: Queue, now: datetime, page: int = 0
 ) -> QueuePage:
-    """One page of a queue (newest first; overdue: the most overdue first)."""
+    """One page of a queue (newest first; overdue: the most overdue first;
+    follow-ups: the oldest due first)."""
     scope = scope_of(actor)
     total = await uow.desk.count_queue(scope, queue, now)
     pages = _pages(total, PAGE_SIZE)

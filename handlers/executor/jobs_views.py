@@ -10,7 +10,7 @@ from domain.enums import PlaceKind
 from domain.services.jobs import JobPage, PoolPage
 from domain.services.request_notifications import map_link
 from domain.services.requests import RequestCard
-from handlers.resident.tracking_views import format_when, plain
+from handlers.resident.tracking_views import format_deadline, format_when, plain
 
 MAX_DESCRIPTION = 800
 MAX_COMMENTS = 3
@@ -85,11 +85,9 @@ def render_job(t: BoundTranslator, card: RequestCard, *, tz: ZoneInfo, now: date
     )
     lines.append(t("job-card-description", description=plain(details.description, MAX_DESCRIPTION)))
     if card.accept_due is not None:
-        lines.append(t("job-card-accept-due", due=format_when(card.accept_due, t.lang, tz, now)))
+        lines.append(t("job-card-accept-due", due=format_deadline(t, card.accept_due, tz, now)))
     if card.complete_due is not None:
-        lines.append(
-            t("job-card-complete-due", due=format_when(card.complete_due, t.lang, tz, now))
-        )
+        lines.append(t("job-card-complete-due", due=format_deadline(t, card.complete_due, tz, now)))
     if card.paused and state.hold_reason is not None:
         lines.append(t("job-card-paused", reason=t(f"tracking-hold-{state.hold_reason}")))
     if details.media_count:

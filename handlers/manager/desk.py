@@ -6,6 +6,8 @@ Thin handlers: load the actor, call one use case (``domain.services.desk`` or
 access (a forged or stale button gets "not available" / "not possible").
 Presses in the staff chat (or on an inline result) open the card in the
 presser's private chat. Callback queries are answered by the middleware.
+An open follow up shows on the card with "Close the case", which asks for a
+comment (``FollowUpInput``) and closes it through ``close_follow_up``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Action, Category, CommentVisibility, HoldReason, MediaPurpose, Urgency
 from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
+from domain.services.deadlines import OpenFollowUp, ScheduleRepository, close_follow_up
 from domain.services.desk import (
     Queue,
     executor_picker,
@@ -59,8 +62,10 @@ from fsm.desk import (
     DeskQueueCb,
     DeskSetCb,
 )
+from fsm.escalation import FollowUpInput
 from handlers.filters import MenuButton
 from handlers.manager.desk_keyboards import (
+    FOLLOW_UP_ACTION,
     abort_keyboard,
     card_keyboard,
     choice_keyboard,
@@ -83,7 +88,8 @@ from handlers.manager.desk_views import (
 router = Router(name="desk")
 router.message.filter(F.chat.type == "private")
 
-_OWN_STATES = frozenset(state.state for state in DeskInput.__all_states__)
+_INPUT_STATES = (*DeskInput.__all_states__, *FollowUpInput.__all_states__)
+_OWN_STATES = frozenset(state.state for state in _INPUT_STATES)
 _VISUAL = ("photo", "video")
 
 
@@ -148,8 +154,20 @@ async def _card(
     calendar = _calendar(services.settings.timezone)
     async with services.uow() as uow:
         card = await open_card(uow, actor, request_id, now)
-    text = render_staff_card(t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now)
-    return text, card_keyboard(t, card, back)
+        follow_up = await _open_follow_up(uow.schedule, actor, card.state.building_id, request_id)
+    text = render_staff_card(
+        t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now, follow_up=follow_up
+    )
+    return text, card_keyboard(t, card, back, follow_up=follow_up is not None)
+
+
+async def _open_follow_up(
+    schedule: ScheduleRepository, actor: Actor, building_id: int, request_id: int
+) -> OpenFollowUp | None:
+    """The request's open follow up, for a manager of its building (others never see it)."""
+    if not actor.is_manager_of(building_id):
+        return None
+    return await schedule.open_follow_up(request_id)
 
 
 async def _after_change(services: Services, request_id: int) -> None:
@@ -223,9 +241,11 @@ async def on_queue(
         queue = Queue(callback_data.queue)
     except ValueError as error:
         raise NotAllowed(NOT_AVAILABLE) from error
+    now = services.clock.now()
     async with services.uow() as uow:
-        page = await queue_page(uow, actor, queue, services.clock.now(), callback_data.page)
-    await _show(query, render_queue(t, page), queue_keyboard(t, page))
+        page = await queue_page(uow, actor, queue, now, callback_data.page)
+    text = render_queue(t, page, tz=_calendar(services.settings.timezone).tz, now=now)
+    await _show(query, text, queue_keyboard(t, page))
 
 
 @router.callback_query(DeskItemCb.filter())
@@ -678,7 +698,61 @@ async def on_duplicate_text(
     await _typed(message, state, t, services, "desk-duplicate-linked", kind="dup")
 
 
-@router.message(StateFilter(*DeskInput.__all_states__))
+# --------------------------------------------------------------------------- follow ups
+
+
+@router.callback_query(DeskCb.filter(F.action == FOLLOW_UP_ACTION))
+async def on_follow_up(
+    query: CallbackQuery,
+    callback_data: DeskCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    """Asks what was done to close the case (the comment goes to the audit log)."""
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        card = await open_card(uow, actor, callback_data.request_id, services.clock.now())
+        if not actor.is_manager_of(card.state.building_id):
+            raise NotAllowed(NOT_AVAILABLE)
+        follow_up = await uow.schedule.open_follow_up(card.state.id)
+    if follow_up is None:
+        raise ValidationFailed("follow-up-error-none-open")
+    await state.set_state(FollowUpInput.comment)
+    await state.set_data({"request_id": card.state.id})
+    prompt = t(
+        "escalation-ask-follow-up-comment",
+        number=card.state.number,
+        reason=t(f"follow-up-reason-{follow_up.reason}"),
+    )
+    await _show(query, prompt, abort_keyboard(t, card.state.id), edit=False)
+
+
+@router.message(FollowUpInput.comment, F.text)
+async def on_follow_up_text(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    request_id = int((await state.get_data())["request_id"])
+    try:
+        async with services.uow() as uow:
+            await close_follow_up(uow, actor, request_id, message.text or "", services.clock.now())
+            closed = await uow.requests.get_state(request_id)
+    except DomainError as error:
+        if error.key == "follow-up-error-none-open":  # closed meanwhile: nothing to retry
+            await state.clear()
+        await _clear_unless_retryable(state, error)
+        raise
+    await state.clear()
+    await message.answer(
+        t("escalation-follow-up-closed", number=closed.number if closed is not None else "")
+    )
+    card_text, markup = await _card(services, t, actor, request_id)
+    await message.answer(card_text, reply_markup=markup)
+
+
+@router.message(StateFilter(*_INPUT_STATES))
 async def on_wrong_input(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     data = await state.get_data()
     request_id = data.get("request_id")

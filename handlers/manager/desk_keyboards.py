@@ -97,11 +97,24 @@ _ACTION_BUTTONS: tuple[tuple[Action, str, str], ...] = (
 )
 
 
+FOLLOW_UP_ACTION = "followup"
+"""``DeskCb.action`` of "close the follow up" on the card (asks for a comment)."""
+
+
 def card_keyboard(
-    t: BoundTranslator, card: RequestCard, back: DeskQueueCb | DeskPanelCb | None = None
+    t: BoundTranslator,
+    card: RequestCard,
+    back: DeskQueueCb | DeskPanelCb | None = None,
+    *,
+    follow_up: bool = False,
 ) -> InlineKeyboardMarkup:
     request_id = card.state.id
     builder = InlineKeyboardBuilder()
+    if follow_up:
+        builder.button(
+            text=t("escalation-btn-close-follow-up"),
+            callback_data=DeskCb(action=FOLLOW_UP_ACTION, request_id=request_id),
+        )
     for action, name, key in _ACTION_BUTTONS:
         if action in card.actions:
             builder.button(text=t(key), callback_data=DeskCb(action=name, request_id=request_id))

@@ -6,12 +6,14 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.durations import time_left
 from bot.i18n import BoundTranslator
 from domain.assignment import REASON_SPECIALIZATION, RankedCandidate
 from domain.enums import CommentVisibility
+from domain.services.deadlines import OpenFollowUp
 from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
 from domain.services.requests import RequestCard
-from handlers.resident.tracking_views import plain, render_card
+from handlers.resident.tracking_views import format_when, plain, render_card
 
 MAX_ADDRESS = 60
 
@@ -28,6 +30,13 @@ def item_line(t: BoundTranslator, item: DeskItem) -> str:
     address = plain(item.address, MAX_ADDRESS)
     if item.apartment:
         address = t("desk-item-apartment", address=address, apartment=item.apartment)
+    if item.follow_up_reason is not None:  # the follow-ups queue: why, not the status
+        return t(
+            "escalation-follow-up-item",
+            number=item.number,
+            reason=t(f"follow-up-reason-{item.follow_up_reason}"),
+            address=address,
+        )
     return t(
         "desk-item",
         number=item.number,
@@ -37,12 +46,23 @@ def item_line(t: BoundTranslator, item: DeskItem) -> str:
     )
 
 
-def render_queue(t: BoundTranslator, page: QueuePage) -> str:
+def render_queue(t: BoundTranslator, page: QueuePage, *, tz: ZoneInfo, now: datetime) -> str:
     name = t(f"desk-queue-{page.queue}")
     if page.total == 0:
         return t("desk-queue-empty", name=name)
     lines = [
         t("desk-queue-title", name=name, total=page.total, page=page.page + 1, pages=page.pages)
+    ]
+    lines += [
+        t(
+            "escalation-follow-up-line",
+            number=item.number,
+            reason=t(f"follow-up-reason-{item.follow_up_reason}"),
+            due=format_when(item.follow_up_due, t.lang, tz, now),
+            left=time_left(t, item.follow_up_due, now),
+        )
+        for item in page.items
+        if item.follow_up_reason is not None and item.follow_up_due is not None
     ]
     if page.queue is Queue.VERIFICATION:
         lines += [
@@ -64,7 +84,13 @@ def render_search(t: BoundTranslator, query: str, items: list[DeskItem]) -> str:
 
 
 def render_staff_card(
-    t: BoundTranslator, card: RequestCard, *, viewer_id: int, tz: ZoneInfo, now: datetime
+    t: BoundTranslator,
+    card: RequestCard,
+    *,
+    viewer_id: int,
+    tz: ZoneInfo,
+    now: datetime,
+    follow_up: OpenFollowUp | None = None,
 ) -> str:
     details = card.details
     extra = [
@@ -74,6 +100,15 @@ def render_staff_card(
             phone=details.author_phone or "—",
         )
     ]
+    if follow_up is not None:
+        extra.append(
+            t(
+                "escalation-follow-up-card",
+                reason=t(f"follow-up-reason-{follow_up.reason}"),
+                due=format_when(follow_up.due_at, t.lang, tz, now),
+                left=time_left(t, follow_up.due_at, now),
+            )
+        )
     internal = {
         (comment.at, comment.text)
         for comment in details.comments

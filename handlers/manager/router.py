@@ -1,14 +1,21 @@
-"""The manager's routers (admins see everything a manager sees)."""
+"""The manager's routers (admins see everything a manager sees).
+
+Escalation card buttons sit outside the role filter: their use case checks the
+presser manages the building, so anybody else gets "not available".
+"""
 
 from aiogram import Router
 
 from domain.enums import Role
-from handlers.manager import desk, inline, people, templates, verification
+from handlers.manager import desk, escalation, inline, people, templates, verification
 from handlers.roles import HasRole
 
-router = Router(name="manager")
-router.message.filter(HasRole(Role.MANAGER, Role.ADMIN))
-router.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
-router.include_routers(
+staff = Router(name="manager-staff")
+staff.message.filter(HasRole(Role.MANAGER, Role.ADMIN))
+staff.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
+staff.include_routers(
     verification.router, people.router, desk.router, templates.router, inline.router
 )
+
+router = Router(name="manager")
+router.include_routers(escalation.router, staff)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime
 
+from bot.durations import time_left
 from bot.i18n import BoundTranslator
 from domain.enums import ActorRole, Language, PlaceKind
 from domain.lifecycle import ACTIVE_STATUSES
@@ -40,6 +41,12 @@ def format_when(when: datetime, lang: str, tz: ZoneInfo, now: datetime | None = 
     same_year = now is None or now.astimezone(tz).year == local.year
     pattern = "d MMM, HH:mm" if same_year else "d MMM y, HH:mm"
     return str(format_datetime(local, pattern, tzinfo=tz, locale=locale))
+
+
+def format_deadline(t: BoundTranslator, due: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """``28 Nov, 15:00 · 2 hours 15 minutes left`` or ``… · overdue by 1 day 3 hours``:
+    every card's deadline (resident, executor, manager) reads the same."""
+    return t("time-deadline", due=format_when(due, t.lang, tz, now), left=time_left(t, due, now))
 
 
 def render_list(t: BoundTranslator, page: RequestPage) -> str:
@@ -119,15 +126,11 @@ def render_card(
     elif state.status in ACTIVE_STATUSES:
         lines.append(t("tracking-card-no-executor"))
     if card.accept_due is not None:
-        key = "tracking-card-accept-overdue" if card.accept_overdue else "tracking-card-accept-due"
-        lines.append(t(key, due=format_when(card.accept_due, t.lang, tz, now)))
+        key = "card-accept-late" if card.accept_overdue else "tracking-card-accept-due"
+        lines.append(t(key, due=format_deadline(t, card.accept_due, tz, now)))
     if card.complete_due is not None:
-        key = (
-            "tracking-card-complete-overdue"
-            if card.complete_overdue
-            else "tracking-card-complete-due"
-        )
-        lines.append(t(key, due=format_when(card.complete_due, t.lang, tz, now)))
+        key = "card-complete-late" if card.complete_overdue else "tracking-card-complete-due"
+        lines.append(t(key, due=format_deadline(t, card.complete_due, tz, now)))
     if card.paused:
         lines.append(t("tracking-card-paused"))
     if details.media_count:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -20,8 +21,6 @@ from domain.enums import (
     VerificationState,
 )
 from domain.services.desk import (
-    LOW_RATING,
-    LOW_RATING_DAYS,
     NEW_WINDOW,
     DeskItem,
     ExecutorItem,
@@ -36,6 +35,7 @@ from storage.models import (
     Apartment,
     Building,
     ExecutorSpecialization,
+    FollowUp,
     Outbox,
     Rating,
     Request,
@@ -88,12 +88,8 @@ class SqlDeskRepository:
             return Request.status == _S.COMPLETED
         if queue is Queue.RETURNED:
             return Request.status == _S.RETURNED
-        if queue is Queue.LOW_RATED:
-            return and_(
-                Request.status == _S.CLOSED,
-                Request.closed_at >= now - timedelta(days=LOW_RATING_DAYS),
-                Request.id.in_(select(Rating.request_id).where(Rating.stars <= LOW_RATING)),
-            )
+        if queue is Queue.LOW_RATED:  # shown as "Follow-ups": an open follow up
+            return Request.id.in_(select(FollowUp.request_id).where(FollowUp.closed_at.is_(None)))
         raise ValueError(queue)  # pragma: no cover - verification is counted apart
 
     def _pending(self, scope: Scope) -> Any:
@@ -154,6 +150,8 @@ class SqlDeskRepository:
     async def list_queue(
         self, scope: Scope, queue: Queue, now: datetime, offset: int, limit: int
     ) -> list[DeskItem]:
+        if queue is Queue.LOW_RATED:
+            return await self._follow_ups(scope, offset, limit)
         stmt = self._scoped(self._items().where(self._condition(queue, now)), scope)
         if queue is Queue.OVERDUE:
             due = func.least(
@@ -161,12 +159,27 @@ class SqlDeskRepository:
                 func.coalesce(Request.accept_due_at, Request.complete_due_at),
             )
             stmt = stmt.order_by(due.asc().nulls_last(), Request.id)
-        elif queue is Queue.LOW_RATED:
-            stmt = stmt.order_by(Request.closed_at.desc(), Request.id.desc())
         else:
             stmt = stmt.order_by(Request.created_at.desc(), Request.id.desc())
         rows = await self.session.execute(stmt.offset(offset).limit(limit))
         return [self._item(row) for row in rows.all()]
+
+    async def _follow_ups(self, scope: Scope, offset: int, limit: int) -> list[DeskItem]:
+        """Requests with an open follow up, the oldest due first, with its reason and due."""
+        stmt = self._scoped(
+            self._items()
+            .add_columns(FollowUp.reason, FollowUp.due_at)
+            .join(FollowUp, FollowUp.request_id == Request.id)
+            .where(FollowUp.closed_at.is_(None)),
+            scope,
+        )
+        rows = await self.session.execute(
+            stmt.order_by(FollowUp.due_at, FollowUp.id).offset(offset).limit(limit)
+        )
+        return [
+            replace(self._item(row[:9]), follow_up_reason=row[9], follow_up_due=row[10])
+            for row in rows.all()
+        ]
 
     async def pending_links(self, scope: Scope, offset: int, limit: int) -> list[PendingLink]:
         rows = await self.session.execute(

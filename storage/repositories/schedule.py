@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy import Select, and_, case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -31,6 +31,29 @@ class _StatusChange:
     from_status: RequestStatus | None
     to_status: RequestStatus
     at: datetime
+
+
+def claim_due_statement(now: datetime, limit: int) -> Select[int, int, str, datetime]:
+    """The sweep's claim: the ``limit`` oldest pending due timers (their timer and
+    request rows locked, locked ones skipped) and all other pending due timers of
+    the same requests (``SqlScheduleRepository.claim_due``)."""
+    due = (SlaTimer.fired_at.is_(None), SlaTimer.due_at <= now)
+    oldest = (
+        select(SlaTimer.request_id)
+        .join(Request, Request.id == SlaTimer.request_id)
+        .where(*due)
+        .order_by(SlaTimer.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=[SlaTimer, Request])
+        .cte("oldest_due")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(SlaTimer.id, SlaTimer.request_id, SlaTimer.kind, SlaTimer.due_at)
+        .where(*due, SlaTimer.request_id.in_(select(oldest.c.request_id)))
+        .order_by(SlaTimer.due_at, SlaTimer.id)
+        .with_for_update(skip_locked=True, of=SlaTimer)
+    )
 
 
 class SqlScheduleRepository:
@@ -125,15 +148,11 @@ class SqlScheduleRepository:
         The request rows are locked too, in the same order a change takes them
         (request, then timers), and skipped while a change holds one: so a
         sweep never waits for a user's change, nor a change deadlocks on a sweep.
+        The ``limit`` oldest due timers come with every other due timer of their
+        requests, so a sweep sees all of a request's news at once and announces
+        only the most severe, however far behind it is (``claim_due_statement``).
         """
-        rows = await self.session.execute(
-            select(SlaTimer.id, SlaTimer.request_id, SlaTimer.kind, SlaTimer.due_at)
-            .join(Request, Request.id == SlaTimer.request_id)
-            .where(SlaTimer.fired_at.is_(None), SlaTimer.due_at <= now)
-            .order_by(SlaTimer.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=[SlaTimer, Request])
-        )
+        rows = await self.session.execute(claim_due_statement(now, limit))
         return [DueTimer(row.id, row.request_id, TimerKind(row.kind), row.due_at) for row in rows]
 
     async def mark_fired(self, timer_ids: Sequence[int], now: datetime) -> None:

@@ -121,7 +121,7 @@ async def test_panel_counts_only_the_managers_buildings(desk: Desk) -> None:
         "🔧 In progress: 1",
         "⏳ Waiting for resident: 1",
         "↩️ Returned: 0",
-        "⭐ Low ratings: 1",
+        "📌 Follow-ups: 1",
         "🏠 Verification: 0",
     ):
         assert expected in buttons, (expected, buttons)

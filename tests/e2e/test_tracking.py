@@ -132,7 +132,7 @@ async def test_card_with_timeline_and_deadlines(desk: Desk) -> None:
     assert "Place: Tashkent, Navoi street 5, apt. 12" in text
     assert "Description: Radiator <cold> & noisy" in text
     assert "Executor: Bobur" in text
-    assert "An executor had to take it by:" in text and "(overdue)" in text
+    assert "An executor had to take it by:" in text and "overdue by" in text
     assert "Had to be done by:" in text
     assert "Photos and files: 1" in text
     assert "History:" in text and "· filed" in text and "· assigned" in text

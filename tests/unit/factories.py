@@ -15,6 +15,7 @@ from domain.enums import (
     RequestStatus,
     Role,
     Specialization,
+    TimerKind,
     Urgency,
 )
 from domain.lifecycle import RequestState
@@ -141,6 +142,17 @@ class FakeSchedule:
         self.follow_ups: dict[int, OpenFollowUp] = {}
         self.closed: list[tuple[int, int, str]] = []
         self.created: dict[int, datetime] = {}
+        self.held: dict[int, list[Hold]] = {}
+        self.timers: dict[int, DueTimer] = {}
+        """Armed timers by id (``arm``); ``claim_due`` hands out the due, unfired ones."""
+        self.fired: dict[int, datetime] = {}
+        self.postponed: dict[int, datetime] = {}
+
+    def arm(self, request_id: int, kind: TimerKind, due_at: datetime) -> DueTimer:
+        """A pending timer row, as ``save`` would store it."""
+        timer = DueTimer(len(self.timers) + 1, request_id, kind, due_at)
+        self.timers[timer.id] = timer
+        return timer
 
     async def config(self) -> SlaConfig:
         return self.sla
@@ -150,7 +162,7 @@ class FakeSchedule:
         return self.stored_clocks.get(request_id, SlaClocks.started(created))
 
     async def holds(self, request_id: int) -> list[Hold]:
-        return []
+        return list(self.held.get(request_id, []))
 
     async def save(
         self, request_id: int, clocks: SlaClocks, schedule: Schedule, now: datetime
@@ -159,13 +171,18 @@ class FakeSchedule:
         self.plans[request_id] = schedule
 
     async def claim_due(self, now: datetime, limit: int) -> list[DueTimer]:
-        return []
+        due = [t for t in self.timers.values() if t.id not in self.fired and t.due_at <= now]
+        return sorted(due, key=lambda t: (t.due_at, t.id))[:limit]
 
     async def mark_fired(self, timer_ids: Sequence[int], now: datetime) -> None:
-        return None
+        for timer_id in timer_ids:
+            assert timer_id not in self.fired, f"timer {timer_id} fired twice"
+            self.fired[timer_id] = now
 
     async def postpone(self, timer_ids: Sequence[int], until: datetime) -> None:
-        return None
+        for timer_id in timer_ids:
+            self.postponed[timer_id] = until
+            self.timers[timer_id] = replace(self.timers[timer_id], due_at=until)
 
     async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
         return self.follow_ups.get(request_id)
