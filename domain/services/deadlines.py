@@ -51,6 +51,7 @@ __all__ = [
     "OpenFollowUp",
     "RequestFacts",
     "ScheduleRepository",
+    "SweepItem",
     "SweepReport",
     "close_follow_up",
     "escalation_buttons",
@@ -98,6 +99,16 @@ class RequestFacts:
     author_phone: str | None
     accept_due: datetime | None
     complete_due: datetime | None
+    auto_accept_from: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SweepItem:
+    """A request with due timers, as the sweep needs it (loaded in bulk)."""
+
+    state: RequestState
+    facts: RequestFacts
+    follow_up: OpenFollowUp | None
 
 
 # --------------------------------------------------------------------------- ports
@@ -121,6 +132,7 @@ class ScheduleRepository(Protocol):
         self, follow_up_id: int, by: int, comment: str, at: datetime
     ) -> None: ...
     async def facts(self, request_id: int) -> RequestFacts: ...
+    async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]: ...
 
 
 class StatesPort(Protocol):
@@ -334,33 +346,40 @@ async def sweep(
     for timer in due:
         by_request.setdefault(timer.request_id, []).append(timer)
 
+    items = await uow.schedule.sweep_items(list(by_request))
+    people = _People(uow.directory)
     notes: list[Notification] = []
-    announced = postponed = auto_accepted = 0
+    fired: list[int] = []
+    held_back: dict[datetime, list[int]] = {}
+    announced = auto_accepted = 0
     for request_id, timers in by_request.items():
         ids = [timer.id for timer in timers]
-        state = await uow.requests.get_state(request_id)
-        if state is None:  # pragma: no cover - timers are deleted with the request
+        item = items.get(request_id)
+        if item is None:  # pragma: no cover - timers are deleted with the request
             continue
-        follow_up = await uow.schedule.open_follow_up(request_id)
+        follow_up = item.follow_up
         firing = pick(
             {timer.kind for timer in timers},
-            state,
+            item.state,
             now,
             config,
             follow_up_open=follow_up is not None and follow_up.due_at <= now,
         )
         if firing.postponed_until is not None:
-            await uow.schedule.postpone(ids, firing.postponed_until)
-            postponed += len(ids)
+            held_back.setdefault(firing.postponed_until, []).extend(ids)
             continue
-        await uow.schedule.mark_fired(ids, now)
+        fired.extend(ids)
         for kind in firing.announce:
             announced += 1
             if kind is TimerKind.AUTO_ACCEPT:
                 await auto_accept(request_id, now)
                 auto_accepted += 1
             else:
-                notes.extend(await _messages(uow, state, kind, config))
+                notes.extend(await _messages(item, kind, config, people))
+    for until, ids in held_back.items():
+        await uow.schedule.postpone(ids, until)
+    await uow.schedule.mark_fired(fired, now)
+    postponed = sum(len(ids) for ids in held_back.values())
     await uow.outbox.add(*notes)
     await uow.commit()
     return SweepReport(len(due), announced, postponed, auto_accepted)
@@ -391,12 +410,31 @@ def escalation_buttons(request_id: int) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+class _People:
+    """Managers per building and the admins, asked once per sweep."""
+
+    def __init__(self, directory: PeoplePort) -> None:
+        self.directory = directory
+        self._managers: dict[int, list[int]] = {}
+        self._admins: list[int] | None = None
+
+    async def managers_of(self, building_id: int) -> list[int]:
+        if building_id not in self._managers:
+            self._managers[building_id] = await self.directory.managers_of(building_id)
+        return self._managers[building_id]
+
+    async def admins(self) -> list[int]:
+        if self._admins is None:
+            self._admins = await self.directory.admins()
+        return self._admins
+
+
 async def _messages(
-    uow: DeadlinesUnitOfWork, state: RequestState, kind: TimerKind, config: SlaConfig
+    item: SweepItem, kind: TimerKind, config: SlaConfig, people: _People
 ) -> list[Notification]:
     """The messages one announced timer sends (in the recipients' languages at delivery)."""
     tz = config.calendar.tz
-    facts = await uow.schedule.facts(state.id)
+    state, facts = item.state, item.facts
     accept_phase = kind in ACCEPT_TIMERS
     params: dict[str, object] = {
         "number": state.number,
@@ -423,7 +461,7 @@ async def _messages(
             for user_id in dict.fromkeys(user_ids)
         ]
 
-    managers = await uow.directory.managers_of(state.building_id)
+    managers = await people.managers_of(state.building_id)
     desk_open = (
         (Button("desk-btn-open", callback_data=DESK_OPEN_DATA.format(request_id=state.id)),),
     )
@@ -443,12 +481,11 @@ async def _messages(
         return to(managers, "sla-escalation", escalation_buttons(state.id))
     if kind in (TimerKind.ACCEPT_CRITICAL, TimerKind.COMPLETE_CRITICAL):
         params["due"] = format_due(_due_of(facts, accept_phase), tz)
-        admins = await uow.directory.admins()
+        admins = await people.admins()
         return to([*managers, *admins], "sla-escalation-critical", escalation_buttons(state.id))
     if kind is TimerKind.AUTO_ACCEPT_REMINDER:
-        clocks = await uow.schedule.clocks(state.id)
-        assert clocks.auto_accept_from is not None
-        params["at"] = format_due(clocks.auto_accept_from + config.auto_accept_after, tz)
+        assert facts.auto_accept_from is not None
+        params["at"] = format_due(facts.auto_accept_from + config.auto_accept_after, tz)
         buttons = (
             (
                 Button(
@@ -467,7 +504,7 @@ async def _messages(
         )
         return to([state.author_id], "auto-accept-reminder", buttons)
     if kind is TimerKind.FOLLOW_UP_OVERDUE:
-        follow_up = await uow.schedule.open_follow_up(state.id)
+        follow_up = item.follow_up
         assert follow_up is not None
         params["reason"] = tr(f"follow-up-reason-{follow_up.reason}")
         params["due"] = format_due(follow_up.due_at, tz)

@@ -44,7 +44,7 @@ from storage.models import (
 )
 
 
-def _state(row: Request, rating: int | None) -> RequestState:
+def request_state(row: Request, rating: int | None) -> RequestState:
     return RequestState(
         id=row.id,
         number=row.number,
@@ -85,7 +85,7 @@ class SqlRequestRepository:
         rating = await self.session.scalar(
             select(Rating.stars).where(Rating.request_id == request_id)
         )
-        return _state(row, rating)
+        return request_state(row, rating)
 
     async def save_state(self, state: RequestState) -> None:
         await self.session.execute(
@@ -301,7 +301,7 @@ class SqlRequestRepository:
             .order_by(Comment.created_at, Comment.id)
         )
         return RequestDetails(
-            state=_state(request, stars),
+            state=request_state(request, stars),
             description=request.description,
             place_kind=PlaceKind(request.place_kind),
             address=address,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, delete, select, update
+from sqlalchemy import ARRAY, BigInteger, Select, and_, any_, case, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -20,9 +21,10 @@ from sqlalchemy.orm import aliased
 from domain.enums import FollowUpReason, RequestStatus, TimerKind
 from domain.lifecycle import hold_intervals
 from domain.schedule import Schedule, SlaClocks
-from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts
+from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts, SweepItem
 from domain.sla import Hold, SlaConfig
 from storage.models import Building, FollowUp, Request, RequestHistory, SlaTimer, User
+from storage.repositories.requests import request_state
 from storage.repositories.settings import SqlSettingsRepository
 
 
@@ -158,13 +160,17 @@ class SqlScheduleRepository:
     async def mark_fired(self, timer_ids: Sequence[int], now: datetime) -> None:
         if timer_ids:
             await self.session.execute(
-                update(SlaTimer).where(SlaTimer.id.in_(timer_ids)).values(fired_at=now)
+                update(SlaTimer)
+                .where(SlaTimer.id == any_(sa_array(timer_ids)))
+                .values(fired_at=now)
             )
 
     async def postpone(self, timer_ids: Sequence[int], until: datetime) -> None:
         if timer_ids:
             await self.session.execute(
-                update(SlaTimer).where(SlaTimer.id.in_(timer_ids)).values(due_at=until)
+                update(SlaTimer)
+                .where(SlaTimer.id == any_(sa_array(timer_ids)))
+                .values(due_at=until)
             )
 
     # ------------------------------------------------------------------ follow-ups
@@ -198,30 +204,60 @@ class SqlScheduleRepository:
         )
 
     async def facts(self, request_id: int) -> RequestFacts:
+        return (await self.sweep_items([request_id]))[request_id].facts
+
+    async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]:
+        """The requests, their people's names and open follow-ups, in one query."""
         author = aliased(User)
         executor = aliased(User)
-        row = (
-            await self.session.execute(
-                select(
-                    Building.address,
-                    executor.first_name.label("executor_name"),
-                    author.first_name.label("author_name"),
-                    author.phone.label("author_phone"),
-                    Request.accept_due_at,
-                    Request.complete_due_at,
-                )
-                .select_from(Request)
-                .join(Building, Building.id == Request.building_id)
-                .join(author, author.id == Request.author_id)
-                .outerjoin(executor, executor.id == Request.assignee_id)
-                .where(Request.id == request_id)
+        rows = await self.session.execute(
+            select(
+                Request,
+                Building.address,
+                executor.first_name.label("executor_name"),
+                author.first_name.label("author_name"),
+                author.phone.label("author_phone"),
+                FollowUp.id.label("follow_up_id"),
+                FollowUp.reason.label("follow_up_reason"),
+                FollowUp.opened_at.label("follow_up_opened_at"),
+                FollowUp.due_at.label("follow_up_due_at"),
             )
-        ).one()
-        return RequestFacts(
-            address=row.address,
-            executor_name=row.executor_name,
-            author_name=row.author_name,
-            author_phone=row.author_phone,
-            accept_due=row.accept_due_at,
-            complete_due=row.complete_due_at,
+            .join(Building, Building.id == Request.building_id)
+            .join(author, author.id == Request.author_id)
+            .outerjoin(executor, executor.id == Request.assignee_id)
+            .outerjoin(FollowUp, (FollowUp.request_id == Request.id) & FollowUp.closed_at.is_(None))
+            .where(Request.id == any_(sa_array(request_ids)))
+            .execution_options(populate_existing=True)
         )
+        items: dict[int, SweepItem] = {}
+        for row in rows:
+            request: Request = row.Request
+            follow_up = (
+                OpenFollowUp(
+                    row.follow_up_id,
+                    FollowUpReason(row.follow_up_reason),
+                    row.follow_up_opened_at,
+                    row.follow_up_due_at,
+                )
+                if row.follow_up_id is not None
+                else None
+            )
+            items[request.id] = SweepItem(
+                state=request_state(request, rating=None),
+                facts=RequestFacts(
+                    address=row.address,
+                    executor_name=row.executor_name,
+                    author_name=row.author_name,
+                    author_phone=row.author_phone,
+                    accept_due=request.accept_due_at,
+                    complete_due=request.complete_due_at,
+                    auto_accept_from=request.auto_accept_from,
+                ),
+                follow_up=follow_up,
+            )
+        return items
+
+
+def sa_array(ids: Sequence[int]) -> Any:
+    """One array parameter instead of an IN list: one prepared statement for any count."""
+    return literal(list(ids), ARRAY(BigInteger))

@@ -20,7 +20,7 @@ from domain.enums import (
 )
 from domain.lifecycle import RequestState
 from domain.schedule import Schedule, SlaClocks
-from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts
+from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts, SweepItem
 from domain.sla import Hold, SlaConfig
 
 T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)  # Monday 11:00 in Tashkent
@@ -147,6 +147,8 @@ class FakeSchedule:
         """Armed timers by id (``arm``); ``claim_due`` hands out the due, unfired ones."""
         self.fired: dict[int, datetime] = {}
         self.postponed: dict[int, datetime] = {}
+        self.states: dict[int, RequestState] = {}
+        """The requests ``sweep_items`` sees (a fake unit of work shares its own)."""
 
     def arm(self, request_id: int, kind: TimerKind, due_at: datetime) -> DueTimer:
         """A pending timer row, as ``save`` would store it."""
@@ -205,4 +207,16 @@ class FakeSchedule:
             author_phone="+998901234567",
             accept_due=plan.accept_due if plan else None,
             complete_due=plan.complete_due if plan else None,
+            auto_accept_from=(await self.clocks(request_id)).auto_accept_from,
         )
+
+    async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]:
+        return {
+            request_id: SweepItem(
+                state=self.states[request_id],
+                facts=await self.facts(request_id),
+                follow_up=self.follow_ups.get(request_id),
+            )
+            for request_id in request_ids
+            if request_id in self.states
+        }

@@ -254,6 +254,7 @@ class FakeUow:
         self.outbox = FakeOutbox()
         self.desk = NoStaffPosts()
         self.schedule = FakeSchedule()
+        self.schedule.states = self.requests.states
         self.commits = 0
 
     async def commit(self) -> None:

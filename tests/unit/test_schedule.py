@@ -585,6 +585,7 @@ class FakeUow:
     def __init__(self) -> None:
         self.schedule = FakeSchedule()
         self.requests = FakeRequests()
+        self.schedule.states = self.requests.states
         self.directory = FakePeople()
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
