@@ -132,6 +132,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     dispatcher = create_dispatcher(services, fsm)
     try:
         sweeper = DeadlineSweeper(services, interval=settings.sweep_interval)
+        services.deadline_settings_changed = sweeper.settings_changed
         yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper)
     finally:
         for task in list(services.background):

@@ -72,6 +72,8 @@ class Services:
     media_store: TelegramMediaStore
     classifier: OpenAIClassifier
     outbox_wake: Callable[[], None] = field(default=_no_wake)
+    deadline_settings_changed: Callable[[], None] = field(default=_no_wake)
+    """Re-plans open requests after an admin changed SLA or calendar settings."""
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def uow(self) -> SqlUnitOfWork:

@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services import Services
 from domain.access import Actor
 from domain.enums import Action
-from domain.services.deadlines import SWEEP_BATCH, SweepReport, sweep
+from domain.services.deadlines import SWEEP_BATCH, SweepReport, replan_batch, sweep
 from domain.services.requests import record_action
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ class DeadlineSweeper:
         self.interval = interval
         self.batch = batch
         self._scheduler: AsyncIOScheduler | None = None
+        self._replan_again = False
+        self._replanning = False
 
     async def run_once(self) -> SweepReport:
         """Sweep until nothing due is left; returns the totals."""
@@ -61,6 +63,39 @@ class DeadlineSweeper:
                 },
             )
         return total
+
+    async def replan_all(self) -> int:
+        """Re-plan every request that has deadlines with the current settings
+        (returns the number of batches)."""
+        done, after = 0, 0
+        while True:
+            async with self.services.uow() as uow:
+                last = await replan_batch(uow, after, self.services.clock.now())
+            if last is None:
+                return done
+            done += 1
+            after = last
+
+    def settings_changed(self) -> None:
+        """An admin changed the deadline settings: open requests follow, in the background.
+
+        Changes in quick succession cost one more pass, not one pass each.
+        """
+        if self._replanning:
+            self._replan_again = True
+            return
+        self._replanning = True
+        self.services.spawn(self._replan_until_settled(), "replan-deadlines")
+
+    async def _replan_until_settled(self) -> None:
+        try:
+            while True:
+                self._replan_again = False
+                await self.replan_all()
+                if not self._replan_again:
+                    return
+        finally:
+            self._replanning = False
 
     async def _tick(self) -> None:
         try:

@@ -58,6 +58,7 @@ __all__ = [
     "extend_deadline",
     "mark_contacted",
     "open_follow_up",
+    "replan_batch",
     "reschedule",
     "resident_call_info",
     "sweep",
@@ -133,6 +134,9 @@ class ScheduleRepository(Protocol):
     ) -> None: ...
     async def facts(self, request_id: int) -> RequestFacts: ...
     async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]: ...
+    async def planned_request_ids(self, after_id: int, limit: int) -> list[int]:
+        """Requests that may have timers (not final, or with an open follow-up), by id."""
+        ...
 
 
 class StatesPort(Protocol):
@@ -203,6 +207,24 @@ async def reschedule(
     planned = plan(state, clocks, config, holds, follow_up.due_at if follow_up else None)
     await schedule.save(state.id, clocks, planned, now)
     return planned
+
+
+async def replan_batch(
+    uow: DeadlinesUnitOfWork, after_id: int, now: datetime, *, limit: int = 200
+) -> int | None:
+    """Re-plan the next ``limit`` requests after ``after_id`` with the current
+    settings (an admin changed them) and commit; the last id done, or ``None``
+    when no request is left."""
+    ids = await uow.schedule.planned_request_ids(after_id, limit)
+    if not ids:
+        return None
+    config = await uow.schedule.config()
+    for request_id in ids:
+        state = await uow.requests.get_state(request_id, for_update=True)
+        if state is not None:
+            await reschedule(uow.schedule, state, now, config=config)
+    await uow.commit()
+    return ids[-1]
 
 
 async def open_follow_up(

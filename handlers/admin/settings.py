@@ -208,6 +208,7 @@ async def on_sla_tap(
             settings = await uc.reset_sla_target(uow, actor, category, urgency)
         else:
             settings = await uc.toggle_sla_business_hours(uow, actor, category, urgency, tz)
+    services.deadline_settings_changed()
     callback_answer.text = t("settings-saved")
     await _show(query, _category_screen(t, settings, category, tz))
 
@@ -227,6 +228,7 @@ async def on_weekday(
         raise ValidationFailed(uc.ERROR_OUTDATED)
     async with services.uow() as uow:
         settings = await uc.toggle_working_weekday(uow, actor, int(callback_data.arg))
+    services.deadline_settings_changed()
     callback_answer.text = t("settings-saved")
     await _show(query, _weekdays(t, settings))
 
@@ -244,6 +246,7 @@ async def on_holiday_remove(
     await _leave_own_state(state)
     async with services.uow() as uow:
         settings = await uc.remove_holiday(uow, actor, callback_data.arg)
+    services.deadline_settings_changed()
     callback_answer.text = t("settings-holiday-removed")
     await _show(query, _holidays(t, settings))
 
@@ -404,6 +407,7 @@ async def on_value(
     try:
         actor = await _actor(services, message.from_user.id)
         settings = await _save_typed(services, actor, field, arg, message.text)
+        services.deadline_settings_changed()  # open requests follow the new settings
     except NotAllowed:
         await state.clear()
         raise

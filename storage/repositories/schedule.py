@@ -23,7 +23,15 @@ from domain.lifecycle import hold_intervals
 from domain.schedule import Schedule, SlaClocks
 from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts, SweepItem
 from domain.sla import Hold, SlaConfig
-from storage.models import Building, FollowUp, Request, RequestHistory, SlaTimer, User
+from storage.models import (
+    OPEN_STATUSES,
+    Building,
+    FollowUp,
+    Request,
+    RequestHistory,
+    SlaTimer,
+    User,
+)
 from storage.repositories.requests import request_state
 from storage.repositories.settings import SqlSettingsRepository
 
@@ -205,6 +213,20 @@ class SqlScheduleRepository:
 
     async def facts(self, request_id: int) -> RequestFacts:
         return (await self.sweep_items([request_id]))[request_id].facts
+
+    async def planned_request_ids(self, after_id: int, limit: int) -> list[int]:
+        open_follow_up = select(FollowUp.request_id).where(FollowUp.closed_at.is_(None))
+        rows = await self.session.scalars(
+            select(Request.id)
+            .where(
+                Request.id > after_id,
+                Request.status.in_((*OPEN_STATUSES, RequestStatus.COMPLETED))
+                | Request.id.in_(open_follow_up),
+            )
+            .order_by(Request.id)
+            .limit(limit)
+        )
+        return list(rows)
 
     async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]:
         """The requests, their people's names and open follow-ups, in one query."""

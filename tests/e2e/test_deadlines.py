@@ -239,3 +239,35 @@ async def test_the_scheduler_sweeps_on_its_own(desk: Desk) -> None:
         sweeper.stop()
         sweeper.interval = 0
     await asyncio.sleep(0)
+
+
+async def test_open_requests_follow_the_admins_new_sla(desk: Desk) -> None:
+    start = next_monday(time(10, 0))
+    desk.clock.set(start)
+    cast = await make_cast(desk)
+    admin = await make_admin(desk)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    request_id, number = await insert_request(desk, resident, cast.home)
+    await assign(desk, cast, request_id, number)
+    before = (await request_row(desk, request_id)).accept_due_at
+    assert before is not None and before - start > timedelta(hours=3)
+
+    await admin.send_text("⚙️ Settings")
+    home = await admin.expect("⚙️ Settings\n")
+    await admin.press("⏱ Plumbing", message=home)
+    table = await admin.expect("⏱ Deadlines: Plumbing")
+    await admin.press("🟢 Normal: ⏱ accept", message=table)
+    await admin.expect("Send the time to accept a request for Plumbing / Normal")
+    await admin.send_text("30m")
+    await admin.expect("Saved")
+
+    # The change reaches the open request in the background: wait for it.
+    for _ in range(100):
+        after = (await request_row(desk, request_id)).accept_due_at
+        if after != before:
+            break
+        await asyncio.sleep(0.05)
+    assert after is not None and abs(after - (start + timedelta(minutes=30))) < timedelta(seconds=5)
+    await cast.executor.mark()
+    assert (await desk.after(timedelta(minutes=23))).announced == 1  # 75 % of 30 min
+    await cast.executor.expect(f"Reminder: request {number}")

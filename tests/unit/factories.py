@@ -210,6 +210,9 @@ class FakeSchedule:
             auto_accept_from=(await self.clocks(request_id)).auto_accept_from,
         )
 
+    async def planned_request_ids(self, after_id: int, limit: int) -> list[int]:
+        return sorted(i for i in self.states if i > after_id)[:limit]
+
     async def sweep_items(self, request_ids: Sequence[int]) -> dict[int, SweepItem]:
         return {
             request_id: SweepItem(

@@ -39,6 +39,7 @@ from domain.services.deadlines import (
     extend_deadline,
     mark_contacted,
     open_follow_up,
+    replan_batch,
     reschedule,
     resident_call_info,
     sweep,
@@ -887,3 +888,14 @@ async def test_critical_escalation_of_the_completion(uow: FakeUow) -> None:
         (ADMIN, "sla-escalation-critical"),
         (MANAGER, "sla-escalation-critical"),
     ]
+
+
+async def test_replan_batch_walks_the_planned_requests_in_id_order(uow: FakeUow) -> None:
+    for request_id in (1, 2, 3):
+        uow.put(request(_S.ASSIGNED, id=request_id))
+    assert await replan_batch(uow, 0, T0, limit=2) == 2
+    assert uow.requests.locked == [1, 2] and uow.commits == 1
+    assert set(uow.schedule.plans) == {1, 2}
+    assert await replan_batch(uow, 2, T0, limit=2) == 3
+    assert await replan_batch(uow, 3, T0, limit=2) is None
+    assert set(uow.schedule.plans) == {1, 2, 3} and uow.commits == 2
