@@ -65,7 +65,7 @@ async def run_fanout(
     emu = EmulatorClient(emulator_url, BENCH_TOKEN)
     engine = create_engine(database_url)
     factory = create_session_factory(engine)
-    settings = Settings(_env_file=None, bot_token=BENCH_TOKEN, telegram_api_url=emulator_url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=BENCH_TOKEN, telegram_api_url=emulator_url)
     bot = create_bot(settings)
     try:
         ids = [FIRST_USER_ID + i for i in range(users)]
@@ -82,7 +82,9 @@ async def run_fanout(
                 for n in range(per_user)
                 for user_id in ids
             ]
-            await OutboxRepository(session).add_many(notes)
+            # in chunks: one INSERT holds at most 32767 bind parameters (8 per row)
+            for start in range(0, len(notes), 2000):
+                await OutboxRepository(session).add_many(notes[start : start + 2000])
         # A per-chat burst of 1 makes any second message to a chat within a second a 429.
         await emu.set_rate_limits(True, private_burst=1.0)
         await emu.reset_rate_limits()

@@ -233,7 +233,7 @@ async def measure(url: str, dsn: str, due: int, runs: int, limit: int) -> None:
             f"max {max(timings):.1f} ms (target < 50 ms)"
         )
 
-        compiled = claim_due_statement(NOW, limit).compile(dialect=PGDialect_asyncpg())
+        compiled = claim_due_statement(NOW, limit).compile(dialect=PGDialect_asyncpg())  # type: ignore[no-untyped-call]
         params = [compiled.params[name] for name in compiled.positiontup or ()]
         conn = await asyncpg.connect(dsn)
         try:

@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
+
+    bench = sub.add_parser(
+        "bench",
+        help="benchmark: emulator + bot as processes, simulated users doing full journeys",
+    )
+    from bench.options import add_arguments as add_bench_arguments
+
+    add_bench_arguments(bench)
     return parser
 
 
@@ -100,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "directory" and args.directory_command == "import":
         return asyncio.run(_directory_import(settings, args.file))
+    if args.command == "bench":
+        from bench.journeys import run_cli
+
+        return run_cli(args)
     if args.command == "sandbox":
         from sandbox.run import run_sandbox
 

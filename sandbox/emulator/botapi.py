@@ -13,6 +13,7 @@ import json
 import logging
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -238,6 +239,8 @@ class BotApi:
         bot = self.state.bot(int(match.group(1)))
         name = request.match_info["method"].lower()
         bot.calls[name] += 1
+        if name not in bot.first_calls:
+            bot.first_calls[name] = time.time()
         try:
             handler = self.methods.get(name)
             if handler is None:

@@ -260,6 +260,7 @@ class ControlApi:
             "unanswered_callbacks": len(bot.unanswered),
             "blocked_by": sorted(bot.blocked_by),
             "calls": dict(bot.calls),
+            "first_calls": dict(bot.first_calls),
         }
 
     async def list_bots(self, request: web.Request, body: JSON) -> Any:

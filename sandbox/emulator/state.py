@@ -384,6 +384,7 @@ class BotState:
         self.privacy_mode = True
         self.rate_limits: bool | None = None  # None = follow the emulator-wide switch
         self.calls: Counter[str] = Counter()
+        self.first_calls: dict[str, float] = {}  # method -> wall-clock time of its first call
 
     def refresh(self) -> None:
         self.user = {

@@ -1,0 +1,82 @@
+"""Options of `ukbot bench` (standard library only: `ukbot`'s parser imports this)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class BenchOptions:
+    journeys: int | None = None  # measure until this many journeys completed ...
+    seconds: float | None = 30.0  # ... or for this long
+    concurrency: int = 10
+    rate: float | None = None  # paced: user actions per second over all lanes
+    warmup: float = 5.0
+    write: Path | None = None
+    skip_bare: bool = False
+    skip_fanout: bool = False
+    fanout_users: int = 2500
+    fanout_per_user: int = 2
+    fanout_rate: float = 25.0
+    executors: int | None = None  # default: concurrency + 2
+    outbox_rate: float = 1000.0
+    database_server_url: str | None = None  # default: UKBOT_DATABASE_URL's server / embedded
+    redis_url: str | None = None  # default: UKBOT_REDIS_URL ("" = in memory)
+    profile: Path | None = None  # py-spy raw (collapsed stacks) output of the bot
+    log_dir: Path | None = None
+    quiet: bool = False
+
+    @property
+    def mode(self) -> str:
+        return f"paced at {self.rate:g} updates/s" if self.rate else "closed loop"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--journeys", type=int, help="measure until N journeys completed")
+    size.add_argument("--seconds", type=float, help="measurement window in seconds (default 30)")
+    parser.add_argument("--concurrency", type=int, default=10, help="simulated lanes (default 10)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="paced mode: offer this many updates/s over all lanes (default: closed loop)",
+    )
+    parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds (default 5)")
+    parser.add_argument("--write", type=Path, default=None, help="write the report (markdown)")
+    parser.add_argument("--skip-bare", action="store_true", help="no bare aiogram baseline")
+    parser.add_argument("--skip-fanout", action="store_true", help="no outbox fan-out benchmark")
+    parser.add_argument("--fanout-users", type=int, default=2500)
+    parser.add_argument("--fanout-per-user", type=int, default=2)
+    parser.add_argument("--fanout-rate", type=float, default=25.0, help="outbox global limit")
+    parser.add_argument("--executors", type=int, default=None, help="default: concurrency + 2")
+    parser.add_argument(
+        "--outbox-rate", type=float, default=1000.0, help="bot's outbox rate in the journeys"
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy raw profile of the bot (window)"
+    )
+    parser.add_argument("--log-dir", type=Path, default=None)
+
+
+def options_from_args(args: argparse.Namespace) -> BenchOptions:
+    seconds = args.seconds if args.seconds is not None else (None if args.journeys else 30.0)
+    return BenchOptions(
+        journeys=args.journeys,
+        seconds=seconds,
+        concurrency=args.concurrency,
+        rate=args.rate,
+        warmup=args.warmup,
+        write=args.write,
+        skip_bare=args.skip_bare,
+        skip_fanout=args.skip_fanout,
+        fanout_users=args.fanout_users,
+        fanout_per_user=args.fanout_per_user,
+        fanout_rate=args.fanout_rate,
+        executors=args.executors,
+        outbox_rate=args.outbox_rate,
+        profile=args.profile,
+        log_dir=args.log_dir,
+    )

@@ -1,0 +1,41 @@
+"""The benchmark keeps working (not timed): `ukbot bench` at a tiny size — the emulator
+and the bot as separate processes, a throwaway database on the test server, three
+full journeys by two concurrent lanes — completes every journey with no failed step
+and no unanswered button press."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.journeys import run_bench
+from bench.options import BenchOptions
+from bench.report import render_text
+
+
+@pytest.mark.timeout(240)
+async def test_bench_tiny_run_completes_every_journey(pg_server_url: str, tmp_path: Path) -> None:
+    options = BenchOptions(
+        journeys=3,
+        seconds=None,
+        concurrency=2,
+        warmup=0.0,
+        skip_bare=True,
+        skip_fanout=True,
+        database_server_url=pg_server_url,
+        redis_url=os.environ.get("UKBOT_TEST_REDIS_URL") or "",
+        log_dir=tmp_path,
+        quiet=True,
+    )
+    report = await run_bench(options)
+    full = report.full
+    assert full is not None
+    details = render_text(report)
+    assert full.failed_steps == 0, details
+    assert full.unanswered_presses == 0, details
+    assert full.journeys_failed == 0, details
+    assert full.journeys >= 3, details
+    assert full.journeys_total >= 3, details
+    assert full.updates_per_journey >= 23, details  # every step of the journey was taken
