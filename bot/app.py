@@ -8,15 +8,18 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
+from bot.dispatch_tuning import run_filters_inline
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
@@ -41,8 +44,33 @@ from storage.repositories.inbox import SqlUpdateInbox
 log = logging.getLogger(__name__)
 
 
+class BotSession(AiohttpSession):
+    """aiogram's HTTP session, keeping the response models it parses alive.
+
+    aiogram validates each answer with ``Response[method.__returning__]``;
+    pydantic caches those parametrised models only weakly, so between garbage
+    collections it rebuilt one for almost every call (a seventh of the bot's
+    CPU under load). Holding them here makes every lookup a cache hit.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._response_models: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        kind = type(method)
+        if kind not in self._response_models:
+            self._response_models[kind] = Response[method.__returning__]  # type: ignore[name-defined]
+        return await super().make_request(bot, method, timeout)
+
+
 def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
+    session = BotSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -72,6 +100,7 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
         resident.router,
         fallback.router,  # last: whatever nobody handled still gets an answer
     )
+    run_filters_inline(dp)
     return dp
 
 
