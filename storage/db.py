@@ -43,7 +43,9 @@ def create_engine(
         normalize_database_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No ping per checkout (a round trip per transaction): a connection the
+        # server dropped fails once and SQLAlchemy then renews the whole pool.
+        pool_pre_ping=False,
         pool_recycle=1800,
         pool_timeout=30,
         echo=echo,

@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, create_session_factory, normalize_database_url
+from storage.repositories.settings import forget_desk_settings
 
 TEST_DATABASE_URL_ENV = "UKBOT_TEST_DATABASE_URL"
 EMBEDDED_TEST_DIR = Path(__file__).resolve().parent.parent / "var" / "test-postgres"
@@ -136,6 +137,7 @@ async def _truncate_sql(engine: AsyncEngine) -> str:
 async def clean_db(engine: AsyncEngine, _truncate_sql: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(text(_truncate_sql))
+    forget_desk_settings()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

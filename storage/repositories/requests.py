@@ -75,17 +75,18 @@ class SqlRequestRepository:
     # ------------------------------------------------------------------ state
 
     async def get_state(self, request_id: int, *, for_update: bool = False) -> RequestState | None:
-        stmt = select(Request).where(Request.id == request_id)
+        stmt = (
+            select(Request, Rating.stars)
+            .outerjoin(Rating, Rating.request_id == Request.id)
+            .where(Request.id == request_id)
+        )
         if for_update:
             # Lock only the request row; concurrent transitions of it queue up here.
             stmt = stmt.with_for_update(of=Request)
-        row = await self.session.scalar(stmt.execution_options(populate_existing=True))
-        if row is None:
+        found = (await self.session.execute(stmt.execution_options(populate_existing=True))).first()
+        if found is None:
             return None
-        rating = await self.session.scalar(
-            select(Rating.stars).where(Rating.request_id == request_id)
-        )
-        return request_state(row, rating)
+        return request_state(found[0], found[1])
 
     async def save_state(self, state: RequestState) -> None:
         await self.session.execute(

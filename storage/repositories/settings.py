@@ -1,15 +1,33 @@
-"""Desk settings rows."""
+"""Desk settings rows.
+
+Every update reads the desk settings (who may file, deadlines), so they are
+cached per database for a few seconds. A change made through ``save`` drops
+the cache when its transaction commits; other processes see it within the TTL.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.services.desk_settings import DeskSettings
 from storage.models import Setting
+
+SETTINGS_TTL = 5.0
+"""Seconds another process may keep serving settings changed elsewhere."""
+
+_cached: WeakKeyDictionary[Any, tuple[float, DeskSettings]] = WeakKeyDictionary()
+
+
+def forget_desk_settings() -> None:
+    """Drop every cached copy (tests that empty the database)."""
+    _cached.clear()
 
 
 class SqlSettingsRepository:
@@ -17,8 +35,16 @@ class SqlSettingsRepository:
         self.session = session
 
     async def load(self) -> DeskSettings:
+        engine = self.session.bind
+        hit = _cached.get(engine) if engine is not None else None
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
         rows = await self.session.execute(select(Setting.key, Setting.value))
-        return DeskSettings.from_values(dict(rows.all()))
+        settings = DeskSettings.from_values(dict(rows.all()))
+        if engine is not None:
+            _cached[engine] = (now + SETTINGS_TTL, settings)
+        return settings
 
     async def save(self, key: str, value: Any, *, by: int | None) -> None:
         stmt = insert(Setting).values(key=key, value=value, updated_by=by)
@@ -28,3 +54,10 @@ class SqlSettingsRepository:
                 set_={"value": stmt.excluded.value, "updated_by": by, "updated_at": func.now()},
             )
         )
+        engine = self.session.bind
+
+        def drop_cached(_session: Session) -> None:
+            _cached.pop(engine, None)
+
+        drop_cached(self.session.sync_session)
+        event.listen(self.session.sync_session, "after_commit", drop_cached, once=True)
