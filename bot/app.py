@@ -82,7 +82,7 @@ def create_bot(settings: Settings) -> Bot:
 def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
     dp = Dispatcher(storage=fsm.storage, events_isolation=fsm.events_isolation, services=services)
     settings = services.settings
-    dp.update.outer_middleware(InboxMiddleware(SqlUpdateInbox(services.session_factory)))
+    dp.update.outer_middleware(InboxMiddleware(SqlUpdateInbox(services.engine)))
     dp.update.outer_middleware(UserMiddleware(services.profiles, services.translator))
     dp.update.outer_middleware(
         ThrottlingMiddleware(settings.throttle_rate_per_second, settings.throttle_burst)

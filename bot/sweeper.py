@@ -1,4 +1,5 @@
-"""The deadline sweeper: APScheduler runs ``domain.services.deadlines.sweep``.
+"""The deadline sweeper: APScheduler runs ``domain.services.deadlines.sweep``
+(and, hourly, forgets processed update ids older than two days).
 
 The schedule itself lives in Postgres (``sla_timers``), so APScheduler only
 needs its in-memory job store: one interval job per process. Any number of
@@ -19,6 +20,7 @@ from domain.access import Actor
 from domain.enums import Action
 from domain.services.deadlines import SWEEP_BATCH, SweepReport, replan_batch, sweep
 from domain.services.requests import record_action
+from storage.repositories.inbox import SqlUpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,15 @@ class DeadlineSweeper:
         finally:
             self._replanning = False
 
+    async def _prune_inbox(self) -> None:
+        try:
+            pruned = await SqlUpdateInbox(self.services.engine).prune(self.services.clock.now())
+        except Exception:
+            log.exception("inbox prune failed")
+            return
+        if pruned:
+            log.info("inbox pruned", extra={"updates": pruned})
+
     async def _tick(self) -> None:
         try:
             await self.run_once()
@@ -113,6 +124,14 @@ class DeadlineSweeper:
             max_instances=1,  # a slow sweep is never overlapped by the next tick
             coalesce=True,  # ticks missed while busy collapse into one
             next_run_time=datetime.now().astimezone(),  # catch up at start
+        )
+        scheduler.add_job(
+            self._prune_inbox,
+            "interval",
+            hours=1,
+            id="inbox-prune",
+            max_instances=1,
+            coalesce=True,
         )
         scheduler.start()
         self._scheduler = scheduler
