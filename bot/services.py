@@ -29,12 +29,17 @@ log = logging.getLogger(__name__)
 
 
 class ProfileCache:
-    """Profiles read on every update, cached briefly; writers call ``forget``."""
+    """Profiles and actors read on every update, cached briefly; writers call ``forget``.
+
+    Within this process a change is seen at once (the writer forgets the user);
+    other processes see it within ``ttl`` seconds.
+    """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], ttl: float = 5.0) -> None:
         self.session_factory = session_factory
         self.ttl = ttl
         self._cache: dict[int, tuple[float, UserProfile | None]] = {}
+        self._actors: dict[int, tuple[float, Actor | None]] = {}
 
     async def get_profile(self, user_id: int) -> UserProfile | None:
         hit = self._cache.get(user_id)
@@ -48,11 +53,29 @@ class ProfileCache:
         self._cache[user_id] = (now + self.ttl, profile)
         return profile
 
+    async def get_actor(self, user_id: int) -> Actor | None:
+        """Who the user is for the access rules: roles, buildings, apartments."""
+        hit = self._actors.get(user_id)
+        now = time.monotonic()
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        async with self.session_factory() as session:
+            desk = await SqlSettingsRepository(session).load()
+            actor = await load_actor(
+                session, user_id, pending_apartments_count=desk.unverified_residents_may_file
+            )
+        if len(self._actors) > 50_000:
+            self._actors.clear()
+        self._actors[user_id] = (now + self.ttl, actor)
+        return actor
+
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)
+        self._actors.pop(user_id, None)
 
     def clear(self) -> None:
         self._cache.clear()
+        self._actors.clear()
 
 
 def _no_wake() -> None:
@@ -101,8 +124,4 @@ class Services:
         self.outbox_wake()
 
     async def actor(self, user_id: int) -> Actor | None:
-        async with self.session_factory() as session:
-            desk = await SqlSettingsRepository(session).load()
-            return await load_actor(
-                session, user_id, pending_apartments_count=desk.unverified_residents_may_file
-            )
+        return await self.profiles.get_actor(user_id)

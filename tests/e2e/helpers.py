@@ -210,6 +210,7 @@ async def verified_resident(
 async def save_desk_setting(desk: Desk, key: str, value: Any) -> None:
     async with desk.runtime.services.session_factory() as session, session.begin():
         await SqlSettingsRepository(session).save(key, value, by=None)
+    desk.runtime.services.profiles.clear()  # who may do what can depend on a setting
 
 
 FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
