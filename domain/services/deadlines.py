@@ -39,6 +39,7 @@ from domain.services.request_notifications import (
     format_due,
 )
 from domain.services.staff_posts import DESK_OPEN_DATA, DESK_PICK_DATA
+from domain.services.users import AuditLog
 from domain.sla import Hold, SlaConfig
 
 __all__ = [
@@ -154,17 +155,6 @@ class OutboxPort(Protocol):
     async def add(self, *notes: Notification) -> None: ...
 
 
-class AuditPort(Protocol):
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None: ...
-
-
 class DeadlinesUnitOfWork(Protocol):
     @property
     def schedule(self) -> ScheduleRepository: ...
@@ -175,7 +165,7 @@ class DeadlinesUnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxPort: ...
     @property
-    def audit(self) -> AuditPort: ...
+    def audit(self) -> AuditLog: ...
 
     async def commit(self) -> None: ...
 

@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from domain.access import NOT_AVAILABLE, Actor, can_view
 from domain.enums import (
@@ -65,6 +65,7 @@ __all__ = [
     "MAX_FILES_PER_COMMENT",
     "PAGE_SIZE",
     "PUBLIC_TEXT_ACTIONS",
+    "ActionFields",
     "CommentItem",
     "CommentResult",
     "HistoryItem",
@@ -347,22 +348,28 @@ async def check_action(
 # --------------------------------------------------------------------------- the write path
 
 
+class ActionFields(TypedDict, total=False):
+    """The optional inputs of an action (those of ``domain.lifecycle.apply_action``,
+    plus ``assignment_reason``)."""
+
+    reason: str | None
+    comment: str | None
+    assignee_id: int | None
+    hold_reason: HoldReason | None
+    rating: int | None
+    media_count: int | None
+    category: Category | None
+    urgency: Urgency | None
+    assignment_reason: str | None
+
+
 async def perform_action(
     uow: RequestsUnitOfWork,
     actor: Actor,
     request_id: int,
     action: Action,
     now: datetime,
-    *,
-    reason: str | None = None,
-    comment: str | None = None,
-    assignee_id: int | None = None,
-    hold_reason: HoldReason | None = None,
-    rating: int | None = None,
-    media_count: int | None = None,
-    category: Category | None = None,
-    urgency: Urgency | None = None,
-    assignment_reason: str | None = None,
+    **fields: Unpack[ActionFields],
 ) -> Transition:
     """Apply ``action`` to the request and commit it with its history and notifications.
 
@@ -376,22 +383,7 @@ async def perform_action(
     The returned transition's history entry is the one stored: for a closure
     its payload tells whether a low rating needs a manager's follow-up.
     """
-    transition = await record_action(
-        uow,
-        actor,
-        request_id,
-        action,
-        now,
-        reason=reason,
-        comment=comment,
-        assignee_id=assignee_id,
-        hold_reason=hold_reason,
-        rating=rating,
-        media_count=media_count,
-        category=category,
-        urgency=urgency,
-        assignment_reason=assignment_reason,
-    )
+    transition = await record_action(uow, actor, request_id, action, now, **fields)
     await uow.commit()
     return transition
 

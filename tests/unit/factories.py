@@ -21,6 +21,7 @@ from domain.enums import (
 from domain.lifecycle import RequestState
 from domain.schedule import Schedule, SlaClocks
 from domain.services.deadlines import DueTimer, OpenFollowUp, RequestFacts, SweepItem
+from domain.services.notifications import Notification
 from domain.sla import Hold, SlaConfig
 
 T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)  # Monday 11:00 in Tashkent
@@ -130,6 +131,33 @@ def full_fields(request: RequestState) -> dict[str, Any]:
         else Category.PLUMBING,
         "urgency": Urgency.URGENT if request.urgency is not Urgency.URGENT else Urgency.NORMAL,
     }
+
+
+class FakeAudit:
+    """The audit log as a list of (actor, action, entity, entity id, data)."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
+
+    async def record(
+        self,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: str,
+        data: dict[str, object],
+    ) -> None:
+        self.records.append((actor_id, action, entity, entity_id, data))
+
+
+class FakeOutbox:
+    """The outbox as a list of notifications."""
+
+    def __init__(self) -> None:
+        self.notes: list[Notification] = []
+
+    async def add(self, *notes: Notification) -> None:
+        self.notes.extend(notes)
 
 
 class FakeSchedule:

@@ -51,7 +51,7 @@ from domain.services.filing import (
     voice_description,
 )
 from domain.services.jobs import BuildingAssignment
-from domain.services.notifications import MediaRef, Notification
+from domain.services.notifications import MediaRef
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.sla import BusinessCalendar
 from tests.unit.factories import (
@@ -62,6 +62,8 @@ from tests.unit.factories import (
     OTHER_APARTMENT,
     OTHER_BUILDING,
     T0,
+    FakeAudit,
+    FakeOutbox,
     FakeSchedule,
     resident,
 )
@@ -237,29 +239,6 @@ class FakeSettings:
 
     async def load(self) -> DeskSettings:
         return self.value
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.notes: list[Notification] = []
-
-    async def add(self, *notes: Notification) -> None:
-        self.notes.extend(notes)
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
-
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None:
-        self.records.append((actor_id, action, entity, entity_id, data))
 
 
 class FakeAutoAssign:

@@ -44,7 +44,7 @@ from domain.events import (
     WorkStarted,
 )
 from domain.lifecycle import HistoryEntry, RequestState
-from domain.services.notifications import MediaRef, Notification
+from domain.services.notifications import MediaRef
 from domain.services.request_notifications import (
     ACCEPT_WORK_DATA,
     OPEN_REQUEST_DATA,
@@ -77,6 +77,7 @@ from tests.unit.factories import (
     OTHER_EXECUTOR,
     STRANGER,
     T0,
+    FakeOutbox,
     FakeSchedule,
     executor,
     make_request,
@@ -220,14 +221,6 @@ class FakeMedia:
                 MediaRef(media.kind, media.file_id)
             )
         return len(self.rows)
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.notes: list[Notification] = []
-
-    async def add(self, *notes: Notification) -> None:
-        self.notes.extend(notes)
 
 
 class NoStaffPosts:

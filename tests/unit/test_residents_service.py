@@ -9,7 +9,6 @@ import pytest
 from domain.access import Actor
 from domain.enums import MediaKind, ResidencyKind, Role, VerificationState
 from domain.errors import NotAllowed, NotFound, ValidationFailed
-from domain.services.notifications import Notification
 from domain.services.residents import (
     ApartmentInfo,
     BuildingInfo,
@@ -25,6 +24,7 @@ from domain.services.residents import (
     reject_residency,
     request_document,
 )
+from tests.unit.factories import FakeOutbox
 
 BUILDING = 10
 RESIDENT = 501
@@ -106,14 +106,6 @@ class FakeResidents:
 
     async def save_contact(self, user_id: int, phone: str, full_name: str) -> None:
         self.contacts[user_id] = (phone, full_name)
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.notes: list[Notification] = []
-
-    async def add(self, *notes: Notification) -> None:
-        self.notes.extend(notes)
 
 
 class FakeAudit:

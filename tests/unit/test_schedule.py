@@ -44,7 +44,6 @@ from domain.services.deadlines import (
     resident_call_info,
     sweep,
 )
-from domain.services.notifications import Notification
 from domain.sla import (
     DEFAULT_CALENDAR,
     Hold,
@@ -61,6 +60,8 @@ from tests.unit.factories import (
     MANAGER,
     OTHER_EXECUTOR,
     T0,
+    FakeAudit,
+    FakeOutbox,
     FakeSchedule,
     admin,
     executor,
@@ -557,29 +558,6 @@ class FakePeople:
 
     async def admins(self) -> list[int]:
         return list(self.admin_ids)
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.notes: list[Notification] = []
-
-    async def add(self, *notes: Notification) -> None:
-        self.notes.extend(notes)
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
-
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None:
-        self.records.append((actor_id, action, entity, entity_id, data))
 
 
 class FakeUow:

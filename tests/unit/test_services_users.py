@@ -7,6 +7,7 @@ from dataclasses import replace
 from domain.enums import Language, Role, UserStatus
 from domain.services.notifications import Button, MediaRef, Notification, tr
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
+from tests.unit.factories import FakeAudit
 
 
 class FakeUsers:
@@ -34,21 +35,6 @@ class FakeUsers:
             return False
         self.profiles[user_id] = replace(profile, roles=profile.roles | {role})
         return True
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
-
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None:
-        self.records.append((actor_id, action, entity, entity_id, data))
 
 
 class FakeUow:

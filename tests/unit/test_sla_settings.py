@@ -14,7 +14,7 @@ from domain.enums import Category, Role, Urgency
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import sla_settings as uc
 from domain.services.desk_settings import DeskSettings
-from tests.unit.factories import ADMIN, MANAGER
+from tests.unit.factories import ADMIN, MANAGER, FakeAudit
 
 ADMIN_ACTOR = Actor(user_id=ADMIN, roles=frozenset({Role.ADMIN}))
 MANAGER_ACTOR = Actor(user_id=MANAGER, roles=frozenset({Role.MANAGER}))
@@ -33,21 +33,6 @@ class FakeSettings:
     async def save(self, key: str, value: Any, *, by: int | None) -> None:
         self.values[key] = value
         self.saved.append((key, value, by))
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
-
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None:
-        self.records.append((actor_id, action, entity, entity_id, data))
 
 
 class FakeUow:

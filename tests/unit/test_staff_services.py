@@ -11,7 +11,6 @@ import pytest
 from domain.access import Actor
 from domain.enums import Role, Specialization, UserStatus
 from domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
-from domain.services.notifications import Notification
 from domain.services.residents import BuildingInfo
 from domain.services.staff import (
     INVITE_CODE,
@@ -45,6 +44,7 @@ from domain.services.staff import (
     toggle_role,
     toggle_specialization,
 )
+from tests.unit.factories import FakeOutbox
 
 NOW = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
 ADMIN, MANAGER, OTHER_MANAGER, EXECUTOR, OUTSIDER, RESIDENT, NEWCOMER = (
@@ -57,7 +57,6 @@ ADMIN, MANAGER, OTHER_MANAGER, EXECUTOR, OUTSIDER, RESIDENT, NEWCOMER = (
     7,
 )
 NAVOI, TEMUR, CHILONZOR = 10, 20, 30
-
 
 # --------------------------------------------------------------------------- fakes
 
@@ -201,14 +200,6 @@ class FakeDirectory:
 
     async def get_building(self, building_id: int) -> BuildingInfo | None:
         return next((b for b in self.all if b.id == building_id), None)
-
-
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.notes: list[Notification] = []
-
-    async def add(self, *notes: Notification) -> None:
-        self.notes.extend(notes)
 
 
 class FakeAudit:

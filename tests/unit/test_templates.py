@@ -20,7 +20,7 @@ from domain.services.templates import (
     pick_reject_template,
     remove_reject_template,
 )
-from tests.unit.factories import ADMIN, AUTHOR, EXECUTOR, MANAGER
+from tests.unit.factories import ADMIN, AUTHOR, EXECUTOR, MANAGER, FakeAudit
 
 MANAGER_ACTOR = Actor(user_id=MANAGER, roles=frozenset({Role.MANAGER}))
 ADMIN_ACTOR = Actor(user_id=ADMIN, roles=frozenset({Role.ADMIN}))
@@ -37,21 +37,6 @@ class FakeSettings:
     async def save(self, key: str, value: Any, *, by: int | None) -> None:
         self.values[key] = value
         self.saved.append((key, value, by))
-
-
-class FakeAudit:
-    def __init__(self) -> None:
-        self.records: list[tuple[int | None, str, str, str, dict[str, object]]] = []
-
-    async def record(
-        self,
-        actor_id: int | None,
-        action: str,
-        entity: str,
-        entity_id: str,
-        data: dict[str, object],
-    ) -> None:
-        self.records.append((actor_id, action, entity, entity_id, data))
 
 
 class FakeUow:
