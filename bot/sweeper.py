@@ -135,6 +135,9 @@ class DeadlineSweeper:
         )
         scheduler.start()
         self._scheduler = scheduler
+        # Plans made by an older release, or before a settings change another
+        # process missed, are brought up to date once, in the background.
+        self.settings_changed()
 
     def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
