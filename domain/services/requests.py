@@ -236,6 +236,12 @@ class RequestRepository(Protocol):
     async def save_state(self, state: RequestState) -> None: ...
     async def add_history(self, entry: HistoryEntry) -> int: ...
     async def watchers_of(self, request_id: int) -> list[int]: ...
+    async def state_and_watchers(
+        self, request_id: int, *, for_update: bool = False
+    ) -> tuple[RequestState, list[int]] | None:
+        """``get_state`` and ``watchers_of`` together."""
+        ...
+
     async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None: ...
     async def start_assignment(
         self,
@@ -313,10 +319,10 @@ async def _visible(
     uow: RequestsUnitOfWork, actor: Actor, request_id: int, *, lock: bool = False
 ) -> tuple[RequestState, list[int]]:
     """The request and its watchers, or "not available" (missing and foreign look alike)."""
-    state = await uow.requests.get_state(request_id, for_update=lock)
-    if state is None:
+    found = await uow.requests.state_and_watchers(request_id, for_update=lock)
+    if found is None:
         raise NotAllowed(NOT_AVAILABLE)
-    watchers = await uow.requests.watchers_of(request_id)
+    state, watchers = found
     if not can_view(actor, state) and not (
         actor.is_active and not actor.is_system and actor.user_id in watchers
     ):

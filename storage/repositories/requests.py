@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import (
@@ -128,6 +128,29 @@ class SqlRequestRepository:
         self.session.add(row)
         await self.session.flush()
         return row.id
+
+    async def state_and_watchers(
+        self, request_id: int, *, for_update: bool = False
+    ) -> tuple[RequestState, list[int]] | None:
+        """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
+        watchers = func.array(
+            select(RequestWatcher.user_id)
+            .where(RequestWatcher.request_id == Request.id)
+            .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
+            .scalar_subquery(),
+            type_=ARRAY(BigInteger),
+        )
+        stmt = (
+            select(Request, Rating.stars, watchers)
+            .outerjoin(Rating, Rating.request_id == Request.id)
+            .where(Request.id == request_id)
+        )
+        if for_update:
+            stmt = stmt.with_for_update(of=Request)
+        found = (await self.session.execute(stmt.execution_options(populate_existing=True))).first()
+        if found is None:
+            return None
+        return request_state(found[0], found[1]), list(found[2] or ())
 
     async def watchers_of(self, request_id: int) -> list[int]:
         rows = await self.session.scalars(

@@ -121,6 +121,12 @@ class FakeRequests:
     async def watchers_of(self, request_id: int) -> list[int]:
         return list(self.watchers.get(request_id, []))
 
+    async def state_and_watchers(
+        self, request_id: int, *, for_update: bool = False
+    ) -> tuple[RequestState, list[int]] | None:
+        state = await self.get_state(request_id, for_update=for_update)
+        return None if state is None else (state, await self.watchers_of(request_id))
+
     async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None:
         self.assignments.append(("end", request_id, None, reason))
 
