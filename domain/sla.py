@@ -1,4 +1,5 @@
-"""SLA arithmetic: targets, business calendars, deadlines and progress.
+"""SLA arithmetic: targets, business calendars, deadlines, quiet hours, and the
+desk's SLA configuration.
 
 All inputs and outputs are aware datetimes (returned in UTC). "Business" time
 is real elapsed time inside the calendar's working windows (``day_start`` to
@@ -34,9 +35,6 @@ _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
 _MAX_SPAN_DAYS = 366 * 200  # a calendar without any working time must not loop forever
-
-REMINDER_FRACTIONS: tuple[float, ...] = (0.75, 1.0, 1.5)
-"""Executor reminder at 75 %, escalation to managers at 100 %, to admins at 150 %."""
 
 DEFAULT_TIMEZONE = "Asia/Tashkent"
 
@@ -313,61 +311,6 @@ def deadline(
     if not business:
         return cursor + remaining
     return _business_add(calendar, cursor, remaining)
-
-
-def progress(
-    start: datetime,
-    now: datetime,
-    target: timedelta,
-    calendar: BusinessCalendar,
-    business: bool,
-    holds: Sequence[Hold] = (),
-) -> float:
-    """Fraction of ``target`` elapsed by ``now`` (may exceed 1.0)."""
-    elapsed = working_time_between(start, now, calendar, business, holds)
-    if target <= _ZERO:
-        return 1.0
-    return elapsed / target
-
-
-def point_at_fraction(
-    start: datetime,
-    target: timedelta,
-    fraction: float,
-    calendar: BusinessCalendar,
-    business: bool,
-    holds: Sequence[Hold] = (),
-) -> datetime | None:
-    """The instant when ``fraction`` of ``target`` has elapsed (reminders at
-    0.75 / 1.0 / 1.5); ``None`` while an open hold stops the clock."""
-    if fraction < 0:
-        raise ValueError("fraction must not be negative")
-    return deadline(start, target * fraction, calendar, business, holds)
-
-
-@dataclass(frozen=True, slots=True)
-class RequestDeadlines:
-    accept_due: datetime
-    complete_due: datetime | None
-    """``None`` while an open hold stops the clock."""
-
-
-def request_deadlines(
-    created_at: datetime,
-    target: SlaTarget,
-    calendar: BusinessCalendar,
-    holds: Sequence[Hold] = (),
-) -> RequestDeadlines:
-    """Both deadlines of a request, counted from its creation.
-
-    Holds only pause the completion clock (a request is held after it was accepted).
-    """
-    accept_due = deadline(created_at, target.accept, calendar, target.business_hours)
-    assert accept_due is not None  # no holds -> always known
-    return RequestDeadlines(
-        accept_due=accept_due,
-        complete_due=deadline(created_at, target.complete, calendar, target.business_hours, holds),
-    )
 
 
 # --------------------------------------------------------------------------- quiet hours

@@ -251,9 +251,9 @@ async def extend_deadline(
         RequestStatus.RETURNED,
     }:
         raise ValidationFailed("sla-error-nothing-to-extend", status=state.status.value)
-    clocks = extend(await uow.schedule.clocks(request_id), state, by)
-    planned = await reschedule(uow.schedule, state, now, clocks=clocks)
     config = await uow.schedule.config()
+    clocks = extend(await uow.schedule.clocks(request_id), state, by)
+    planned = await reschedule(uow.schedule, state, now, clocks=clocks, config=config)
     waiting = state.accepted_at is None and TimerKind.ACCEPT_OVERDUE in planned.timers
     new_due = planned.accept_due if waiting else planned.complete_due
     await uow.audit.record(

@@ -4,20 +4,17 @@
 time-minutes = { $count ->
     [one] { $count } минута
     [few] { $count } минуты
-    [many] { $count } минут
-   *[other] { $count } минуты
+   *[other] { $count } минут
 }
 time-hours = { $count ->
     [one] { $count } час
     [few] { $count } часа
-    [many] { $count } часов
-   *[other] { $count } часа
+   *[other] { $count } часов
 }
 time-days = { $count ->
     [one] { $count } день
     [few] { $count } дня
-    [many] { $count } дней
-   *[other] { $count } дня
+   *[other] { $count } дней
 }
 time-under-minute = меньше минуты
 time-pair = { $major } { $minor }

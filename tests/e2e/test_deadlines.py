@@ -8,12 +8,14 @@ card's buttons have their own tests (``test_escalation.py``).
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
-from domain.enums import Action, RequestStatus, Role, Urgency
+from domain.enums import Action, Language, RequestStatus, Role, Urgency
 from domain.services.requests import add_comment
 from sandbox.client import UserClient
 from storage.models import FollowUp, RequestHistory
@@ -70,7 +72,7 @@ async def test_reminder_at_75_percent_goes_to_the_executor_once(desk: Desk) -> N
     report = await desk.after(timedelta(minutes=3))
     assert report.announced == 1
     reminder = await cast.executor.expect(f"Reminder: request {number}")
-    assert f"must be taken by {local(start + timedelta(hours=4))}" in reminder.text
+    assert f"must be taken by {local(start + timedelta(hours=4))}" in reminder.content
     assert [b["text"] for b in reminder.buttons] == ["🛠 Open the job"]
     await cast.manager.expect_no_message(within=QUIET)
 
@@ -93,8 +95,8 @@ async def test_escalation_at_100_and_admins_at_150_percent(desk: Desk) -> None:
     report = await desk.after(timedelta(hours=4, minutes=1))
     assert (report.claimed, report.announced) == (2, 1)
     card = await cast.manager.expect(f"Overdue: request {number}")
-    assert "Executor: Bobur" in card.text
-    assert f"was {local(start + timedelta(hours=4))}" in card.text
+    assert "Executor: Bobur" in card.content
+    assert f"was {local(start + timedelta(hours=4))}" in card.content
     buttons = [b["text"] for b in card.buttons]
     assert buttons[:5] == [
         "🔁 Reassign",
@@ -168,7 +170,7 @@ async def test_auto_accept_after_its_reminder_and_the_resident_restarts_it(desk:
     assert (await desk.after(timedelta(hours=47, minutes=59))).announced == 0
     assert (await desk.after(timedelta(minutes=2))).announced == 1
     reminder = await resident.expect(f"Request {number} is done and waits for your answer")
-    assert f"accepted automatically on {local(completed + timedelta(hours=72))}" in reminder.text
+    assert f"accepted automatically on {local(completed + timedelta(hours=72))}" in reminder.content
     buttons = [b["text"] for b in reminder.buttons]
     assert "✅ Accept" in buttons
 
@@ -271,3 +273,44 @@ async def test_open_requests_follow_the_admins_new_sla(desk: Desk) -> None:
     await cast.executor.mark()
     assert (await desk.after(timedelta(minutes=23))).announced == 1  # 75 % of 30 min
     await cast.executor.expect(f"Reminder: request {number}")
+
+
+# (the job card, the executor's reminder, the managers' escalation, its first button)
+STAFF_TEXTS = {
+    Language.RU: (
+        "Вам назначена заявка {number}",
+        "Напоминание: заявку {number}",
+        "Просрочено: заявка {number}",
+        "🔁 Переназначить",
+    ),
+    Language.UZ: (
+        "Sizga {number} ariza tayinlandi",
+        "Eslatma: {number} ariza",
+        "Muddati o'tdi: {number} ariza",
+        "🔁 Qayta tayinlash",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", [Language.RU, Language.UZ])
+async def test_reminder_and_escalation_in_the_staffs_language(
+    desk: Desk, language: Language
+) -> None:
+    assigned, reminder, overdue, reassign = STAFF_TEXTS[language]
+    start = next_monday(time(10, 0))
+    desk.clock.set(start)
+    cast = await make_cast(desk, language)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    request_id, number = await insert_request(desk, resident, cast.home)
+    await drive(desk, request_id, cast.manager, Action.ASSIGN, assignee_id=cast.executor.id)
+    await cast.executor.expect(assigned.format(number=number))
+    await cast.manager.mark()
+
+    assert (await desk.after(timedelta(hours=3, minutes=1))).announced == 1
+    message = await cast.executor.expect(reminder.format(number=number))
+    assert local(start + timedelta(hours=4)) in message.content
+    assert (await desk.after(timedelta(hours=1))).announced == 1
+    card = await cast.manager.expect(overdue.format(number=number))
+    texts = [b["text"] for b in card.buttons]
+    assert texts[0] == reassign and len(texts) == 6
+    assert not any(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", text) for text in texts)  # no raw keys

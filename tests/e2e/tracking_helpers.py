@@ -92,18 +92,22 @@ async def make_home(desk: Desk) -> Home:
     return Home(building.id, apartments)
 
 
-async def make_cast(desk: Desk) -> Cast:
+async def make_cast(desk: Desk, language: Language = Language.EN) -> Cast:
+    """The staff speak ``language``."""
     home = await make_home(desk)
     factory = desk.runtime.services.session_factory
-    manager = await new_user(desk, "Malika", started=True)
-    await make_staff(factory, manager, [Role.MANAGER], buildings=[home.building_id])
-    executor = await new_user(desk, "Bobur", started=True)
+    manager = await new_user(desk, "Malika", language_code=language.value, started=True)
+    await make_staff(
+        factory, manager, [Role.MANAGER], buildings=[home.building_id], language=language
+    )
+    executor = await new_user(desk, "Bobur", language_code=language.value, started=True)
     await make_staff(
         factory,
         executor,
         [Role.EXECUTOR],
         specializations=[Specialization.PLUMBER],
         on_duty=True,
+        language=language,
     )
     return Cast(home, manager, executor)
 

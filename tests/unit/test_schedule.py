@@ -877,3 +877,16 @@ async def test_replan_batch_walks_the_planned_requests_in_id_order(uow: FakeUow)
     assert await replan_batch(uow, 2, T0, limit=2) == 3
     assert await replan_batch(uow, 3, T0, limit=2) is None
     assert set(uow.schedule.plans) == {1, 2, 3} and uow.commits == 2
+
+
+def test_reminder_at_75_managers_at_100_admins_at_150_percent() -> None:
+    assert dict(ACCEPT_TIMERS) == {
+        TimerKind.ACCEPT_REMINDER: 0.75,
+        TimerKind.ACCEPT_OVERDUE: 1.0,
+        TimerKind.ACCEPT_CRITICAL: 1.5,
+    }
+    assert dict(COMPLETE_TIMERS) == {
+        TimerKind.COMPLETE_REMINDER: 0.75,
+        TimerKind.COMPLETE_OVERDUE: 1.0,
+        TimerKind.COMPLETE_CRITICAL: 1.5,
+    }

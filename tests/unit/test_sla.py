@@ -14,7 +14,6 @@ from domain.errors import ValidationFailed
 from domain.sla import (
     DEFAULT_CALENDAR,
     DEFAULT_SLA,
-    REMINDER_FRACTIONS,
     BusinessCalendar,
     Hold,
     QuietHours,
@@ -23,9 +22,6 @@ from domain.sla import (
     add_working_time,
     deadline,
     default_sla,
-    point_at_fraction,
-    progress,
-    request_deadlines,
     working_time_between,
 )
 
@@ -160,7 +156,6 @@ def test_defaults() -> None:
     assert DEFAULT_SLA[Urgency.EMERGENCY] == SlaTarget(15 * M, 4 * H, False)
     assert DEFAULT_SLA[Urgency.URGENT] == SlaTarget(H, 24 * H, False)
     assert DEFAULT_SLA[Urgency.NORMAL] == SlaTarget(4 * H, 27 * H, True)
-    assert REMINDER_FRACTIONS == (0.75, 1.0, 1.5)
     eight_hours = BusinessCalendar(day_start=time(9), day_end=time(17))
     assert default_sla(eight_hours)[Urgency.NORMAL].complete == 24 * H
 
@@ -180,22 +175,21 @@ def test_policy_overrides_fall_back_to_defaults() -> None:
 
 def test_normal_request_filed_friday_evening() -> None:
     friday_evening = local(TASHKENT, 2025, 3, 7, 17, 0)
-    due = request_deadlines(friday_evening, DEFAULT_SLA[Urgency.NORMAL], DEFAULT_CALENDAR)
-    assert due.accept_due == local(TASHKENT, 2025, 3, 10, 12, 0)  # 1 h Friday + 3 h Monday
-    assert due.complete_due == local(
-        TASHKENT, 2025, 3, 12, 17, 0
-    )  # Fri 1 + Mon 9 + Tue 9 + Wed 8 h
-    assert working_time_between(friday_evening, due.accept_due, DEFAULT_CALENDAR, True) == 4 * H
+    target = DEFAULT_SLA[Urgency.NORMAL]
+    accept_due = deadline(friday_evening, target.accept, DEFAULT_CALENDAR, True)
+    complete_due = deadline(friday_evening, target.complete, DEFAULT_CALENDAR, True)
+    assert accept_due == local(TASHKENT, 2025, 3, 10, 12, 0)  # 1 h Friday + 3 h Monday
+    assert complete_due == local(TASHKENT, 2025, 3, 12, 17, 0)  # Fri 1 + Mon 9 + Tue 9 + Wed 8 h
+    assert working_time_between(friday_evening, accept_due, DEFAULT_CALENDAR, True) == 4 * H
 
 
 def test_emergency_counts_calendar_time_and_holds_pause_it() -> None:
     start = local(TASHKENT, 2025, 3, 8, 23, 50)  # Saturday night
     target = DEFAULT_SLA[Urgency.EMERGENCY]
-    due = request_deadlines(start, target, DEFAULT_CALENDAR, [(start + H, start + 2 * H)])
-    assert due.accept_due == start + 15 * M
-    assert due.complete_due == start + 5 * H
-    paused = request_deadlines(start, target, DEFAULT_CALENDAR, [(start + H, None)])
-    assert paused.complete_due is None
+    held: list[Hold] = [(start + H, start + 2 * H)]
+    assert deadline(start, target.accept, DEFAULT_CALENDAR, False) == start + 15 * M
+    assert deadline(start, target.complete, DEFAULT_CALENDAR, False, held) == start + 5 * H
+    assert deadline(start, target.complete, DEFAULT_CALENDAR, False, [(start + H, None)]) is None
 
 
 def test_start_inside_a_window_and_exact_window_end() -> None:
@@ -249,7 +243,6 @@ def test_open_hold() -> None:
     now = start + 5 * H
     holds: list[Hold] = [(hold_start, None)]
     assert working_time_between(start, now, DEFAULT_CALENDAR, True, holds) == 2 * H
-    assert progress(start, now, 4 * H, DEFAULT_CALENDAR, True, holds) == 0.5
     assert deadline(start, 4 * H, DEFAULT_CALENDAR, True, holds) is None
     assert deadline(start, 2 * H, DEFAULT_CALENDAR, True, holds) == hold_start
     assert deadline(start, H, DEFAULT_CALENDAR, True, [(start, None)]) is None
@@ -263,16 +256,13 @@ def test_open_hold() -> None:
     assert deadline(start, H, DEFAULT_CALENDAR, True, early) == start + H
 
 
-def test_progress_and_reminder_points() -> None:
+def test_fractions_of_a_target() -> None:
     start = local(TASHKENT, 2025, 3, 10, 9, 0)
     target = 8 * H
-    points = [
-        point_at_fraction(start, target, f, DEFAULT_CALENDAR, True) for f in REMINDER_FRACTIONS
-    ]
+    points = [deadline(start, target * f, DEFAULT_CALENDAR, True) for f in (0.75, 1.0, 1.5)]
     assert points == [start + 6 * H, start + 8 * H, local(TASHKENT, 2025, 3, 11, 12, 0)]
-    assert progress(start, start + 6 * H, target, DEFAULT_CALENDAR, True) == 0.75
-    assert progress(start, start - H, target, DEFAULT_CALENDAR, True) == 0.0
-    assert progress(start, start + H, ZERO, DEFAULT_CALENDAR, True) == 1.0
+    assert working_time_between(start, start + 6 * H, DEFAULT_CALENDAR, True) / target == 0.75
+    assert working_time_between(start, start - H, DEFAULT_CALENDAR, True) == ZERO
 
 
 def test_bad_inputs() -> None:
@@ -281,8 +271,6 @@ def test_bad_inputs() -> None:
         add_working_time(start, -M, DEFAULT_CALENDAR, True)
     with pytest.raises(ValueError, match="negative"):
         deadline(start, -M, DEFAULT_CALENDAR, True)
-    with pytest.raises(ValueError, match="negative"):
-        point_at_fraction(start, H, -0.1, DEFAULT_CALENDAR, True)
     with pytest.raises(ValueError, match="aware"):
         working_time_between(datetime(2025, 1, 1), start, DEFAULT_CALENDAR, True)
     with pytest.raises(ValueError, match="aware"):
@@ -496,7 +484,7 @@ def test_week_skipping_matches_a_day_by_day_walk(
     business=st.booleans(),
     raw=closed_holds,
 )
-def test_progress_inverts_point_at_fraction(
+def test_working_time_inverts_deadline(
     calendar: BusinessCalendar,
     start: datetime,
     target: timedelta,
@@ -506,11 +494,10 @@ def test_progress_inverts_point_at_fraction(
 ) -> None:
     assume(target >= M)
     holds = to_holds(start, raw)
-    point = point_at_fraction(start, target, fraction, calendar, business, holds)
+    point = deadline(start, target * fraction, calendar, business, holds)
     assert point is not None
-    assert progress(start, point, target, calendar, business, holds) == pytest.approx(
-        fraction, abs=1e-6
-    )
+    elapsed = working_time_between(start, point, calendar, business, holds)
+    assert elapsed / target == pytest.approx(fraction, abs=1e-6)
 
 
 @PROPS
