@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
+from bot import heap
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
 from bot.dispatch_tuning import run_filters_inline
@@ -201,6 +202,7 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
 
 async def run_polling(settings: Settings) -> None:
     async with open_runtime(settings) as rt, polling(rt) as poller:
+        heap.settle()
         await poller
 
 
@@ -224,6 +226,7 @@ async def run_webhook(settings: Settings) -> None:
         outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
         if settings.sweep_interval > 0:
             rt.sweeper.start()
+        heap.settle()
         try:
             await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
