@@ -12,9 +12,9 @@ from datetime import date
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator
+from bot.keyboards import InlineKeyboardBuilder
 from domain.enums import Category, Urgency
 from domain.services.desk_settings import DeskSettings
 from domain.services.sla_settings import (

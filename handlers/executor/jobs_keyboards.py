@@ -6,9 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator
+from bot.keyboards import InlineKeyboardBuilder
 from domain.enums import Action
 from domain.services.jobs import ETA_CHOICES, JobPage, PoolPage
 from domain.services.requests import RequestCard

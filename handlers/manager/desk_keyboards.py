@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator
+from bot.keyboards import InlineKeyboardBuilder
 from domain.enums import Action, Category, HoldReason, Urgency
 from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
 from domain.services.requests import RequestCard

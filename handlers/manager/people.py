@@ -26,9 +26,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator, get_translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import Actor
 from domain.enums import Language, Role, Specialization

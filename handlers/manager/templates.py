@@ -15,9 +15,9 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator, get_translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Language

@@ -7,9 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator
+from bot.keyboards import InlineKeyboardBuilder
 from domain.catalog import COMMON_AREAS
 from domain.enums import AccessMode, Category, TimeSlot, Urgency
 from domain.services.filing import (

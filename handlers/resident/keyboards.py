@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import BoundTranslator
+from bot.keyboards import InlineKeyboardBuilder
 from domain.enums import ResidencyKind
 from domain.services.residents import BuildingInfo
 from fsm.callbacks import BuildingPageCb, BuildingPickCb, ProfileCb, ResidencyKindCb
