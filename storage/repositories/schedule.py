@@ -13,7 +13,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, BigInteger, Select, and_, any_, case, delete, literal, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -66,6 +79,51 @@ def claim_due_statement(now: datetime, limit: int) -> Select[int, int, str, date
     )
 
 
+# Timers of kinds no longer planned are deleted; planned ones are upserted. An
+# instant moved into the future is armed again (``fired_at`` cleared); one that
+# did not move keeps its "fired" mark, so re-planning never repeats a message.
+# The three parts touch disjoint rows, as one statement requires.
+_SAVE_PLAN = text(
+    """
+    WITH clocks AS (
+        UPDATE requests SET
+            accept_clock_from = :accept_from,
+            complete_clock_from = :complete_from,
+            accept_extension_seconds = :accept_extension,
+            complete_extension_seconds = :complete_extension,
+            auto_accept_from = :auto_accept_from,
+            accept_due_at = :accept_due,
+            complete_due_at = :complete_due
+        WHERE id = :request_id
+    ), dropped AS (
+        DELETE FROM sla_timers
+        WHERE request_id = :request_id AND kind <> ALL(:kinds)
+    )
+    INSERT INTO sla_timers (request_id, kind, due_at)
+    SELECT :request_id, planned.kind, planned.due_at
+    FROM unnest(:kinds, :dues) AS planned(kind, due_at)
+    ON CONFLICT (request_id, kind) DO UPDATE SET
+        due_at = excluded.due_at,
+        fired_at = CASE
+            WHEN sla_timers.due_at <> excluded.due_at AND excluded.due_at > :now THEN NULL
+            ELSE sla_timers.fired_at
+        END
+    """
+).bindparams(
+    bindparam("request_id", type_=BigInteger),
+    bindparam("accept_from", type_=DateTime(timezone=True)),
+    bindparam("complete_from", type_=DateTime(timezone=True)),
+    bindparam("accept_extension", type_=Integer),
+    bindparam("complete_extension", type_=Integer),
+    bindparam("auto_accept_from", type_=DateTime(timezone=True)),
+    bindparam("accept_due", type_=DateTime(timezone=True)),
+    bindparam("complete_due", type_=DateTime(timezone=True)),
+    bindparam("kinds", type_=ARRAY(String)),
+    bindparam("dues", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("now", type_=DateTime(timezone=True)),
+)
+
+
 class SqlScheduleRepository:
     def __init__(self, session: AsyncSession, tz: ZoneInfo) -> None:
         self.session = session
@@ -114,40 +172,23 @@ class SqlScheduleRepository:
     async def save(
         self, request_id: int, clocks: SlaClocks, schedule: Schedule, now: datetime
     ) -> None:
+        """The request's clocks and deadlines, and its timers replaced: one statement
+        (every transition re-plans; three statements cost three round trips)."""
         await self.session.execute(
-            update(Request)
-            .where(Request.id == request_id)
-            .values(
-                accept_clock_from=clocks.accept_from,
-                complete_clock_from=clocks.complete_from,
-                accept_extension_seconds=int(clocks.accept_extension.total_seconds()),
-                complete_extension_seconds=int(clocks.complete_extension.total_seconds()),
-                auto_accept_from=clocks.auto_accept_from,
-                accept_due_at=schedule.accept_due,
-                complete_due_at=schedule.complete_due,
-            )
-        )
-        kinds = [kind.value for kind in schedule.timers]
-        await self.session.execute(
-            delete(SlaTimer).where(SlaTimer.request_id == request_id, SlaTimer.kind.not_in(kinds))
-        )
-        if not kinds:
-            return
-        stmt = insert(SlaTimer).values(
-            [
-                {"request_id": request_id, "kind": kind.value, "due_at": at}
-                for kind, at in schedule.timers.items()
-            ]
-        )
-        moved_to_future = and_(SlaTimer.due_at != stmt.excluded.due_at, stmt.excluded.due_at > now)
-        await self.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[SlaTimer.request_id, SlaTimer.kind],
-                set_={
-                    "due_at": stmt.excluded.due_at,
-                    "fired_at": case((moved_to_future, None), else_=SlaTimer.fired_at),
-                },
-            )
+            _SAVE_PLAN,
+            {
+                "request_id": request_id,
+                "accept_from": clocks.accept_from,
+                "complete_from": clocks.complete_from,
+                "accept_extension": int(clocks.accept_extension.total_seconds()),
+                "complete_extension": int(clocks.complete_extension.total_seconds()),
+                "auto_accept_from": clocks.auto_accept_from,
+                "accept_due": schedule.accept_due,
+                "complete_due": schedule.complete_due,
+                "kinds": [kind.value for kind in schedule.timers],
+                "dues": list(schedule.timers.values()),
+                "now": now,
+            },
         )
 
     # ------------------------------------------------------------------ the sweep
