@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, func, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, Select, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import (
@@ -68,6 +69,85 @@ def request_state(row: Request, rating: int | None) -> RequestState:
     )
 
 
+def _state_statements(*extra: Any) -> tuple[Select[Any], Select[Any]]:
+    """The request row with its rating (and ``extra`` columns), plain and locked.
+
+    The lock takes only the request row: concurrent transitions of it queue up there.
+    """
+    stmt = (
+        select(Request, Rating.stars, *extra)
+        .outerjoin(Rating, Rating.request_id == Request.id)
+        .where(Request.id == bindparam("request_id"))
+        .execution_options(populate_existing=True)
+    )
+    return stmt, stmt.with_for_update(of=Request)
+
+
+_STATE, _STATE_FOR_UPDATE = _state_statements()
+_STATE_AND_WATCHERS, _STATE_AND_WATCHERS_FOR_UPDATE = _state_statements(
+    func.array(
+        select(RequestWatcher.user_id)
+        .where(RequestWatcher.request_id == Request.id)
+        .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
+        .scalar_subquery(),
+        type_=ARRAY(BigInteger),
+    )
+)
+
+
+def _details_statement() -> Select[Any]:
+    executor = User.__table__.alias("executor")
+    author = User.__table__.alias("author")
+    media_count = (
+        select(func.count())
+        .select_from(Media)
+        .where(Media.request_id == Request.id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Request,
+            Building.address,
+            Apartment.number,
+            Entrance.number,
+            executor.c.first_name,
+            Rating.stars,
+            Rating.text,
+            Building.lat,
+            Building.lon,
+            func.coalesce(author.c.full_name, author.c.first_name),
+            author.c.phone,
+            media_count,
+        )
+        .join(Building, Building.id == Request.building_id)
+        .join(author, author.c.id == Request.author_id)
+        .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+        .outerjoin(
+            Entrance,
+            Entrance.id == func.coalesce(Request.entrance_id, Apartment.entrance_id),
+        )
+        .outerjoin(executor, executor.c.id == Request.assignee_id)
+        .outerjoin(Rating, Rating.request_id == Request.id)
+        .where(Request.id == bindparam("request_id"))
+    )
+
+
+# Cards are rendered on almost every update: their statements are built once
+# (building a five-join select and its cache key anew cost more than running it).
+_DETAILS = _details_statement()
+_HISTORY = (
+    select(RequestHistory)
+    .where(RequestHistory.request_id == bindparam("request_id"))
+    .order_by(RequestHistory.at, RequestHistory.id)
+)
+_COMMENTS = (
+    select(Comment, User.first_name)
+    .join(User, User.id == Comment.author_id)
+    .where(Comment.request_id == bindparam("request_id"))
+    .order_by(Comment.created_at, Comment.id)
+)
+
+
 class SqlRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -75,15 +155,8 @@ class SqlRequestRepository:
     # ------------------------------------------------------------------ state
 
     async def get_state(self, request_id: int, *, for_update: bool = False) -> RequestState | None:
-        stmt = (
-            select(Request, Rating.stars)
-            .outerjoin(Rating, Rating.request_id == Request.id)
-            .where(Request.id == request_id)
-        )
-        if for_update:
-            # Lock only the request row; concurrent transitions of it queue up here.
-            stmt = stmt.with_for_update(of=Request)
-        found = (await self.session.execute(stmt.execution_options(populate_existing=True))).first()
+        stmt = _STATE_FOR_UPDATE if for_update else _STATE
+        found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
         return request_state(found[0], found[1])
@@ -133,21 +206,8 @@ class SqlRequestRepository:
         self, request_id: int, *, for_update: bool = False
     ) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
-        watchers = func.array(
-            select(RequestWatcher.user_id)
-            .where(RequestWatcher.request_id == Request.id)
-            .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
-            .scalar_subquery(),
-            type_=ARRAY(BigInteger),
-        )
-        stmt = (
-            select(Request, Rating.stars, watchers)
-            .outerjoin(Rating, Rating.request_id == Request.id)
-            .where(Request.id == request_id)
-        )
-        if for_update:
-            stmt = stmt.with_for_update(of=Request)
-        found = (await self.session.execute(stmt.execution_options(populate_existing=True))).first()
+        stmt = _STATE_AND_WATCHERS_FOR_UPDATE if for_update else _STATE_AND_WATCHERS
+        found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
         return request_state(found[0], found[1]), list(found[2] or ())
@@ -269,35 +329,8 @@ class SqlRequestRepository:
         return total, items
 
     async def details(self, request_id: int) -> RequestDetails | None:
-        executor = User.__table__.alias("executor")
-        author = User.__table__.alias("author")
-        row = (
-            await self.session.execute(
-                select(
-                    Request,
-                    Building.address,
-                    Apartment.number,
-                    Entrance.number,
-                    executor.c.first_name,
-                    Rating.stars,
-                    Rating.text,
-                    Building.lat,
-                    Building.lon,
-                    func.coalesce(author.c.full_name, author.c.first_name),
-                    author.c.phone,
-                )
-                .join(Building, Building.id == Request.building_id)
-                .join(author, author.c.id == Request.author_id)
-                .outerjoin(Apartment, Apartment.id == Request.apartment_id)
-                .outerjoin(
-                    Entrance,
-                    Entrance.id == func.coalesce(Request.entrance_id, Apartment.entrance_id),
-                )
-                .outerjoin(executor, executor.c.id == Request.assignee_id)
-                .outerjoin(Rating, Rating.request_id == Request.id)
-                .where(Request.id == request_id)
-            )
-        ).first()
+        params = {"request_id": request_id}
+        row = (await self.session.execute(_DETAILS, params)).first()
         if row is None:
             return None
         (
@@ -312,18 +345,10 @@ class SqlRequestRepository:
             lon,
             author_name,
             author_phone,
+            media_count,
         ) = row
-        history = await self.session.scalars(
-            select(RequestHistory)
-            .where(RequestHistory.request_id == request_id)
-            .order_by(RequestHistory.at, RequestHistory.id)
-        )
-        comments = await self.session.execute(
-            select(Comment, User.first_name)
-            .join(User, User.id == Comment.author_id)
-            .where(Comment.request_id == request_id)
-            .order_by(Comment.created_at, Comment.id)
-        )
+        history = await self.session.scalars(_HISTORY, params)
+        comments = await self.session.execute(_COMMENTS, params)
         return RequestDetails(
             state=request_state(request, stars),
             description=request.description,
@@ -334,7 +359,7 @@ class SqlRequestRepository:
             executor_first_name=executor_name or None,
             accept_due_at=request.accept_due_at,
             complete_due_at=request.complete_due_at,
-            media_count=await self.count_media(request_id),
+            media_count=media_count,
             rating_text=rating_text,
             history=tuple(
                 HistoryItem(
