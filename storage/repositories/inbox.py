@@ -1,7 +1,8 @@
 """Processed updates: the first delivery of an update_id wins, repeats are skipped.
 
-One short Core transaction per update (no ORM session: this runs for every
-update). Rows older than ``KEEP`` are pruned; Telegram redelivers an update
+One Core statement per update, outside any transaction (no ORM session, no
+BEGIN/COMMIT round trips: this runs for every update and a single INSERT is
+atomic on its own). Rows older than ``KEEP`` are pruned; Telegram redelivers an update
 within minutes, never days later.
 """
 
@@ -21,12 +22,13 @@ KEEP = timedelta(days=2)
 class SqlUpdateInbox:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._first = (
             insert(ProcessedUpdate).on_conflict_do_nothing().returning(ProcessedUpdate.update_id)
         )
 
     async def first_delivery(self, bot_id: int, update_id: int) -> bool:
-        async with self.engine.begin() as conn:
+        async with self._autocommit.connect() as conn:
             result = await conn.execute(self._first, {"bot_id": bot_id, "update_id": update_id})
             return result.first() is not None
 
