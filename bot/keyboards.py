@@ -10,7 +10,6 @@ base never does, so the rows are copied and the buttons shared.
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton
-
 from aiogram.utils.keyboard import InlineKeyboardBuilder as _AiogramInlineKeyboardBuilder
 
 __all__ = ["InlineKeyboardBuilder"]

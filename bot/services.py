@@ -21,6 +21,7 @@ from domain.access import Actor
 from domain.clock import Clock
 from domain.ports import Geocoder
 from domain.services.users import UserProfile
+from storage.db import create_reader_factory
 from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.users import load_actor, load_profile
 from storage.uow import SqlUnitOfWork
@@ -99,8 +100,16 @@ class Services:
     """Re-plans open requests after an admin changed SLA or calendar settings."""
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        self.readers = create_reader_factory(self.engine)
+
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.tz)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit of work for screens that only read: no transaction, no writes
+        (``storage.db.ReadOnlySession``)."""
+        return SqlUnitOfWork(self.readers, self.tz)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import TextClause, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 __all__ = [
+    "ReadOnlySession",
+    "ReadOnlySessionError",
     "create_engine",
+    "create_reader_factory",
     "create_session_factory",
     "normalize_database_url",
     "resolve_database_url",
@@ -55,6 +60,48 @@ def create_engine(
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A write attempted through a read-only session: a programming error."""
+
+
+class ReadOnlySession(Session):
+    """A session whose statements run outside a transaction, each on its own.
+
+    Reads need no transaction under READ COMMITTED (every statement takes its own
+    snapshot either way); leaving it out saves the BEGIN and ROLLBACK round trips.
+    Since nothing here would be atomic, writes and row locks are refused.
+    """
+
+
+def _refuse_flush(session: Session, *_: Any) -> None:
+    raise ReadOnlySessionError("a read-only session cannot write (flush)")
+
+
+def _refuse_writes(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if (
+        state.is_insert
+        or state.is_update
+        or state.is_delete
+        or isinstance(statement, TextClause)
+        or getattr(statement, "_for_update_arg", None) is not None
+    ):
+        raise ReadOnlySessionError("a read-only session cannot write or lock rows")
+
+
+event.listen(ReadOnlySession, "before_flush", _refuse_flush)
+event.listen(ReadOnlySession, "do_orm_execute", _refuse_writes)
+
+
+def create_reader_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading only (``ReadOnlySession``), on the same connection pool."""
+    return async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"),
+        expire_on_commit=False,
+        sync_session_class=ReadOnlySession,
+    )
 
 
 def resolve_database_url(settings: Settings) -> str:

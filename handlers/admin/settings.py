@@ -54,7 +54,7 @@ def _tz(services: Services) -> ZoneInfo:
 
 
 async def _load(services: Services) -> DeskSettings:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         return await uc.load_desk_settings(uow)
 
 

@@ -103,7 +103,7 @@ async def on_profile(
     if profile is None or profile.language is None:
         await message.answer(t("start-choose-language"), reply_markup=language_keyboard())
         return
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         links = await uow.residents.links_of(profile.id)
     lines = [
         t(

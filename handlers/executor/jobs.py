@@ -108,7 +108,7 @@ async def _job_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         card = await open_card(uow, actor, request_id, now)
         claim_enabled = (await uow.settings.load()).pool_claim_enabled
     text = render_job(t, card, tz=calendar.tz, now=now)
@@ -118,7 +118,7 @@ async def _job_view(
 async def _jobs_view(
     services: Services, t: BoundTranslator, actor: Actor, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         jobs = await list_jobs(uow, actor, page=page)
     tz = _calendar(services.settings.timezone).tz
     return render_jobs(t, jobs), jobs_keyboard(t, jobs, tz=tz, now=services.clock.now())
@@ -127,7 +127,7 @@ async def _jobs_view(
 async def _pool_view(
     services: Services, t: BoundTranslator, actor: Actor, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         pool = await list_pool(uow, actor, page=page)
     return render_pool(t, pool), pool_keyboard(t, pool)
 
@@ -275,7 +275,7 @@ async def on_start(
     query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.START)
     await _show(
         query, t("job-ask-eta", number=request.number), eta_keyboard(t, request.id), edit=False
@@ -317,7 +317,7 @@ async def on_decline(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.DECLINE)
     await state.set_state(JobFlow.decline_reason)
     await state.set_data({"request_id": request.id})
@@ -367,7 +367,7 @@ async def on_ask(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.HOLD)
     await state.set_state(JobFlow.question)
     await state.set_data({"request_id": request.id})
@@ -419,7 +419,7 @@ async def on_complete(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
     await state.set_state(JobFlow.photos)
     await state.set_data({"request_id": request.id, "files": [], "group": None})
@@ -470,7 +470,7 @@ async def on_photos_done(
         and data.get("request_id") == callback_data.request_id
     )
     files = list(data.get("files") or []) if collecting else []
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
     if not files:
         await state.set_state(JobFlow.photos)

@@ -152,7 +152,7 @@ async def _card(
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         card = await open_card(uow, actor, request_id, now)
         follow_up = await _open_follow_up(uow.schedule, actor, card.state.building_id, request_id)
     text = render_staff_card(
@@ -200,7 +200,7 @@ async def _act(
 async def _panel(
     services: Services, t: BoundTranslator, actor: Actor
 ) -> tuple[str, InlineKeyboardMarkup]:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         panel = await open_panel(uow, actor, services.clock.now())
     return render_panel(t, panel), panel_keyboard(t, panel)
 
@@ -242,7 +242,7 @@ async def on_queue(
     except ValueError as error:
         raise NotAllowed(NOT_AVAILABLE) from error
     now = services.clock.now()
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         page = await queue_page(uow, actor, queue, now, callback_data.page)
     text = render_queue(t, page, tz=_calendar(services.settings.timezone).tz, now=now)
     await _show(query, text, queue_keyboard(t, page))
@@ -264,7 +264,7 @@ async def on_queue_item(
 async def _search(message: Message, t: BoundTranslator, services: Services, text: str) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         items = await search_requests(uow, actor, text)
     await message.answer(render_search(t, text, items), reply_markup=results_keyboard(t, items))
 
@@ -353,7 +353,7 @@ async def on_media(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     now = services.clock.now()
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         card = await open_card(uow, actor, callback_data.request_id, now)
         media = [
             ref
@@ -399,7 +399,7 @@ async def on_assign(
     query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         picker = await executor_picker(uow, actor, callback_data.request_id)
     await _show(query, render_picker(t, picker), picker_keyboard(t, picker), edit=False)
 
@@ -409,7 +409,7 @@ async def on_picker_page(
     query: CallbackQuery, callback_data: DeskPickPageCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         picker = await executor_picker(uow, actor, callback_data.request_id, callback_data.page)
     await _show(query, render_picker(t, picker), picker_keyboard(t, picker))
 
@@ -479,12 +479,12 @@ async def on_choice(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     action, prompt = _CHOICES[callback_data.action]
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, action)
     field = "rej" if callback_data.action == "reject" else callback_data.action
     current = {"cat": request.category.value, "urg": request.urgency.value}.get(field)
     if field == "rej":  # a template, or the reason typed
-        async with services.uow() as uow:
+        async with services.reader() as uow:
             templates = await list_reject_templates(uow)
         await state.set_state(DeskInput.reject_reason)
         await state.set_data({"request_id": request.id})
@@ -515,7 +515,7 @@ async def on_set(
         elif callback_data.field == "hold":
             reason = HoldReason(value)
             if reason is HoldReason.OTHER:
-                async with services.uow() as uow:
+                async with services.reader() as uow:
                     request = await check_action(uow, actor, request_id, Action.HOLD)
                 await state.set_state(DeskInput.hold_comment)
                 await state.set_data({"request_id": request.id})
@@ -711,7 +711,7 @@ async def on_follow_up(
 ) -> None:
     """Asks what was done to close the case (the comment goes to the audit log)."""
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         card = await open_card(uow, actor, callback_data.request_id, services.clock.now())
         if not actor.is_manager_of(card.state.building_id):
             raise NotAllowed(NOT_AVAILABLE)

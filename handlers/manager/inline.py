@@ -36,7 +36,7 @@ async def on_inline_query(query: InlineQuery, t: BoundTranslator, services: Serv
         await query.answer([], cache_time=0, is_personal=True)
         return
     results: list[InlineQueryResultUnion] = []
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         if text.lower().startswith(EXECUTOR_PREFIX):
             for person in await find_executors(
                 uow, actor, text[len(EXECUTOR_PREFIX) :], MAX_RESULTS

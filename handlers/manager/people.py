@@ -204,7 +204,7 @@ async def _people_page(
     services: Services, user_id: int, query: str | None, page: int
 ) -> PeoplePage:
     actor = await _actor(services, user_id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         return await search_people(uow, actor, query, page)
 
 
@@ -342,7 +342,7 @@ async def on_person(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "card")
     await _render_card(query, t, view, callback_data.page)
 
@@ -374,7 +374,7 @@ async def on_roles(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "roles")
     await _show(query, *_roles_screen(t, view))
 
@@ -418,7 +418,7 @@ async def on_specs(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "specializations")
     await _show(query, *_specs_screen(t, view))
 
@@ -477,7 +477,7 @@ async def on_buildings(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         view, choices = await person_building_choices(
             uow, actor, callback_data.user_id, callback_data.page
         )
@@ -507,7 +507,7 @@ async def on_deactivate_ask(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "status")
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -659,7 +659,7 @@ async def _show_buildings_step(
     draft: InviteDraft,
     page: int,
 ) -> None:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         choices = await invite_building_choices(uow, actor, draft.building_ids, page)
     await state.set_state(InviteCreation.buildings)
     await _show(query, *_buildings_picker(t, draft, actor, choices))
@@ -735,7 +735,7 @@ async def on_invite_building(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = _draft(await state.get_data())
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         await check_invite_building(uow, actor, callback_data.building_id)
     draft = replace(draft, building_ids=draft.building_ids ^ {callback_data.building_id})
     await _save_draft(state, draft)

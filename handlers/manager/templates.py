@@ -89,7 +89,7 @@ def _cancel_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 
 
 async def _screen(services: Services, t: BoundTranslator) -> tuple[str, InlineKeyboardMarkup]:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         templates = await list_reject_templates(uow)
     return render_templates(t, templates), templates_keyboard(t, templates)
 

@@ -82,7 +82,7 @@ async def on_reject(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         link = await open_verification(uow, actor, callback_data.link_id)
     await state.set_state(VerificationReject.reason)
     await state.update_data(link_id=link.id)

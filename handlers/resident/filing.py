@@ -139,7 +139,7 @@ async def _actor(services: Services, user_id: int) -> Actor:
 
 async def _scope(services: Services, user_id: int) -> FilingScope:
     actor = await services.actor(user_id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         return await filing_scope(uow, actor, user_id)
 
 
@@ -193,7 +193,7 @@ async def _screen(
 
 async def _similar(services: Services, user_id: int, data: dict[str, Any]) -> list[SimilarRequest]:
     actor = await _actor(services, user_id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         return await find_similar(
             uow, actor, int(data["building_id"]), Category(data["category"]), services.clock.now()
         )
@@ -472,7 +472,7 @@ async def on_urgency(
     if urgency is not Urgency.EMERGENCY:
         await _advance("access", state, t, services, query.from_user.id, query=query)
         return
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         phone = await emergency_phone(uow)
     callback_answer.text = t("filing-emergency-alert", phone=phone)
     callback_answer.show_alert = True

@@ -95,7 +95,7 @@ async def ask_building(
 async def _send_building_page(
     message: Message, t: BoundTranslator, services: Services, page: int
 ) -> None:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         total = await uow.directory.count_buildings()
         buildings = await uow.directory.list_buildings(
             page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE
@@ -115,7 +115,7 @@ async def on_building_page(
     query: CallbackQuery, callback_data: BuildingPageCb, t: BoundTranslator, services: Services
 ) -> None:
     page = max(0, callback_data.page)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         total = await uow.directory.count_buildings()
         buildings = await uow.directory.list_buildings(
             page * BUILDINGS_PER_PAGE, BUILDINGS_PER_PAGE
@@ -132,7 +132,7 @@ async def on_building_page(
 async def on_building_location(message: Message, t: BoundTranslator, services: Services) -> None:
     location = message.location
     assert location is not None
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         nearest = await uow.directory.nearest_buildings(
             location.latitude, location.longitude, NEAREST_LIMIT
         )
@@ -148,7 +148,7 @@ async def on_building_location(message: Message, t: BoundTranslator, services: S
 
 @router.message(Onboarding.building, F.text)
 async def on_building_search(message: Message, t: BoundTranslator, services: Services) -> None:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         found = await uow.directory.search_buildings(message.text or "", SEARCH_LIMIT)
     if not found:
         await message.answer(t("onboarding-search-empty"))
@@ -170,7 +170,7 @@ async def on_building_pick(
     t: BoundTranslator,
     services: Services,
 ) -> None:
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         building = await uow.directory.get_building(callback_data.building_id)
     if building is None or not isinstance(query.message, Message):
         await query.answer(t("error-not-found"), show_alert=True)
@@ -189,7 +189,7 @@ async def on_apartment(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
     data = await state.get_data()
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         apartment: ApartmentInfo = await check_apartment(
             uow.directory, data["building_id"], message.text or ""
         )

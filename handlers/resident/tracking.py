@@ -118,7 +118,7 @@ async def _card_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         card = await open_card(uow, actor, request_id, now)
     if back is None:
         back = TrackListCb(archive=not card.can_comment, page=0)
@@ -136,7 +136,7 @@ async def on_my_requests(
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         page = await list_requests(uow, message.from_user.id, archive=False)
     await message.answer(render_list(t, page), reply_markup=list_keyboard(t, page))
 
@@ -150,7 +150,7 @@ async def on_list_page(
     services: Services,
 ) -> None:
     await _leave_own_state(state)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         page = await list_requests(
             uow, query.from_user.id, archive=callback_data.archive, page=callback_data.page
         )
@@ -208,7 +208,7 @@ async def on_comment(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.comment)
     await state.set_data({"request_id": request.id})
@@ -260,7 +260,7 @@ async def on_photos(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.photos)
     await state.set_data({"request_id": request.id, "files": [], "group": None})
@@ -312,7 +312,7 @@ async def on_photos_done(
     )
     files = [StoredMedia(**item) for item in data.get("files") or []] if collecting else []
     if not files:
-        async with services.uow() as uow:
+        async with services.reader() as uow:
             request = await check_comment(uow, actor, callback_data.request_id)
         await state.set_state(Tracking.photos)
         await state.set_data({"request_id": request.id, "files": [], "group": None})
@@ -348,7 +348,7 @@ async def on_cancel(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.CANCEL)
     await state.set_state(Tracking.cancel_reason)
     await state.set_data({"request_id": request.id})
@@ -404,7 +404,7 @@ async def on_accept_work(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await _leave_own_state(state)
     await _show(
@@ -426,7 +426,7 @@ async def on_rate(
     if not 1 <= callback_data.stars <= 5:
         raise MissingField("rating")
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await state.set_state(Closing.feedback)
     await state.set_data({"request_id": request.id, "stars": callback_data.stars})
@@ -511,7 +511,7 @@ async def on_return_work(
     services: Services,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.RETURN_WORK)
     await state.set_state(Closing.return_reason)
     await state.set_data({"request_id": request.id})

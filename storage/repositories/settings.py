@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.services.desk_settings import DeskSettings
@@ -23,6 +23,12 @@ SETTINGS_TTL = 5.0
 """Seconds another process may keep serving settings changed elsewhere."""
 
 _cached: WeakKeyDictionary[Any, tuple[float, DeskSettings]] = WeakKeyDictionary()
+
+
+def _database_of(session: AsyncSession) -> Any:
+    """The cache key: the connection pool, shared by the engine and its read-only twin."""
+    bind = session.bind
+    return bind.sync_engine.pool if isinstance(bind, AsyncEngine) else None
 
 
 def forget_desk_settings() -> None:
@@ -35,15 +41,15 @@ class SqlSettingsRepository:
         self.session = session
 
     async def load(self) -> DeskSettings:
-        engine = self.session.bind
-        hit = _cached.get(engine) if engine is not None else None
+        database = _database_of(self.session)
+        hit = _cached.get(database) if database is not None else None
         now = time.monotonic()
         if hit is not None and hit[0] > now:
             return hit[1]
         rows = await self.session.execute(select(Setting.key, Setting.value))
         settings = DeskSettings.from_values(dict(rows.all()))
-        if engine is not None:
-            _cached[engine] = (now + SETTINGS_TTL, settings)
+        if database is not None:
+            _cached[database] = (now + SETTINGS_TTL, settings)
         return settings
 
     async def save(self, key: str, value: Any, *, by: int | None) -> None:
@@ -54,10 +60,11 @@ class SqlSettingsRepository:
                 set_={"value": stmt.excluded.value, "updated_by": by, "updated_at": func.now()},
             )
         )
-        engine = self.session.bind
+        database = _database_of(self.session)
 
         def drop_cached(_session: Session) -> None:
-            _cached.pop(engine, None)
+            if database is not None:
+                _cached.pop(database, None)
 
         drop_cached(self.session.sync_session)
         event.listen(self.session.sync_session, "after_commit", drop_cached, once=True)
