@@ -1,6 +1,7 @@
 """Outbox delivery: renders each notification in the recipient's language and sends it
 within Telegram's limits. Several workers (processes) may run: rows are claimed with
-``FOR UPDATE SKIP LOCKED`` so nothing is sent twice."""
+``FOR UPDATE SKIP LOCKED`` so nothing is sent twice, one row per chat at a time so a
+chat's messages keep their order. A batch costs two statements: the claim and its outcomes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -25,25 +25,19 @@ from aiogram.types import (
     InputMediaPhoto,
     InputMediaVideo,
 )
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
-from storage.models import Outbox, User
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
-
-
-class _Permanent(Exception):
-    """A failure that retrying cannot fix (bad request, blocked bot)."""
 
 
 class OutboxWorker:
@@ -76,111 +70,119 @@ class OutboxWorker:
 
     async def run(self) -> None:
         while True:
+            # Cleared before the claim: a wake during the batch stands for rows the claim
+            # could not see yet, and the next claim follows at once.
+            self._wake.clear()
             try:
-                delivered = await self.deliver_batch()
+                pause = self._pause_after(await self._deliver_batch())
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox batch failed")
-                delivered = 0
-            if delivered == 0:
-                self._wake.clear()
+                pause = self.poll_interval
+            if pause > 0:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                    await asyncio.wait_for(self._wake.wait(), pause)
+
+    def _pause_after(self, claimed: list[OutboxMessage]) -> float:
+        """No pause while due rows may be left (a full batch, or chats with more rows as
+        soon as their pace allows); else until woken or the next poll."""
+        if len(claimed) >= self.batch_size:
+            return 0.0
+        waits = (self.pacer.wait_for(m.chat_id) for m in claimed if m.queued > 1)
+        return min([self.poll_interval, *waits])
 
     async def deliver_batch(self) -> int:
-        """Claims due rows and sends what the limits allow now; returns rows handled."""
+        """Claims due rows and sends them within the limits; returns rows handled."""
+        return len(await self._deliver_batch())
+
+    async def _deliver_batch(self) -> list[OutboxMessage]:
         async with self.session_factory() as session, session.begin():
+            outbox = OutboxRepository(session)
             now = self.clock.now()
-            rows = await OutboxRepository(session).claim_due(now, self.batch_size)
-            if not rows:
-                return 0
-            recipients = await self._recipients(session, rows)
-            busy_chats: set[int] = set()
-            sends: list[asyncio.Task[None]] = []
-            for row in rows:
-                recipient = recipients.get(row.user_id) if row.user_id else None
-                if recipient is not None and recipient[1]:
-                    row.state = OutboxState.SKIPPED
-                    row.last_error = "recipient unreachable"
-                    continue
-                wait = self.pacer.wait_for(row.chat_id)
-                if row.chat_id in busy_chats or wait > 0:
-                    # Keep order within a chat: later rows wait for the earlier one.
-                    row.next_attempt_at = now + timedelta(
-                        seconds=max(wait, self.pacer.interval(row.chat_id))
+            # One row per chat, none of the chats still pacing: every claimed row goes out now.
+            claimed = await outbox.claim_due(now, self.batch_size, self.pacer.busy())
+            outcomes: list[Outcome] = []
+            sending: list[OutboxMessage] = []
+            sends: list[asyncio.Task[Outcome]] = []
+            for message in claimed:
+                if message.unreachable:
+                    outcomes.append(
+                        Outcome(
+                            message.id,
+                            OutboxState.SKIPPED,
+                            message.attempts,
+                            "recipient unreachable",
+                        )
                     )
                     continue
-                busy_chats.add(row.chat_id)
                 await self.bucket.acquire()
-                self.pacer.sent(row.chat_id)
-                lang = recipient[0] if recipient else None
-                sends.append(asyncio.create_task(self._deliver(session, row, lang)))
-            if sends:
-                await asyncio.gather(*sends)
-            return len(rows)
+                self.pacer.sent(message.chat_id)
+                sending.append(message)
+                sends.append(asyncio.create_task(self._deliver(message)))
+            delivered = await asyncio.gather(*sends)
+            outcomes += delivered
+            # Only a blocked bot skips a message it tried to send.
+            blocked = [
+                m.user_id
+                for m, outcome in zip(sending, delivered, strict=True)
+                if outcome.state is OutboxState.SKIPPED and m.user_id
+            ]
+            await outbox.mark_unreachable(blocked, now)
+            await outbox.record(outcomes)
+            return claimed
 
-    async def _recipients(
-        self, session: AsyncSession, rows: list[Outbox] | Any
-    ) -> dict[int, tuple[str | None, bool]]:
-        ids = {row.user_id for row in rows if row.user_id}
-        if not ids:
-            return {}
-        result = await session.execute(
-            select(User.id, User.language, User.unreachable).where(User.id.in_(ids))
-        )
-        return {uid: (lang, unreachable) for uid, lang, unreachable in result.all()}
-
-    async def _deliver(self, session: AsyncSession, row: Outbox, lang: str | None) -> None:
-        now = self.clock.now()
-        row.attempts += 1
+    async def _deliver(self, message: OutboxMessage) -> Outcome:
+        """Sends one message; every failure becomes the row's outcome (a failure escaping
+        here would roll back the outcomes of the batch's messages already sent)."""
+        attempts = message.attempts + 1
         try:
-            message_id = await self._send(row, lang)
+            message_id = await self._send(message)
         except TelegramRetryAfter as error:
             # Only this chat waits; the global pace already keeps the bot under its limit.
-            self.pacer.defer(row.chat_id, error.retry_after)
-            row.attempts -= 1  # waiting out a flood limit is not a failed attempt
-            row.next_attempt_at = now + timedelta(seconds=error.retry_after)
-            row.last_error = f"retry after {error.retry_after}s"
-            return
+            self.pacer.defer(message.chat_id, error.retry_after)
+            return Outcome(
+                message.id,
+                OutboxState.PENDING,
+                message.attempts,  # waiting out a flood limit is not a failed attempt
+                f"retry after {error.retry_after}s",
+                next_attempt_at=self.clock.now() + timedelta(seconds=error.retry_after),
+            )
         except TelegramForbiddenError as error:
-            row.state = OutboxState.SKIPPED
-            row.last_error = error.message
-            if row.user_id:
-                await session.execute(
-                    update(User)
-                    .where(User.id == row.user_id)
-                    .values(unreachable=True, unreachable_since=now)
-                )
-            log.info("recipient blocked the bot", extra={"chat_id": row.chat_id})
-            return
+            log.info("recipient blocked the bot", extra={"chat_id": message.chat_id})
+            return Outcome(message.id, OutboxState.SKIPPED, attempts, error.message)
         except TelegramBadRequest as error:
             if "message is not modified" in error.message:
-                row.state, row.sent_at = OutboxState.SENT, now
-                return
-            row.state = OutboxState.FAILED
-            row.last_error = error.message
+                return Outcome(message.id, OutboxState.SENT, attempts, sent_at=self.clock.now())
             log.error(
-                "outbox message rejected", extra={"outbox_id": row.id, "error": error.message}
+                "outbox message rejected", extra={"outbox_id": message.id, "error": error.message}
             )
-            return
-        except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
-            if row.attempts >= MAX_ATTEMPTS:
-                row.state = OutboxState.FAILED
-            row.last_error = str(error)[:500]
-            row.next_attempt_at = now + timedelta(
-                seconds=BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1)
+            return Outcome(message.id, OutboxState.FAILED, attempts, error.message)
+        except Exception as error:  # timeouts, 5xx, network, the unforeseen: retried later
+            if not isinstance(error, TelegramNetworkError | TelegramServerError | TimeoutError):
+                log.exception("outbox send failed", extra={"outbox_id": message.id})
+            else:
+                log.warning(
+                    "outbox send will be retried",
+                    extra={"outbox_id": message.id, "attempt": attempts},
+                )
+            return Outcome(
+                message.id,
+                OutboxState.FAILED if attempts >= MAX_ATTEMPTS else OutboxState.PENDING,
+                attempts,
+                str(error)[:500],
+                next_attempt_at=self.clock.now()
+                + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)),
             )
-            log.warning(
-                "outbox send will be retried", extra={"outbox_id": row.id, "attempt": row.attempts}
-            )
-            return
-        row.state = OutboxState.SENT
-        row.sent_at = now
-        row.sent_message_id = message_id
-        row.last_error = None
+        return Outcome(
+            message.id,
+            OutboxState.SENT,
+            attempts,
+            sent_at=self.clock.now(),
+            sent_message_id=message_id,
+        )
 
-    def render_text(self, row: Outbox, lang: str | None) -> str:
+    def render_text(self, row: OutboxMessage, lang: str | None) -> str:
         params = {
             name: self.translator(lang, value["key"])
             if isinstance(value, dict) and "key" in value
@@ -189,7 +191,7 @@ class OutboxWorker:
         }
         return self.translator(lang, row.template, **params)
 
-    def render_buttons(self, row: Outbox, lang: str | None) -> InlineKeyboardMarkup | None:
+    def render_buttons(self, row: OutboxMessage, lang: str | None) -> InlineKeyboardMarkup | None:
         if not row.buttons:
             return None
         rows = [
@@ -205,9 +207,10 @@ class OutboxWorker:
         ]
         return InlineKeyboardMarkup(inline_keyboard=rows)
 
-    async def _send(self, row: Outbox, lang: str | None) -> int | None:
-        text = self.render_text(row, lang)
-        markup = self.render_buttons(row, lang)
+    async def _send(self, row: OutboxMessage) -> int | None:
+        # Rendered now, in the recipient's language of today.
+        text = self.render_text(row, row.language)
+        markup = self.render_buttons(row, row.language)
         if row.edit_of:
             return await self._edit(row.chat_id, int(row.edit_of["message_id"]), text, markup)
         media = row.media or []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import time
+from collections.abc import Callable
 
 
 class TokenBucket:
@@ -29,27 +31,44 @@ class TokenBucket:
 
 
 class ChatPacer:
-    """Earliest next send per chat: private chats every ``private_interval`` s, groups 20/min."""
+    """Earliest next send per chat: private chats every ``private_interval`` s, groups 20/min.
+
+    Only chats that must still wait are remembered (a heap of release times forgets the
+    others), so ``busy()`` is as small as the sending rate times the longest interval."""
 
     def __init__(
-        self, private_interval: float, group_per_minute: int, max_chats: int = 200_000
+        self,
+        private_interval: float,
+        group_per_minute: int,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.private_interval = private_interval
         self.group_interval = 60.0 / group_per_minute
-        self.max_chats = max_chats
+        self._monotonic = monotonic
         self._next: dict[int, float] = {}
+        self._releases: list[tuple[float, int]] = []
 
     def interval(self, chat_id: int) -> float:
         return self.private_interval if chat_id > 0 else self.group_interval
 
     def wait_for(self, chat_id: int) -> float:
-        return max(0.0, self._next.get(chat_id, 0.0) - time.monotonic())
+        return max(0.0, self._next.get(chat_id, 0.0) - self._monotonic())
+
+    def busy(self) -> list[int]:
+        """Chats that may not be sent to now."""
+        now = self._monotonic()
+        while self._releases and self._releases[0][0] <= now:
+            _, chat_id = heapq.heappop(self._releases)
+            if self._next.get(chat_id, now) <= now:  # a later release of the chat stays queued
+                self._next.pop(chat_id, None)
+        return list(self._next)
 
     def sent(self, chat_id: int) -> None:
-        if len(self._next) >= self.max_chats:
-            now = time.monotonic()
-            self._next = {c: t for c, t in self._next.items() if t > now}
-        self._next[chat_id] = time.monotonic() + self.interval(chat_id)
+        self._hold(chat_id, self._monotonic() + self.interval(chat_id))
 
     def defer(self, chat_id: int, seconds: float) -> None:
-        self._next[chat_id] = max(self._next.get(chat_id, 0.0), time.monotonic() + seconds)
+        self._hold(chat_id, max(self._next.get(chat_id, 0.0), self._monotonic() + seconds))
+
+    def _hold(self, chat_id: int, until: float) -> None:
+        self._next[chat_id] = until
+        heapq.heappush(self._releases, (until, chat_id))

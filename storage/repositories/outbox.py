@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import OutboxState
 from domain.services.notifications import Notification
-from storage.models import Outbox
+from storage.models import Outbox, User
 
 
 def notification_row(note: Notification) -> dict[str, object]:
@@ -25,6 +38,108 @@ def notification_row(note: Notification) -> dict[str, object]:
         "edit_of": {"message_id": note.edit_of_message_id} if note.edit_of_message_id else None,
         "dedupe_key": note.dedupe_key,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A claimed row, with its recipient's language and reachability (a group has neither)."""
+
+    id: int
+    chat_id: int
+    user_id: int | None
+    template: str
+    params: dict[str, Any]
+    buttons: list[Any] | None
+    media: list[Any] | None
+    edit_of: dict[str, Any] | None
+    attempts: int
+    language: str | None
+    unreachable: bool
+    queued: int  # pending rows of the chat, this one included
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one delivery attempt did to its row."""
+
+    id: int
+    state: OutboxState
+    attempts: int
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None  # None keeps the row's
+    sent_at: datetime | None = None
+    sent_message_id: int | None = None
+
+
+# The oldest pending row of each chat, if it is due: a chat's later rows wait for it (order
+# within a chat), and no worker holds two rows of one chat (a second one could not be sent
+# before the chat's interval anyway). ``busy`` are chats this worker has just sent to.
+# Locked rows are skipped, so several workers never claim the same row; the outer
+# conditions are checked again on a row another worker changed meanwhile.
+_CLAIM = (
+    text(
+        """
+        SELECT o.id, o.chat_id, o.user_id, o.template, o.params, o.buttons, o.media,
+               o.edit_of, o.attempts, u.language, coalesce(u.unreachable, false) AS unreachable,
+               heads.queued
+        FROM outbox AS o
+        JOIN (
+            SELECT min(id) AS id, count(*) AS queued
+            FROM outbox
+            WHERE state = 'pending' AND chat_id <> ALL(:busy)
+            GROUP BY chat_id
+        ) AS heads ON heads.id = o.id
+        LEFT JOIN users AS u ON u.id = o.user_id
+        WHERE o.state = 'pending' AND o.next_attempt_at <= :now
+        ORDER BY o.id
+        LIMIT :limit
+        FOR UPDATE OF o SKIP LOCKED
+        """
+    )
+    .bindparams(
+        bindparam("busy", type_=ARRAY(BigInteger)),
+        bindparam("now", type_=DateTime(timezone=True)),
+        bindparam("limit", type_=Integer),
+    )
+    .columns(
+        Outbox.id,
+        Outbox.chat_id,
+        Outbox.user_id,
+        Outbox.template,
+        Outbox.params,
+        Outbox.buttons,
+        Outbox.media,
+        Outbox.edit_of,
+        Outbox.attempts,
+        language=String,
+        unreachable=Boolean,
+        queued=Integer,
+    )
+)
+
+# The outcomes of a whole batch in one statement and one round trip, however many rows.
+_RECORD = text(
+    """
+    UPDATE outbox SET
+        state = done.state,
+        attempts = done.attempts,
+        last_error = done.last_error,
+        next_attempt_at = coalesce(done.next_attempt_at, outbox.next_attempt_at),
+        sent_at = done.sent_at,
+        sent_message_id = done.sent_message_id
+    FROM unnest(:ids, :states, :attempts, :errors, :next_attempts, :sent_ats, :message_ids)
+        AS done(id, state, attempts, last_error, next_attempt_at, sent_at, sent_message_id)
+    WHERE outbox.id = done.id
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger)),
+    bindparam("states", type_=ARRAY(String)),
+    bindparam("attempts", type_=ARRAY(Integer)),
+    bindparam("errors", type_=ARRAY(Text)),
+    bindparam("next_attempts", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("sent_ats", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("message_ids", type_=ARRAY(BigInteger)),
+)
 
 
 class OutboxRepository:
@@ -41,13 +156,37 @@ class OutboxRepository:
         # A dedupe key makes re-enqueueing the same notification harmless.
         await self.session.execute(insert(Outbox).values(rows).on_conflict_do_nothing())
 
-    async def claim_due(self, now: datetime, limit: int) -> Sequence[Outbox]:
-        """Lock due rows for this worker; other workers skip them (no double send)."""
-        stmt = (
-            select(Outbox)
-            .where(Outbox.state == OutboxState.PENDING, Outbox.next_attempt_at <= now)
-            .order_by(Outbox.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    async def claim_due(
+        self, now: datetime, limit: int, busy: Sequence[int] = ()
+    ) -> list[OutboxMessage]:
+        """Lock due rows for this worker, at most one per chat and none of ``busy`` chats;
+        other workers skip them (no double send)."""
+        result = await self.session.execute(
+            _CLAIM, {"busy": list(busy), "now": now, "limit": limit}
         )
-        return (await self.session.scalars(stmt)).all()
+        return [OutboxMessage(**row._mapping) for row in result]
+
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
+        if not outcomes:
+            return
+        await self.session.execute(
+            _RECORD,
+            {
+                "ids": [o.id for o in outcomes],
+                "states": [o.state.value for o in outcomes],
+                "attempts": [o.attempts for o in outcomes],
+                "errors": [o.last_error for o in outcomes],
+                "next_attempts": [o.next_attempt_at for o in outcomes],
+                "sent_ats": [o.sent_at for o in outcomes],
+                "message_ids": [o.sent_message_id for o in outcomes],
+            },
+        )
+
+    async def mark_unreachable(self, user_ids: Sequence[int], now: datetime) -> None:
+        """Recipients who blocked the bot: their later messages are skipped unsent."""
+        if user_ids:
+            await self.session.execute(
+                update(User)
+                .where(User.id.in_(user_ids))
+                .values(unreachable=True, unreachable_since=now)
+            )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest_asyncio
 from pydantic import SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,7 +36,7 @@ TOKEN = "7000000003:outbox-semantics"
 class OutboxEnv:
     emu: EmulatorClient
     factory: async_sessionmaker[AsyncSession]
-    worker: Callable[[], OutboxWorker]
+    worker: Callable[..., OutboxWorker]
 
     async def user(self, user_id: int, language: Language) -> UserClient:
         client = await self.emu.create_user(f"U{user_id}", user_id=user_id, started=True)
@@ -78,8 +80,9 @@ async def env(
     bot = create_bot(settings)
     emu = EmulatorClient(emulator.base_url, TOKEN)
 
-    def make_worker() -> OutboxWorker:
-        return OutboxWorker(bot, factory, get_translator(), SystemClock(), private_interval=0.0)
+    def make_worker(**limits: Any) -> OutboxWorker:
+        limits.setdefault("private_interval", 0.0)
+        return OutboxWorker(bot, factory, get_translator(), SystemClock(), **limits)
 
     try:
         yield OutboxEnv(emu, factory, make_worker)
@@ -206,3 +209,72 @@ async def test_mixed_media_are_split_the_way_telegram_accepts(env: OutboxEnv) ->
     assert received[0].media_group_id and received[0].media_group_id == received[1].media_group_id
     assert received[2].document and received[3].voice  # documents travel apart, voice alone
     assert received[4].text and received[4].text.endswith("x" * 100)
+
+
+async def test_one_message_per_chat_is_claimed_and_the_next_waits_unwritten(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_051, Language.EN)
+    templates = ("menu-title", "help-text", "menu-title")
+    await env.enqueue(*(Notification.to_user(person.id, t) for t in templates))
+    worker = env.worker(private_interval=0.3)
+    assert await worker.deliver_batch() == 1
+    assert await worker.deliver_batch() == 0  # the chat is pacing: nothing claimed
+    rows = await env.rows()
+    assert [r.state for r in rows] == [OutboxState.SENT, OutboxState.PENDING, OutboxState.PENDING]
+    assert all(r.next_attempt_at == r.created_at for r in rows[1:])  # no deferral written
+    while any(r.state == OutboxState.PENDING for r in await env.rows()):
+        await asyncio.sleep(0.1)
+        await worker.deliver_batch()
+    sent = [r.sent_at for r in await env.rows() if r.sent_at is not None]
+    assert len(sent) == 3
+    assert all(b - a >= timedelta(seconds=0.3) for a, b in itertools.pairwise(sent))
+    received = [m.text or "" for m in await person.messages() if m.from_bot]
+    assert [t.startswith("Main menu") for t in received] == [True, False, True]
+
+
+async def test_a_retried_message_holds_back_the_later_ones_of_its_chat(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_061, Language.EN)
+    await env.emu.inject_fault("sendMessage", count=1, error_code=502, description="Bad Gateway")
+    await env.enqueue(
+        Notification.to_user(person.id, "menu-title"), Notification.to_user(person.id, "help-text")
+    )
+    worker = env.worker()
+    assert await worker.deliver_batch() == 1  # the first failed and waits out its backoff
+    assert await worker.deliver_batch() == 0  # the second waits behind it
+    await env.make_due()
+    assert await worker.deliver_batch() == 1
+    assert await worker.deliver_batch() == 1
+    received = [m.text or "" for m in await person.messages() if m.from_bot]
+    assert [t.startswith("Main menu") for t in received] == [True, False]
+
+
+async def test_an_unexpected_error_keeps_the_rest_of_the_batch_delivered(env: OutboxEnv) -> None:
+    people = [await env.user(9_400_000_071 + n, Language.EN) for n in range(3)]
+    await env.emu.inject_fault("sendMessage", count=1, error_code=404, description="Not Found")
+    await env.enqueue(*(Notification.to_user(p.id, "menu-title") for p in people))
+    worker = env.worker()
+    assert await worker.deliver_batch() == 3
+    states = sorted(r.state for r in await env.rows())
+    assert states == [OutboxState.PENDING, OutboxState.SENT, OutboxState.SENT]
+    await env.make_due()
+    assert await worker.deliver_batch() == 1
+    for person in people:  # the two sent in the first batch were not sent again
+        assert len([m for m in await person.messages() if m.from_bot]) == 1
+
+
+async def test_a_batch_costs_two_statements_whatever_its_size(env: OutboxEnv) -> None:
+    people = [await env.user(9_400_000_081 + n, Language.EN) for n in range(5)]
+    await env.enqueue(*(Notification.to_user(p.id, "menu-title") for p in people))
+    await env.enqueue(Notification.to_user(people[0].id, "help-text"))  # waits for the next batch
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = env.factory.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert await env.worker().deliver_batch() == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # the claim (with the recipients' languages) and the outcomes; no per-row writes
+    assert len(statements) == 2, statements
