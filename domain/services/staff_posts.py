@@ -88,12 +88,12 @@ async def staff_post_notes(desk: StaffPostRepository, request_id: int) -> list[N
     rendered from the filing data when it goes out).
     """
     posts = await desk.staff_posts(request_id)
-    known = {chat_id for chat_id, _ in posts}
-    for chat_id, message_id in await desk.delivered_cards(request_id):
-        if chat_id not in known:
+    if not posts:
+        # A request has one group post (the staff chat): once recorded, the outbox
+        # (a prefix search over every card ever sent) is not searched again.
+        for chat_id, message_id in await desk.delivered_cards(request_id):
             await desk.record_staff_post(request_id, chat_id, message_id)
             posts.append((chat_id, message_id))
-            known.add(chat_id)
     if not posts:
         return []
     facts = await desk.post_facts(request_id)
