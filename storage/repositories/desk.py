@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +53,34 @@ RECENT_RATINGS = 10
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _post_facts_statement() -> Select[Any]:
+    executor = User.__table__.alias("executor")
+    return (
+        select(
+            Request.number,
+            Request.status,
+            Request.category,
+            Request.urgency,
+            Building.address,
+            Apartment.number,
+            executor.c.first_name,
+        )
+        .join(Building, Building.id == Request.building_id)
+        .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+        .outerjoin(executor, executor.c.id == Request.assignee_id)
+        .where(Request.id == bindparam("request_id"))
+    )
+
+
+# Every transition edits the staff chat post: its statements are built once.
+_POST_FACTS = _post_facts_statement()
+_STAFF_POSTS = (
+    select(StaffPost.chat_id, StaffPost.message_id)
+    .where(StaffPost.request_id == bindparam("request_id"))
+    .order_by(StaffPost.chat_id)
+)
 
 
 class SqlDeskRepository:
@@ -368,11 +396,7 @@ class SqlDeskRepository:
     # -------------------------------------------------------------- staff posts
 
     async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
-        rows = await self.session.execute(
-            select(StaffPost.chat_id, StaffPost.message_id)
-            .where(StaffPost.request_id == request_id)
-            .order_by(StaffPost.chat_id)
-        )
+        rows = await self.session.execute(_STAFF_POSTS, {"request_id": request_id})
         return [(int(chat), int(message)) for chat, message in rows.all()]
 
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
@@ -394,24 +418,7 @@ class SqlDeskRepository:
         )
 
     async def post_facts(self, request_id: int) -> PostFacts | None:
-        executor = User.__table__.alias("executor")
-        row = (
-            await self.session.execute(
-                select(
-                    Request.number,
-                    Request.status,
-                    Request.category,
-                    Request.urgency,
-                    Building.address,
-                    Apartment.number,
-                    executor.c.first_name,
-                )
-                .join(Building, Building.id == Request.building_id)
-                .outerjoin(Apartment, Apartment.id == Request.apartment_id)
-                .outerjoin(executor, executor.c.id == Request.assignee_id)
-                .where(Request.id == request_id)
-            )
-        ).first()
+        row = (await self.session.execute(_POST_FACTS, {"request_id": request_id})).first()
         if row is None:
             return None
         number, status, category, urgency, address, apartment, executor_name = row

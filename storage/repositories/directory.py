@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import Role, UserStatus
@@ -21,6 +21,21 @@ def _building(row: Building, distance_km: float | None = None) -> BuildingInfo:
         lon=row.lon,
         distance_km=distance_km,
     )
+
+
+# Every transition notifies the building's managers: built once.
+_MANAGERS_OF = (
+    select(ManagerBuilding.user_id)
+    .join(
+        UserRole,
+        (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER),
+    )
+    .where(
+        ManagerBuilding.building_id == bindparam("building_id"),
+        ManagerBuilding.user_id.in_(select(User.id).where(User.status == UserStatus.ACTIVE)),
+    )
+    .order_by(ManagerBuilding.user_id)
+)
 
 
 class SqlDirectoryRepository:
@@ -92,16 +107,7 @@ class SqlDirectoryRepository:
 
     async def managers_of(self, building_id: int) -> list[int]:
         """Active managers of the building; the admins when it has none, so nobody is forgotten."""
-        active = select(User.id).where(User.status == UserStatus.ACTIVE)
-        managers = await self.session.scalars(
-            select(ManagerBuilding.user_id)
-            .join(
-                UserRole,
-                (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER),
-            )
-            .where(ManagerBuilding.building_id == building_id, ManagerBuilding.user_id.in_(active))
-            .order_by(ManagerBuilding.user_id)
-        )
+        managers = await self.session.scalars(_MANAGERS_OF, {"building_id": building_id})
         ids = list(managers)
         return ids or await self.admins()
 

@@ -135,6 +135,7 @@ def _details_statement() -> Select[Any]:
 # Cards are rendered on almost every update: their statements are built once
 # (building a five-join select and its cache key anew cost more than running it).
 _DETAILS = _details_statement()
+_FIRST_NAME = select(User.first_name).where(User.id == bindparam("user_id"))
 _HISTORY = (
     select(RequestHistory)
     .where(RequestHistory.request_id == bindparam("request_id"))
@@ -293,7 +294,7 @@ class SqlRequestRepository:
         return int(await self.session.scalar(stmt) or 0)
 
     async def first_name_of(self, user_id: int) -> str | None:
-        name = await self.session.scalar(select(User.first_name).where(User.id == user_id))
+        name = await self.session.scalar(_FIRST_NAME, {"user_id": user_id})
         return name or None
 
     # ---------------------------------------------------------------- reading
