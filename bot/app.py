@@ -38,9 +38,14 @@ from handlers import admin, executor, manager, resident
 from handlers.common import fallback, invites, start
 from handlers.errors import DomainErrorMiddleware
 from handlers.errors import router as errors_router
-from storage.db import create_engine, create_session_factory, resolve_database_url
-from storage.migrate import upgrade_to_head
+from storage.db import (
+    create_engine,
+    create_reader_factory,
+    create_session_factory,
+    resolve_database_url,
+)
 from storage.repositories.inbox import SqlUpdateInbox
+from storage.schema_version import migrate_if_behind
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +126,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     """Database (embedded unless configured), migrations, FSM storage, bot and workers."""
     database_url = await asyncio.to_thread(resolve_database_url, settings)
     if settings.auto_migrate:
-        await upgrade_to_head(database_url)
+        await migrate_if_behind(database_url)
     engine = create_engine(database_url)
     session_factory = create_session_factory(engine)
     translator = Translator(default=settings.default_language)
@@ -140,7 +145,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         session_factory=session_factory,
         translator=translator,
         clock=clock,
-        profiles=ProfileCache(session_factory),
+        profiles=ProfileCache(create_reader_factory(engine)),
         commands=CommandsMenu(translator),
         geocoder=geocoder,
         media_store=TelegramMediaStore(bot, settings.storage_channel_id),
@@ -180,11 +185,12 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
 @contextlib.asynccontextmanager
 async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
     """Long polling plus the outbox worker, stopped cleanly on exit."""
-    await rt.services.commands.register_defaults(rt.bot)
     poller = asyncio.create_task(
         rt.dispatcher.start_polling(rt.bot, handle_signals=False, polling_timeout=30),
         name="polling",
     )
+    # The menu is not needed to answer updates: polling does not wait for it.
+    rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
     outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
     if rt.settings.sweep_interval > 0:
         rt.sweeper.start()
@@ -214,7 +220,6 @@ async def run_webhook(settings: Settings) -> None:
 
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     async with open_runtime(settings) as rt:
-        await rt.services.commands.register_defaults(rt.bot)
         app = create_web_app(rt, webhook_secret=secret)
         runner = web.AppRunner(app)
         await runner.setup()
@@ -223,6 +228,8 @@ async def run_webhook(settings: Settings) -> None:
             settings.webhook_url, secret_token=secret, drop_pending_updates=False
         )
         log.info("webhook mode", extra={"url": settings.webhook_url, "port": settings.http_port})
+        # The menu is not needed to answer updates: serving does not wait for it.
+        rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
         outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
         if settings.sweep_interval > 0:
             rt.sweeper.start()

@@ -30,16 +30,16 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
-from geopy.adapters import AioHTTPAdapter
-from geopy.exc import GeocoderRateLimited, GeocoderTimedOut, GeopyError
-from geopy.geocoders import Nominatim
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import GeoPoint
 from storage.repositories.geocode_cache import GeocodeEntry, SqlGeocodeCache
+
+if TYPE_CHECKING:
+    from geopy.geocoders import Nominatim
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -202,6 +202,10 @@ class NominatimGeocoder:
         if not user_agent.strip():
             raise ValueError("geocoder user agent must not be empty")
         scheme, domain = parse_base_url(base_url)
+        # geopy (all its geocoders, ~1.5 MB) is loaded only when a server is configured.
+        from geopy.adapters import AioHTTPAdapter
+        from geopy.geocoders import Nominatim
+
         self._nominatim = Nominatim(
             scheme=scheme,
             domain=domain,
@@ -288,6 +292,8 @@ class NominatimGeocoder:
     async def _request(
         self, what: str, call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any
     ) -> Any:
+        from geopy.exc import GeocoderRateLimited, GeocoderTimedOut, GeopyError
+
         assert self._pacer is not None
         if not await self._pacer.acquire(self.min_interval, self.max_wait):
             log.warning(

@@ -3,6 +3,10 @@
 The URL is injected programmatically; ``alembic.ini`` is not needed (it only serves
 the ``alembic`` command line). Several processes may call ``upgrade_to_head`` at
 once: a Postgres advisory lock serialises them.
+
+Importing this module loads Alembic (~8 MB, kept for the life of the process): the
+bot's start-up asks ``storage.schema_version`` first and comes here only when the
+database is behind.
 """
 
 from __future__ import annotations
