@@ -357,8 +357,8 @@ is sampled from `/proc/<pid>/status` every 0.5 s. The bare baseline
 number and kinds of updates. The journeys run with the emulator's flood limits off and
 the bot's outbox limits lifted (`--outbox-rate`); the fan-out benchmark measures the
 outbox under the limits. Start time runs from spawning the process to the first
-getUpdates the emulator receives (imports, schema check, setMyCommands), with Python's
-bytecode cache in place as in a deployment. Everything (bot, emulator, load generator,
+getUpdates the emulator receives (imports, schema check, getMe; the command menu is
+registered beside polling), with Python's bytecode cache in place as in a deployment. Everything (bot, emulator, load generator,
 PostgreSQL, Redis) shares the same machine; its load average before the run is
 recorded with each section.
 """

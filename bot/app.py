@@ -49,6 +49,9 @@ from storage.schema_version import migrate_if_behind
 
 log = logging.getLogger(__name__)
 
+SETTLE_AFTER_START = 1.0
+"""Seconds after polling starts when the start-up heap is settled (``bot.heap``)."""
+
 
 class BotSession(AiohttpSession):
     """aiogram's HTTP session, keeping the response models it parses alive.
@@ -208,7 +211,8 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
 
 async def run_polling(settings: Settings) -> None:
     async with open_runtime(settings) as rt, polling(rt) as poller:
-        heap.settle()
+        # Once the first long poll is out: settling (a full collection) need not delay it.
+        asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
         await poller
 
 

@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     setup_logging(settings.log_format, settings.log_level)
     if args.command == "run":
+        from bot import heap
+
+        heap.pause_during_start()  # until the bot is built (bot.app: heap.settle)
         from bot.app import run_polling, run_webhook
 
         if not settings.bot_token.get_secret_value():
