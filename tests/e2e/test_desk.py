@@ -442,3 +442,33 @@ async def test_hold_resume_and_show_media(desk: Desk) -> None:
     card = await cast.manager.expect(f"📄 Request {number}")
     await cast.manager.press("▶️ Resume", message=card)
     assert (await request_row(desk, request_id)).status is RequestStatus.IN_PROGRESS
+
+
+async def test_picker_facts_of_every_executor(desk: Desk) -> None:
+    """What the picker ranks by, read in one statement: skills, duty, open jobs, the
+    building of the latest open job, the average of the recent ratings."""
+    cast = await make_cast(desk)
+    second = await _second_executor(desk)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    for stars in (2, 5):
+        rated, _ = await insert_request(desk, resident, cast.home)
+        await to_completed(desk, cast, rated)
+        await drive(desk, rated, resident, Action.ACCEPT_WORK, rating=stars)
+    open_job, _ = await insert_request(desk, resident, cast.home)
+    await drive(desk, open_job, cast.manager, Action.ASSIGN, assignee_id=cast.executor.id)
+
+    async with desk.runtime.services.reader() as uow:
+        candidates = {c.user_id: c for c in await uow.desk.executor_candidates()}
+    assert set(candidates) == {cast.executor.id, second.id}
+    bobur, sardor = candidates[cast.executor.id], candidates[second.id]
+    assert (bobur.first_name, bobur.on_duty, bobur.is_active) == ("Bobur", True, True)
+    assert bobur.specializations == {Specialization.PLUMBER}
+    assert bobur.open_jobs == 1
+    assert (bobur.lat, bobur.lon) == (41.32, 69.25)  # the building of the open job
+    assert bobur.recent_rating == 3.5
+    assert (sardor.on_duty, sardor.open_jobs, sardor.lat, sardor.recent_rating) == (
+        False,
+        0,
+        None,
+        None,
+    )
