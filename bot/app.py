@@ -213,6 +213,7 @@ async def run_polling(settings: Settings) -> None:
     async with open_runtime(settings) as rt, polling(rt) as poller:
         # Once the first long poll is out: settling (a full collection) need not delay it.
         asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
+        rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
         await poller
 
 
@@ -238,6 +239,7 @@ async def run_webhook(settings: Settings) -> None:
         if settings.sweep_interval > 0:
             rt.sweeper.start()
         heap.settle()
+        rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
         try:
             await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:

@@ -9,11 +9,22 @@ built the collector keeps walking them — five full collections, about 0.8 s of
 ever becomes garbage: ``settle`` moves them out of the collector's sight
 (``gc.freeze``). The young generation's threshold stays: a larger one made
 collections rarer but each one longer, for the same total.
+
+Memory freed by Python is not always given back to the system: glibc's heap keeps
+freed blocks between live ones, and the bot's RSS crept up by ~20 MB over a few
+minutes of load while Python's own allocations stayed flat (tracemalloc).
+``keep_trimmed`` asks glibc to release free pages every few seconds (a few
+milliseconds each time); RSS then stays level. Elsewhere (musl, macOS) it does
+nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import gc
+from collections.abc import Callable
 
 
 def pause_during_start() -> None:
@@ -26,3 +37,25 @@ def settle() -> None:
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+TRIM_INTERVAL = 10.0
+"""Seconds between two ``malloc_trim`` calls."""
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)  # glibc only
+    return trim if callable(trim) else None
+
+
+async def keep_trimmed(interval: float = TRIM_INTERVAL) -> None:
+    """Runs until cancelled: gives the heap's free pages back to the system."""
+    trim = _malloc_trim()
+    if trim is None:
+        return
+    while True:
+        await asyncio.sleep(interval)
+        trim(0)
