@@ -1,36 +1,93 @@
 """Processed updates: the first delivery of an update_id wins, repeats are skipped.
 
-One Core statement per update, outside any transaction (no ORM session, no
-BEGIN/COMMIT round trips: this runs for every update and a single INSERT is
-atomic on its own). Rows older than ``KEEP`` are pruned; Telegram redelivers an update
-within minutes, never days later.
+This runs for every update, so it is one Core statement outside any transaction (no
+ORM session, no BEGIN/COMMIT round trips: a single INSERT is atomic on its own), and
+the updates that arrive together share it: aiogram starts handling all updates of a
+``getUpdates`` answer at once, each asks here in the same turn of the event loop, and
+one INSERT answers them all. Rows older than ``KEEP`` are pruned; Telegram
+redelivers an update within minutes, never days later.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ARRAY, BigInteger, bindparam, delete, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import ProcessedUpdate
 
 KEEP = timedelta(days=2)
 
+_Key = tuple[int, int]  # (bot id, update id)
+
+# Repeats within one batch are skipped by the conflict with the row inserted first.
+_FIRST_DELIVERIES = (
+    text(
+        """
+        INSERT INTO processed_updates (bot_id, update_id)
+        SELECT * FROM unnest(:bot_ids, :update_ids)
+        ON CONFLICT DO NOTHING
+        RETURNING bot_id, update_id
+        """
+    )
+    .bindparams(
+        bindparam("bot_ids", type_=ARRAY(BigInteger)),
+        bindparam("update_ids", type_=ARRAY(BigInteger)),
+    )
+    .columns(ProcessedUpdate.bot_id, ProcessedUpdate.update_id)
+)
+
+
+def _pending(waiting: dict[_Key, list[asyncio.Future[bool]]]) -> list[asyncio.Future[bool]]:
+    return [answer for answers in waiting.values() for answer in answers if not answer.done()]
+
 
 class SqlUpdateInbox:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._first = (
-            insert(ProcessedUpdate).on_conflict_do_nothing().returning(ProcessedUpdate.update_id)
-        )
+        self._waiting: dict[_Key, list[asyncio.Future[bool]]] | None = None
+        self._batches: set[asyncio.Task[None]] = set()
 
     async def first_delivery(self, bot_id: int, update_id: int) -> bool:
-        async with self._autocommit.connect() as conn:
-            result = await conn.execute(self._first, {"bot_id": bot_id, "update_id": update_id})
-            return result.first() is not None
+        """True for the first delivery of the update; a repeat (even one arriving in
+        the same batch) gets False."""
+        loop = asyncio.get_running_loop()
+        if self._waiting is None:
+            self._waiting = {}
+            batch = loop.create_task(self._insert_batch(self._waiting))  # after this turn
+            self._batches.add(batch)
+            batch.add_done_callback(self._batches.discard)
+        answer: asyncio.Future[bool] = loop.create_future()
+        self._waiting.setdefault((bot_id, update_id), []).append(answer)
+        return await answer
+
+    async def _insert_batch(self, waiting: dict[_Key, list[asyncio.Future[bool]]]) -> None:
+        self._waiting = None  # later arrivals start the next batch
+        keys = list(waiting)
+        try:
+            async with self._autocommit.connect() as conn:
+                result = await conn.execute(
+                    _FIRST_DELIVERIES,
+                    {"bot_ids": [key[0] for key in keys], "update_ids": [key[1] for key in keys]},
+                )
+                inserted = {(row.bot_id, row.update_id) for row in result}
+        except asyncio.CancelledError:
+            for answer in _pending(waiting):
+                answer.cancel()
+            raise
+        except Exception as error:
+            for answer in _pending(waiting):
+                answer.set_exception(error)
+            return
+        for key, answers in waiting.items():
+            first = key in inserted
+            for answer in answers:
+                if not answer.done():  # the update's handling may have been cancelled
+                    answer.set_result(first)
+                    first = False
 
     async def prune(self, now: datetime, *, batch: int = 10_000) -> int:
         """Forget updates processed before ``now - KEEP``; returns how many."""

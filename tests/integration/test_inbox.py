@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import ProcessedUpdate
@@ -35,3 +36,28 @@ async def test_first_delivery_wins_and_old_ids_are_pruned(
         left = await conn.scalar(select(func.count()).select_from(ProcessedUpdate))
     assert left == 1
     assert await inbox.prune(now) == 0
+
+
+async def test_updates_arriving_together_share_one_statement(
+    engine: AsyncEngine, clean_db: None
+) -> None:
+    inbox = SqlUpdateInbox(engine)
+    assert await inbox.first_delivery(1, 7)  # an earlier batch
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        # as aiogram hands them over: all updates of one getUpdates answer at once
+        answers = await asyncio.gather(
+            *(inbox.first_delivery(1, update_id) for update_id in (5, 6, 5, 7, 8, 6))
+        )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert answers == [True, True, False, False, True, False]
+    assert len(statements) == 1
+    async with engine.connect() as conn:
+        stored = await conn.scalars(select(ProcessedUpdate.update_id).order_by("update_id"))
+        assert list(stored) == [5, 6, 7, 8]
