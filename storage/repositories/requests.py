@@ -152,6 +152,9 @@ _COMMENTS = (
 class SqlRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The session's identity map holds rows weakly: the rows of the states this unit
+        # of work loaded are kept, so the schedule reads their clocks without a statement.
+        self._loaded: dict[int, Request] = {}
 
     # ------------------------------------------------------------------ state
 
@@ -160,6 +163,7 @@ class SqlRequestRepository:
         found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
+        self._loaded[request_id] = found[0]
         return request_state(found[0], found[1])
 
     async def save_state(self, state: RequestState) -> None:
@@ -211,6 +215,7 @@ class SqlRequestRepository:
         found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
+        self._loaded[request_id] = found[0]
         return request_state(found[0], found[1]), list(found[2] or ())
 
     async def watchers_of(self, request_id: int) -> list[int]:

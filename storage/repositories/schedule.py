@@ -135,18 +135,11 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ clocks
 
     async def clocks(self, request_id: int) -> SlaClocks:
-        row = (
-            await self.session.execute(
-                select(
-                    Request.created_at,
-                    Request.accept_clock_from,
-                    Request.complete_clock_from,
-                    Request.accept_extension_seconds,
-                    Request.complete_extension_seconds,
-                    Request.auto_accept_from,
-                ).where(Request.id == request_id)
-            )
-        ).one()
+        # A transition has just loaded (and locked) the request in this session: its
+        # clock columns come from there, without another statement.
+        row = await self.session.get(Request, request_id)
+        if row is None:
+            raise LookupError(f"request {request_id} does not exist")
         return SlaClocks(
             accept_from=row.accept_clock_from or row.created_at,
             complete_from=row.complete_clock_from or row.created_at,
@@ -190,6 +183,12 @@ class SqlScheduleRepository:
                 "now": now,
             },
         )
+        # The statement bypassed the session: a loaded copy of the row is out of date.
+        loaded = self.session.sync_session.identity_map.get(
+            self.session.identity_key(Request, request_id)
+        )
+        if loaded is not None:
+            self.session.expire(loaded)
 
     # ------------------------------------------------------------------ the sweep
 
