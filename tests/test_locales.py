@@ -1,4 +1,5 @@
-"""Every text exists in ru, uz and en with the same placeholders, and every key used exists."""
+"""Every text exists in ru, uz and en with the same placeholders and the same choices
+(a plural in one language is a plural in all), and every key used exists."""
 
 from __future__ import annotations
 
@@ -19,14 +20,25 @@ LANGS = ("ru", "uz", "en")
 class _Vars(visitor.Visitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
+        self.choices: list[str] = []  # the variable each select expression chooses by
 
     def visit_VariableReference(self, node: ast.VariableReference) -> None:
         self.names.add(node.id.name)
         self.generic_visit(node)
 
+    def visit_SelectExpression(self, node: ast.SelectExpression) -> None:
+        selector = node.selector
+        self.choices.append(
+            selector.id.name if isinstance(selector, ast.VariableReference) else "?"
+        )
+        self.generic_visit(node)
 
-def catalogue(lang: str) -> dict[str, frozenset[str]]:
-    messages: dict[str, frozenset[str]] = {}
+
+Shape = tuple[frozenset[str], tuple[str, ...]]  # placeholders, choices
+
+
+def catalogue(lang: str) -> dict[str, Shape]:
+    messages: dict[str, Shape] = {}
     for text in load_catalogue_texts(lang):
         resource = FluentParser().parse(text)
         junk = [e for e in resource.body if isinstance(e, ast.Junk)]
@@ -36,11 +48,11 @@ def catalogue(lang: str) -> dict[str, frozenset[str]]:
                 assert entry.id.name not in messages, f"{lang}: duplicate key {entry.id.name}"
                 found = _Vars()
                 found.visit(entry)
-                messages[entry.id.name] = frozenset(found.names)
+                messages[entry.id.name] = (frozenset(found.names), tuple(sorted(found.choices)))
     return messages
 
 
-def test_every_key_in_every_language_with_same_placeholders() -> None:
+def test_every_key_in_every_language_with_same_placeholders_and_choices() -> None:
     catalogues = {lang: catalogue(lang) for lang in LANGS}
     reference = catalogues["en"]
     for lang in LANGS:
@@ -48,8 +60,28 @@ def test_every_key_in_every_language_with_same_placeholders() -> None:
             f"{lang}: missing {sorted(reference.keys() - catalogues[lang].keys())}, "
             f"extra {sorted(catalogues[lang].keys() - reference.keys())}"
         )
-        for key, names in reference.items():
-            assert catalogues[lang][key] == names, f"{lang}:{key} placeholders differ"
+        for key, (names, choices) in reference.items():
+            assert catalogues[lang][key][0] == names, f"{lang}:{key} placeholders differ"
+            assert catalogues[lang][key][1] == choices, f"{lang}:{key} plurals/choices differ"
+
+
+@pytest.mark.parametrize(
+    ("lang", "key", "params", "expected"),
+    [
+        ("ru", "job-ask-comment", {"number": "N", "count": 1}, "К работе N приложен 1 файл."),
+        ("ru", "job-ask-comment", {"number": "N", "count": 3}, "К работе N приложено 3 файла."),
+        ("ru", "job-ask-comment", {"number": "N", "count": 5}, "К работе N приложено 5 файлов."),
+        ("uz", "job-ask-comment", {"number": "N", "count": 1}, "N ishiga bitta fayl biriktirildi."),
+        ("uz", "job-card-files", {"count": 2}, "📎 2 ta fayl"),
+        ("uz", "assign-reason-open-jobs", {"count": 1}, "bitta ochiq ish"),
+        ("uz", "staff-invite-ttl", {"days": 7}, "7 kun"),
+        ("en", "staff-invite-ttl", {"days": 1}, "1 day"),
+    ],
+)
+def test_counts_read_naturally(
+    lang: str, key: str, params: dict[str, object], expected: str
+) -> None:
+    assert expected in Translator()(lang, key, **params)
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,10 @@ assign-reason-specialization = { $specialization }
 assign-reason-no-specialization = boshqa mutaxassislik
 assign-reason-on-duty = navbatchilikda
 assign-reason-off-duty = navbatchilikda emas
-assign-reason-open-jobs = { $count } ta ochiq ish
+assign-reason-open-jobs = { $count ->
+    [one] bitta ochiq ish
+   *[other] { $count } ta ochiq ish
+}
 assign-reason-distance = { $km } km
 assign-reason-rating = reyting { $rating }
 

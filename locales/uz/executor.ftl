@@ -50,7 +50,11 @@ job-card-description = 📝 { $description }
 job-card-accept-due = ⏱ Qabul qilish muddati: { $due }
 job-card-complete-due = ⏱ Bajarish muddati: { $due }
 job-card-paused = ⏸ To'xtatilgan: { $reason }
-job-card-files = 📎 { $count } ta fayl
+job-card-files =
+    📎 { $count ->
+        [one] bitta fayl
+       *[other] { $count } ta fayl
+    }
 job-card-comment = 💬 { $at } · { $who }: { $text }
 
 job-nothing-changed = Hech narsa o'zgarmadi.
@@ -72,7 +76,11 @@ job-photo-received = Surat qabul qilindi. Yana yuboring yoki "Tayyor"ni bosing.
 job-photos-hint = Surat, video yoki hujjat yuboring yoki "Tayyor"ni bosing.
 job-photos-limit = Bu chegara: ko'pi bilan { $max } ta fayl. "Tayyor"ni bosing.
 job-photos-none = Avval kamida bitta "keyin" suratini yuboring.
-job-ask-comment = 📎 { $number } ishiga { $count } ta fayl biriktirildi. Endi nima qilinganini qisqacha yozing.
+job-ask-comment =
+    📎 { $number } ishiga { $count ->
+        [one] bitta fayl
+       *[other] { $count } ta fayl
+    } biriktirildi. Endi nima qilinganini qisqacha yozing.
 job-comment-hint = Iltimos, bajarilgan ishni matn bilan yozing.
 job-completed = ✅ { $number } ishi yakunlandi. Yashovchi ishni tekshiradi.
 

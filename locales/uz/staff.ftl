@@ -63,7 +63,11 @@ staff-invite-ask-specializations = Ijrochining mutaxassisliklarini tanlang (bir 
 staff-invite-ask-buildings-optional = Ijrochi xizmat ko'rsatadigan uylarni tanlang yoki hech birini tanlamang — unda barcha uylar (tanlangan: { $selected }; { $page }-sahifa, jami { $pages }). So'ng «Davom etish» tugmasini bosing.
 staff-invite-ask-buildings = Uylarni tanlang (kamida bittasini; tanlangan: { $selected }; { $page }-sahifa, jami { $pages }). So'ng «Davom etish» tugmasini bosing.
 staff-invite-ask-expiry = Havola qancha muddat amal qilsin?
-staff-invite-ttl = { $days } kun
+staff-invite-ttl =
+    { $days ->
+        [one] bir kun
+       *[other] { $days } kun
+    }
 staff-btn-next = Davom etish ➡️
 staff-btn-cancel = ✖️ Bekor qilish
 staff-invite-cancelled = Taklif bekor qilindi.
