@@ -132,6 +132,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         await migrate_if_behind(database_url)
     engine = create_engine(database_url)
     session_factory = create_session_factory(engine)
+    readers = create_reader_factory(engine)  # the same pool, for reading only
     translator = Translator(default=settings.default_language)
     clock = clock or SystemClock()
     bot = create_bot(settings)
@@ -146,9 +147,10 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         settings=settings,
         engine=engine,
         session_factory=session_factory,
+        readers=readers,
         translator=translator,
         clock=clock,
-        profiles=ProfileCache(create_reader_factory(engine)),
+        profiles=ProfileCache(readers),
         commands=CommandsMenu(translator),
         geocoder=geocoder,
         media_store=TelegramMediaStore(bot, settings.storage_channel_id),

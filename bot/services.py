@@ -21,7 +21,6 @@ from domain.access import Actor
 from domain.clock import Clock
 from domain.ports import Geocoder
 from domain.services.users import UserProfile
-from storage.db import create_reader_factory
 from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.users import load_actor, load_profile
 from storage.uow import SqlUnitOfWork
@@ -88,6 +87,8 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]
+    """Read-only sessions on the same pool (``storage.db.create_reader_factory``)."""
     translator: Translator
     clock: Clock
     profiles: ProfileCache
@@ -99,9 +100,6 @@ class Services:
     deadline_settings_changed: Callable[[], None] = field(default=_no_wake)
     """Re-plans open requests after an admin changed SLA or calendar settings."""
     background: set[asyncio.Task[None]] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.readers = create_reader_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.tz)
