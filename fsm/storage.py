@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
+from uuid import uuid4
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
@@ -19,7 +20,8 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
@@ -56,104 +58,169 @@ class LocalEventIsolation(BaseEventIsolation):
         self._locks.clear()
 
 
-@dataclass(slots=True)
-class _Snapshot:
-    """A user's FSM keys as read at the start of their update (raw Redis values)."""
+LOCK_TIMEOUT = timedelta(seconds=60)
+"""How long one update may hold a user's lock (aiogram's default): a process that dies
+while handling an update frees the user this long after."""
 
+LOCK_RETRY = 0.05
+"""Seconds between attempts to take a lock another process holds."""
+
+# KEYS: lock, state, data. ARGV: token, lock ttl (ms).
+# Takes the user's lock and, only when it got it, reads their state and data.
+_ACQUIRE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+end
+return {0}
+"""
+
+# KEYS: lock, state, data. ARGV: token, then for state and for data each:
+# operation ('' keep, 'set', 'del'), value, ttl in ms (0: none).
+# Writes what the update changed, then frees the lock if it is still ours (1) or
+# reports that it expired meanwhile (0).
+_RELEASE = """
+for i = 0, 1 do
+  local op, value, ttl = ARGV[2 + i * 3], ARGV[3 + i * 3], tonumber(ARGV[4 + i * 3])
+  if op == 'set' and ttl > 0 then
+    redis.call('SET', KEYS[2 + i], value, 'PX', ttl)
+  elseif op == 'set' then
+    redis.call('SET', KEYS[2 + i], value)
+  elseif op == 'del' then
+    redis.call('DEL', KEYS[2 + i])
+  end
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(slots=True)
+class _Scope:
+    """A user's FSM keys while their update holds the lock (raw Redis values)."""
+
+    token: str
     state: str | None
     data: str | bytes | None
+    state_changed: bool = False
+    data_changed: bool = False
+
+
+def _ttl_ms(ttl: int | timedelta | None) -> int:
+    if ttl is None:
+        return 0
+    return int((ttl.total_seconds() if isinstance(ttl, timedelta) else ttl) * 1000)
 
 
 class UpdateScopedRedisStorage(RedisStorage):
-    """aiogram's ``RedisStorage`` reading a user's state and data in one round trip.
+    """aiogram's ``RedisStorage`` with two Redis round trips per update.
 
-    While one update of a user is handled, the event-isolation lock keeps every other
-    update of theirs (in any process) away from their keys. So the first read of that
-    update fetches state and data together (``MGET``) and later reads are answered from
-    that copy: aiogram reads the state for every update and most handlers then read the
-    data, which used to be two round trips or more. Writes go to Redis at once, as
-    before, and refresh the copy. Outside an update (another user's keys, background
-    work) it is plain ``RedisStorage``.
+    aiogram takes a user's lock, reads their state, the handler reads their data and
+    writes state and data, and the lock is freed: five commands or more. Here the lock
+    is taken together with a read of state and data (one script), the update works on
+    that copy, and what it changed is written together with the freeing of the lock
+    (one script). No other update of the user, in any process, can run in between, so
+    nobody can see the difference; what was written before an error is kept, as before.
+    Outside an update (another user's keys, background work) it is plain ``RedisStorage``.
     """
 
-    def __init__(self, redis: Redis, **kwargs: Any) -> None:
+    def __init__(
+        self, redis: Redis, *, lock_timeout: timedelta = LOCK_TIMEOUT, **kwargs: Any
+    ) -> None:
         super().__init__(redis, **kwargs)
-        self._snapshots: dict[StorageKey, _Snapshot | None] = {}
+        self.lock_timeout = lock_timeout
+        self._scopes: dict[StorageKey, _Scope] = {}
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._release = redis.register_script(_RELEASE)
 
-    def open_update(self, key: StorageKey) -> None:
-        self._snapshots[key] = None  # read on first use
+    @asynccontextmanager
+    async def update_scope(self, key: StorageKey) -> AsyncIterator[None]:
+        """Hold the user's lock for one update, with their state and data at hand."""
+        keys = [self.key_builder.build(key, part) for part in ("lock", "state", "data")]
+        token = uuid4().hex
+        while True:
+            taken = await self._acquire(keys=keys, args=[token, _ttl_ms(self.lock_timeout)])
+            if taken[0]:
+                break
+            await asyncio.sleep(LOCK_RETRY)  # another process handles this user's update
+        state = taken[1].decode("utf-8") if isinstance(taken[1], bytes) else taken[1]
+        scope = self._scopes[key] = _Scope(token, state, taken[2])
+        try:
+            yield
+        finally:
+            del self._scopes[key]
+            await self._write_and_release(keys, scope)
 
-    def close_update(self, key: StorageKey) -> None:
-        self._snapshots.pop(key, None)
-
-    async def _snapshot(self, key: StorageKey) -> _Snapshot | None:
-        if key not in self._snapshots:
-            return None
-        snapshot = self._snapshots[key]
-        if snapshot is None:
-            state, data = await self.redis.mget(
-                self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
-            )
-            state = state.decode("utf-8") if isinstance(state, bytes) else state
-            snapshot = self._snapshots[key] = _Snapshot(state, data)
-        return snapshot
+    async def _write_and_release(self, keys: list[str], scope: _Scope) -> None:
+        args: list[str | bytes | int] = [scope.token]
+        for changed, value, ttl in (
+            (scope.state_changed, scope.state, self.state_ttl),
+            (scope.data_changed, scope.data, self.data_ttl),
+        ):
+            if not changed:
+                args += ["", "", 0]
+            elif value is None:
+                args += ["del", "", 0]
+            else:
+                args += ["set", value, _ttl_ms(ttl)]
+        if not await self._release(keys=keys, args=args):
+            log.warning("a conversation lock expired before its update ended", extra={"key": keys[0]})
 
     async def get_state(self, key: StorageKey) -> str | None:
-        snapshot = await self._snapshot(key)
-        return await super().get_state(key) if snapshot is None else snapshot.state
+        scope = self._scopes.get(key)
+        return await super().get_state(key) if scope is None else scope.state
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        snapshot = await self._snapshot(key)
-        if snapshot is None:
+        scope = self._scopes.get(key)
+        if scope is None:
             return await super().get_data(key)
-        if snapshot.data is None:
+        if scope.data is None:
             return {}
         # parsed on every read, as Redis's answer was: callers may change what they get
-        return cast(dict[str, Any], self.json_loads(snapshot.data))
+        return cast(dict[str, Any], self.json_loads(scope.data))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        await super().set_state(key, state)
-        snapshot = self._snapshots.get(key)
-        if snapshot is not None:
-            snapshot.state = state.state if isinstance(state, State) else state
+        scope = self._scopes.get(key)
+        if scope is None:
+            await super().set_state(key, state)
+            return
+        scope.state = state.state if isinstance(state, State) else state
+        scope.state_changed = True
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await super().set_data(key, data)
-        snapshot = self._snapshots.get(key)
-        if snapshot is not None:
-            snapshot.data = self.json_dumps(data) if data else None
+        scope = self._scopes.get(key)
+        if scope is None:
+            await super().set_data(key, data)
+            return
+        if not isinstance(data, dict):
+            raise DataNotDictLikeError(
+                f"Data must be a dict or dict-like object, got {type(data).__name__}"
+            )
+        scope.data = self.json_dumps(data) if data else None
+        scope.data_changed = True
 
 
 class OrderedEventIsolation(BaseEventIsolation):
     """One user's updates run one at a time AND in the order they arrived.
 
-    Redis's lock keeps two processes apart but wakes waiters in no particular order, so
-    a "Done" press could overtake the last photo of an album. A first-come-first-served
+    The Redis lock keeps two processes apart but wakes waiters in no particular order,
+    so a "Done" press could overtake the last photo of an album. A first-come-first-served
     asyncio lock per user inside this process restores the order before the Redis lock.
     """
 
-    def __init__(
-        self, shared: BaseEventIsolation, storage: UpdateScopedRedisStorage | None = None
-    ) -> None:
-        self.shared = shared
+    def __init__(self, storage: UpdateScopedRedisStorage) -> None:
         self.local = LocalEventIsolation()
         self.storage = storage
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncIterator[None]:
-        async with self.local.lock(key), self.shared.lock(key):
-            if self.storage is None:
-                yield
-                return
-            self.storage.open_update(key)
-            try:
-                yield
-            finally:
-                self.storage.close_update(key)
+        async with self.local.lock(key), self.storage.update_scope(key):
+            yield
 
     async def close(self) -> None:
         await self.local.close()
-        await self.shared.close()
 
 
 @dataclass(slots=True)
@@ -180,5 +247,4 @@ def build_fsm_backend(redis_url: str | None, *, state_ttl: timedelta) -> FsmBack
     storage = UpdateScopedRedisStorage(
         redis, key_builder=key_builder, state_ttl=state_ttl, data_ttl=state_ttl
     )
-    isolation = OrderedEventIsolation(RedisEventIsolation(redis, key_builder=key_builder), storage)
-    return FsmBackend(storage, isolation, redis)
+    return FsmBackend(storage, OrderedEventIsolation(storage), redis)

@@ -1,7 +1,9 @@
-"""FSM storage on Redis: one round trip reads a user's state and data for their update."""
+"""FSM storage on Redis: an update costs two round trips, one to take the user's lock and
+read their state and data, one to write what changed and free the lock."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
@@ -49,7 +51,12 @@ def _count_commands(redis: Redis, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
-async def test_one_round_trip_reads_state_and_data(
+def _plain(storage: UpdateScopedRedisStorage) -> UpdateScopedRedisStorage:
+    """The same keys as another process sees them."""
+    return UpdateScopedRedisStorage(storage.redis, key_builder=storage.key_builder)
+
+
+async def test_an_update_takes_two_round_trips(
     backend: FsmBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     storage = backend.storage
@@ -57,6 +64,8 @@ async def test_one_round_trip_reads_state_and_data(
     await storage.set_state(KEY, Form.name)
     await storage.set_data(KEY, {"draft": {"photos": ["a"]}})
     assert backend.redis is not None
+    async with backend.events_isolation.lock(OTHER):
+        pass  # Redis learns the scripts on their first use
     sent = _count_commands(backend.redis, monkeypatch)
 
     async with backend.events_isolation.lock(KEY):
@@ -64,36 +73,84 @@ async def test_one_round_trip_reads_state_and_data(
         first = await storage.get_data(KEY)
         first["draft"]["photos"].append("changed by the caller")
         assert await storage.get_data(KEY) == {"draft": {"photos": ["a"]}}  # a fresh copy
-        assert await storage.get_state(KEY) == Form.name.state
-    assert sent.count("MGET") == 1 and "GET" not in sent
+        await storage.update_data(KEY, {"step": 2})
+        await storage.set_state(KEY, None)
+        assert await storage.get_state(KEY) is None
+    assert sent == ["EVALSHA", "EVALSHA"]
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {"draft": {"photos": ["a"]}, "step": 2}
 
 
-async def test_writes_reach_redis_at_once_and_later_reads_see_them(
+async def test_changes_are_written_when_the_update_ends_even_after_an_error(
     backend: FsmBackend,
 ) -> None:
     storage = backend.storage
     assert isinstance(storage, UpdateScopedRedisStorage)
-    plain = UpdateScopedRedisStorage(storage.redis, key_builder=storage.key_builder)
+    plain = _plain(storage)
+    with pytest.raises(RuntimeError):
+        async with backend.events_isolation.lock(KEY):
+            assert await storage.get_state(KEY) is None
+            await storage.set_state(KEY, Form.name)
+            await storage.update_data(KEY, {"step": 1})
+            await storage.update_data(KEY, {"photo": "x"})
+            assert await storage.get_data(KEY) == {"step": 1, "photo": "x"}
+            raise RuntimeError("the handler failed after changing the state")
+    assert await plain.get_state(KEY) == Form.name.state
+    assert await plain.get_data(KEY) == {"step": 1, "photo": "x"}
+    assert await backend.redis.ttl(storage.key_builder.build(KEY, "data")) > 0  # type: ignore[union-attr]
+
     async with backend.events_isolation.lock(KEY):
-        assert await storage.get_state(KEY) is None
-        await storage.set_state(KEY, Form.name)
-        await storage.update_data(KEY, {"step": 1})
-        await storage.update_data(KEY, {"photo": "x"})
-        # another process (no update scope) already sees every write
-        assert await plain.get_state(KEY) == Form.name.state
-        assert await plain.get_data(KEY) == {"step": 1, "photo": "x"}
-        assert await storage.get_data(KEY) == {"step": 1, "photo": "x"}
         await storage.set_state(KEY, None)
         await storage.set_data(KEY, {})
         assert await storage.get_state(KEY) is None
         assert await storage.get_data(KEY) == {}
     assert await plain.get_state(KEY) is None and await plain.get_data(KEY) == {}
+    assert await backend.redis.exists(storage.key_builder.build(KEY, "lock")) == 0  # type: ignore[union-attr]
+
+
+async def test_a_second_process_waits_and_then_sees_the_first_ones_writes(
+    backend: FsmBackend,
+) -> None:
+    url = os.environ["UKBOT_TEST_REDIS_URL"]
+    other = build_fsm_backend(url, state_ttl=timedelta(days=1))  # another process
+    order: list[str] = []
+    first_has_lock = asyncio.Event()
+
+    async def first() -> None:
+        async with backend.events_isolation.lock(KEY):
+            first_has_lock.set()
+            await asyncio.sleep(0.2)
+            await backend.storage.update_data(KEY, {"by": "first"})
+            order.append("first done")
+
+    async def second() -> None:
+        await first_has_lock.wait()
+        async with other.events_isolation.lock(KEY):
+            order.append("second starts")
+            assert await other.storage.get_data(KEY) == {"by": "first"}
+
+    try:
+        await asyncio.gather(first(), second())
+    finally:
+        await other.close()
+    assert order == ["first done", "second starts"]
+
+
+async def test_an_expired_lock_is_not_freed_for_its_new_owner(backend: FsmBackend) -> None:
+    storage = backend.storage
+    assert isinstance(storage, UpdateScopedRedisStorage) and backend.redis is not None
+    lock_key = storage.key_builder.build(KEY, "lock")
+    async with backend.events_isolation.lock(KEY):
+        await backend.redis.set(lock_key, "someone else")  # ours expired, another took it
+        await storage.update_data(KEY, {"kept": True})
+    assert await backend.redis.get(lock_key) == b"someone else"
+    assert await _plain(storage).get_data(KEY) == {"kept": True}
 
 
 async def test_outside_an_update_reads_go_to_redis(backend: FsmBackend) -> None:
     storage = backend.storage
     async with backend.events_isolation.lock(KEY):
-        await storage.set_data(OTHER, {"n": 1})  # another user's keys: no copy kept
-        assert await storage.get_data(OTHER) == {"n": 1}
+        await storage.set_data(OTHER, {"n": 1})  # another user's keys: written at once
+        assert await _plain(storage).get_data(OTHER) == {"n": 1}  # type: ignore[arg-type]
     await storage.set_data(KEY, {"n": 2})
     assert await storage.get_data(KEY) == {"n": 2}
