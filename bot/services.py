@@ -22,7 +22,7 @@ from domain.clock import Clock
 from domain.ports import Geocoder
 from domain.services.users import UserProfile
 from storage.repositories.settings import SqlSettingsRepository
-from storage.repositories.users import load_actor, load_profile
+from storage.repositories.users import load_person
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -38,44 +38,37 @@ class ProfileCache:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], ttl: float = 5.0) -> None:
         self.session_factory = session_factory
         self.ttl = ttl
-        self._cache: dict[int, tuple[float, UserProfile | None]] = {}
-        self._actors: dict[int, tuple[float, Actor | None]] = {}
+        self._people: dict[int, tuple[float, tuple[UserProfile | None, Actor | None]]] = {}
 
     async def get_profile(self, user_id: int) -> UserProfile | None:
-        hit = self._cache.get(user_id)
-        now = time.monotonic()
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        async with self.session_factory() as session:
-            profile = await load_profile(session, user_id)
-        if len(self._cache) > 50_000:
-            self._cache.clear()
-        self._cache[user_id] = (now + self.ttl, profile)
-        return profile
+        return (await self._person(user_id))[0]
 
     async def get_actor(self, user_id: int) -> Actor | None:
         """Who the user is for the access rules: roles, buildings, apartments."""
-        hit = self._actors.get(user_id)
+        return (await self._person(user_id))[1]
+
+    async def _person(self, user_id: int) -> tuple[UserProfile | None, Actor | None]:
+        """Profile and actor are read together: most updates need both."""
+        hit = self._people.get(user_id)
         now = time.monotonic()
         if hit is not None and hit[0] > now:
             return hit[1]
         async with self.session_factory() as session:
             desk = await SqlSettingsRepository(session).load()
-            actor = await load_actor(
+            person = await load_person(
                 session, user_id, pending_apartments_count=desk.unverified_residents_may_file
             )
-        if len(self._actors) > 50_000:
-            self._actors.clear()
-        self._actors[user_id] = (now + self.ttl, actor)
-        return actor
+        if len(self._people) > 50_000:
+            self._people.clear()
+        found = person or (None, None)
+        self._people[user_id] = (now + self.ttl, found)
+        return found
 
     def forget(self, user_id: int) -> None:
-        self._cache.pop(user_id, None)
-        self._actors.pop(user_id, None)
+        self._people.pop(user_id, None)
 
     def clear(self) -> None:
-        self._cache.clear()
-        self._actors.clear()
+        self._people.clear()
 
 
 def _no_wake() -> None:

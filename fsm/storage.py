@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any, cast
 from uuid import uuid4
 
+from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
     BaseEventIsolation,
@@ -20,7 +21,6 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
@@ -166,7 +166,9 @@ class UpdateScopedRedisStorage(RedisStorage):
             else:
                 args += ["set", value, _ttl_ms(ttl)]
         if not await self._release(keys=keys, args=args):
-            log.warning("a conversation lock expired before its update ended", extra={"key": keys[0]})
+            log.warning(
+                "a conversation lock expired before its update ended", extra={"key": keys[0]}
+            )
 
     async def get_state(self, key: StorageKey) -> str | None:
         scope = self._scopes.get(key)

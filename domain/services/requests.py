@@ -49,7 +49,12 @@ from domain.lifecycle import (
     apply_action,
 )
 from domain.schedule import clocks_after, resident_wrote
-from domain.services.deadlines import ScheduleRepository, open_follow_up, reschedule
+from domain.services.deadlines import (
+    OpenFollowUp,
+    ScheduleRepository,
+    open_follow_up,
+    reschedule,
+)
 from domain.services.notifications import MediaRef, Notification
 from domain.services.request_notifications import (
     Audience,
@@ -58,7 +63,7 @@ from domain.services.request_notifications import (
     notifications_for,
 )
 from domain.services.residents import StoredMedia
-from domain.services.staff_posts import StaffPostRepository, staff_post_notes
+from domain.services.staff_posts import PostFacts, StaffPostRepository, staff_post_notes
 from domain.sla import DEFAULT_CALENDAR
 
 __all__ = [
@@ -181,6 +186,9 @@ class RequestDetails:
     lon: float | None = None
     author_name: str | None = None
     author_phone: str | None = None
+    watcher_ids: tuple[int, ...] = ()
+    follow_up: OpenFollowUp | None = None
+    """The open follow-up (managers of the building see it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +233,23 @@ class CommentResult:
     notified: int
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeContext:
+    """A request locked for a change, with what the change's notifications need
+    (read with the lock: one round trip instead of one per fact)."""
+
+    state: RequestState
+    watcher_ids: tuple[int, ...]
+    manager_ids: tuple[int, ...]
+    """Active managers of the building (empty: nobody manages it)."""
+    assignee_name: str | None
+    """First name of the executor assigned before the change."""
+    address: str
+    apartment_number: str | None
+    staff_posts: tuple[tuple[int, int], ...]
+    """(chat id, message id) of the recorded staff chat posts."""
+
+
 # --------------------------------------------------------------------------- ports
 
 
@@ -236,10 +261,13 @@ class RequestRepository(Protocol):
     async def save_state(self, state: RequestState) -> None: ...
     async def add_history(self, entry: HistoryEntry) -> int: ...
     async def watchers_of(self, request_id: int) -> list[int]: ...
-    async def state_and_watchers(
-        self, request_id: int, *, for_update: bool = False
-    ) -> tuple[RequestState, list[int]] | None:
+    async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` together."""
+        ...
+
+    async def lock_for_change(self, request_id: int) -> ChangeContext | None:
+        """The request locked until commit (as ``get_state(for_update=True)``), with
+        the facts of ``ChangeContext``."""
         ...
 
     async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None: ...
@@ -316,18 +344,22 @@ class RequestsUnitOfWork(Protocol):
 
 
 async def _visible(
-    uow: RequestsUnitOfWork, actor: Actor, request_id: int, *, lock: bool = False
+    uow: RequestsUnitOfWork, actor: Actor, request_id: int
 ) -> tuple[RequestState, list[int]]:
     """The request and its watchers, or "not available" (missing and foreign look alike)."""
-    found = await uow.requests.state_and_watchers(request_id, for_update=lock)
+    found = await uow.requests.state_and_watchers(request_id)
     if found is None:
         raise NotAllowed(NOT_AVAILABLE)
     state, watchers = found
+    _ensure_visible(actor, state, watchers)
+    return state, watchers
+
+
+def _ensure_visible(actor: Actor, state: RequestState, watchers: Sequence[int]) -> None:
     if not can_view(actor, state) and not (
         actor.is_active and not actor.is_system and actor.user_id in watchers
     ):
         raise NotAllowed(NOT_AVAILABLE)
-    return state, watchers
 
 
 def _only_watches(actor: Actor, state: RequestState) -> bool:
@@ -413,7 +445,11 @@ async def record_action(
 ) -> Transition:
     """``perform_action`` without the commit: for callers that own the
     transaction (the deadline sweep's auto-accept)."""
-    state, watchers = await _visible(uow, actor, request_id, lock=True)
+    context = await uow.requests.lock_for_change(request_id)
+    if context is None:
+        raise NotAllowed(NOT_AVAILABLE)
+    state, watchers = context.state, context.watcher_ids
+    _ensure_visible(actor, state, watchers)
     if action is Action.COMPLETE:
         media_count = await uow.requests.count_media(request_id, MediaPurpose.COMPLETION)
     try:
@@ -456,11 +492,23 @@ async def record_action(
         await uow.requests.add_rating(request_id, actor.user_id, new.rating, history.comment)
     await _replan(uow, state, transition)
 
-    audience = await _audience(uow, new, watchers, transition)
+    audience = await _audience(uow, new, watchers, transition, context)
     notes: list[Notification] = []
     for event in transition.events:
         notes.extend(notifications_for(event, audience))
-    notes.extend(await staff_post_notes(uow.desk, request_id))  # the staff chat shows the news
+    facts = PostFacts(
+        number=new.number,
+        status=new.status,
+        category=new.category,
+        urgency=new.urgency,
+        address=context.address,
+        apartment=context.apartment_number,
+        executor=audience.executor_name,
+    )
+    # the staff chat shows the news
+    notes.extend(
+        await staff_post_notes(uow.desk, request_id, posts=context.staff_posts, facts=facts)
+    )
     await uow.outbox.add(*notes)
     return transition
 
@@ -496,7 +544,9 @@ async def _audience(
     state: RequestState,
     watchers: Sequence[int],
     transition: Transition | None = None,
+    context: ChangeContext | None = None,
 ) -> Audience:
+    """Who hears of a change; ``context`` (the locked request's facts) saves reads."""
     completed = transition is not None and any(
         isinstance(event, WorkCompleted) for event in transition.events
     )
@@ -504,14 +554,21 @@ async def _audience(
         isinstance(event, RequestAssigned) for event in transition.events
     )
     assignee = state.assignee_id
+    managers = context.manager_ids if context is not None else ()
+    if not managers:  # or nobody manages the building: managers_of names the admins
+        managers = tuple(await uow.directory.managers_of(state.building_id))
+    if context is not None and assignee == context.state.assignee_id:
+        executor_name = context.assignee_name
+    else:
+        executor_name = await uow.requests.first_name_of(assignee) if assignee else None
     return Audience(
         request_id=state.id,
         number=state.number,
         author_id=state.author_id,
         watcher_ids=tuple(watchers),
-        manager_ids=tuple(await uow.directory.managers_of(state.building_id)),
+        manager_ids=managers,
         assignee_id=assignee,
-        executor_name=await uow.requests.first_name_of(assignee) if assignee else None,
+        executor_name=executor_name,
         completion_media=tuple(
             await uow.requests.media_of(state.id, MediaPurpose.COMPLETION) if completed else ()
         ),
@@ -667,10 +724,11 @@ async def open_card(
     Deadlines are the stored ones (kept current by every change); the
     completion clock shows as paused while on hold.
     """
-    state, watchers = await _visible(uow, actor, request_id)
-    details = await uow.requests.details(request_id)
-    if details is None:  # pragma: no cover - deleted between the two reads
+    details = await uow.requests.details(request_id)  # one read: state, watchers and all
+    if details is None:
         raise NotAllowed(NOT_AVAILABLE)
+    state, watchers = details.state, details.watcher_ids
+    _ensure_visible(actor, state, watchers)
     roles = set(actor.actor_roles_for(state))
     staff = bool(roles & _STAFF_ROLES)
     accept_due, complete_due = details.accept_due_at, details.complete_due_at

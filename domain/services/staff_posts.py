@@ -8,6 +8,7 @@ outbox in the same transaction as the change without an import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -79,15 +80,22 @@ def post_buttons(request_id: int, status: RequestStatus) -> tuple[tuple[Button, 
     return (tuple(row),)
 
 
-async def staff_post_notes(desk: StaffPostRepository, request_id: int) -> list[Notification]:
+async def staff_post_notes(
+    desk: StaffPostRepository,
+    request_id: int,
+    *,
+    posts: Sequence[tuple[int, int]] | None = None,
+    facts: PostFacts | None = None,
+) -> list[Notification]:
     """Edits of the request's staff chat posts showing its current state.
 
     The post is the ``filing-card`` the outbox delivered to the staff chat: the
     first time it is needed, the delivered outbox row (``sent_message_id``) is
     recorded in ``staff_posts``; a card not delivered yet is left alone (it is
     rendered from the filing data when it goes out).
+    ``posts`` (the recorded posts) and ``facts`` are read here unless the caller has them.
     """
-    posts = await desk.staff_posts(request_id)
+    posts = list(posts) if posts is not None else await desk.staff_posts(request_id)
     if not posts:
         # A request has one group post (the staff chat): once recorded, the outbox
         # (a prefix search over every card ever sent) is not searched again.
@@ -96,7 +104,7 @@ async def staff_post_notes(desk: StaffPostRepository, request_id: int) -> list[N
             posts.append((chat_id, message_id))
     if not posts:
         return []
-    facts = await desk.post_facts(request_id)
+    facts = facts or await desk.post_facts(request_id)
     if facts is None:
         return []
     params = _post_params(facts)

@@ -33,7 +33,7 @@ from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Action, Category, CommentVisibility, HoldReason, MediaPurpose, Urgency
 from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
-from domain.services.deadlines import OpenFollowUp, ScheduleRepository, close_follow_up
+from domain.services.deadlines import close_follow_up
 from domain.services.desk import (
     Queue,
     executor_picker,
@@ -154,20 +154,12 @@ async def _card(
     calendar = _calendar(services.settings.timezone)
     async with services.reader() as uow:
         card = await open_card(uow, actor, request_id, now)
-        follow_up = await _open_follow_up(uow.schedule, actor, card.state.building_id, request_id)
+    # managers of the building see the open follow-up; others never do
+    follow_up = card.details.follow_up if actor.is_manager_of(card.state.building_id) else None
     text = render_staff_card(
         t, card, viewer_id=actor.user_id, tz=calendar.tz, now=now, follow_up=follow_up
     )
     return text, card_keyboard(t, card, back, follow_up=follow_up is not None)
-
-
-async def _open_follow_up(
-    schedule: ScheduleRepository, actor: Actor, building_id: int, request_id: int
-) -> OpenFollowUp | None:
-    """The request's open follow up, for a manager of its building (others never see it)."""
-    if not actor.is_manager_of(building_id):
-        return None
-    return await schedule.open_follow_up(request_id)
 
 
 async def _after_change(services: Services, request_id: int) -> None:
@@ -713,9 +705,9 @@ async def on_follow_up(
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
         card = await open_card(uow, actor, callback_data.request_id, services.clock.now())
-        if not actor.is_manager_of(card.state.building_id):
-            raise NotAllowed(NOT_AVAILABLE)
-        follow_up = await uow.schedule.open_follow_up(card.state.id)
+    if not actor.is_manager_of(card.state.building_id):
+        raise NotAllowed(NOT_AVAILABLE)
+    follow_up = card.details.follow_up
     if follow_up is None:
         raise ValidationFailed("follow-up-error-none-open")
     await state.set_state(FollowUpInput.comment)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, literal, select
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import Role, UserStatus
@@ -23,19 +25,24 @@ def _building(row: Building, distance_km: float | None = None) -> BuildingInfo:
     )
 
 
+def managers_of_building(building_id: Any) -> Select[Any]:
+    """Active managers of the building (``building_id``: a value or a column)."""
+    return (
+        select(ManagerBuilding.user_id)
+        .join(
+            UserRole,
+            (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER),
+        )
+        .where(
+            ManagerBuilding.building_id == building_id,
+            ManagerBuilding.user_id.in_(select(User.id).where(User.status == UserStatus.ACTIVE)),
+        )
+        .order_by(ManagerBuilding.user_id)
+    )
+
+
 # Every transition notifies the building's managers: built once.
-_MANAGERS_OF = (
-    select(ManagerBuilding.user_id)
-    .join(
-        UserRole,
-        (UserRole.user_id == ManagerBuilding.user_id) & (UserRole.role == Role.MANAGER),
-    )
-    .where(
-        ManagerBuilding.building_id == bindparam("building_id"),
-        ManagerBuilding.user_id.in_(select(User.id).where(User.status == UserStatus.ACTIVE)),
-    )
-    .order_by(ManagerBuilding.user_id)
-)
+_MANAGERS_OF = managers_of_building(bindparam("building_id"))
 
 
 class SqlDirectoryRepository:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, Select, bindparam, func, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from domain.enums import (
     AccessMode,
@@ -14,6 +15,7 @@ from domain.enums import (
     ActorRole,
     Category,
     CommentVisibility,
+    FollowUpReason,
     HoldReason,
     MediaKind,
     MediaPurpose,
@@ -23,8 +25,10 @@ from domain.enums import (
     Urgency,
 )
 from domain.lifecycle import HistoryEntry, RequestState
+from domain.services.deadlines import OpenFollowUp
 from domain.services.notifications import MediaRef
 from domain.services.requests import (
+    ChangeContext,
     CommentItem,
     HistoryItem,
     RequestDetails,
@@ -36,13 +40,16 @@ from storage.models import (
     Building,
     Comment,
     Entrance,
+    FollowUp,
     Media,
     Rating,
     Request,
     RequestHistory,
     RequestWatcher,
+    StaffPost,
     User,
 )
+from storage.repositories.directory import managers_of_building
 
 
 def request_state(row: Request, rating: int | None) -> RequestState:
@@ -84,15 +91,23 @@ def _state_statements(*extra: Any) -> tuple[Select[Any], Select[Any]]:
 
 
 _STATE, _STATE_FOR_UPDATE = _state_statements()
-_STATE_AND_WATCHERS, _STATE_AND_WATCHERS_FOR_UPDATE = _state_statements(
-    func.array(
-        select(RequestWatcher.user_id)
-        .where(RequestWatcher.request_id == Request.id)
-        .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
-        .scalar_subquery(),
-        type_=ARRAY(BigInteger),
-    )
+_WATCHERS = func.array(
+    select(RequestWatcher.user_id)
+    .where(RequestWatcher.request_id == Request.id)
+    .order_by(RequestWatcher.created_at, RequestWatcher.user_id)
+    .scalar_subquery(),
+    type_=ARRAY(BigInteger),
 )
+_STATE_AND_WATCHERS, _ = _state_statements(_WATCHERS)
+
+
+def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None) -> Any:
+    """Every matching row as one array of records, decoded by the driver into tuples:
+    a card's lists come with its row instead of a statement each."""
+    rows = select(func.row(*columns))
+    if join is not None:
+        rows = rows.join(*join)
+    return func.array(rows.where(where).order_by(*order_by).scalar_subquery(), type_=NullType())
 
 
 def _details_statement() -> Select[Any]:
@@ -103,6 +118,37 @@ def _details_statement() -> Select[Any]:
         .select_from(Media)
         .where(Media.request_id == Request.id)
         .scalar_subquery()
+    )
+    history = _rows(
+        RequestHistory.action,
+        RequestHistory.from_status,
+        RequestHistory.to_status,
+        RequestHistory.actor_id,
+        RequestHistory.actor_role,
+        RequestHistory.at,
+        RequestHistory.reason,
+        RequestHistory.payload,
+        where=RequestHistory.request_id == Request.id,
+        order_by=(RequestHistory.at, RequestHistory.id),
+    )
+    commenter = User.__table__.alias("commenter")
+    comments = _rows(
+        Comment.author_id,
+        commenter.c.first_name,
+        Comment.visibility,
+        Comment.text,
+        Comment.created_at,
+        join=(commenter, commenter.c.id == Comment.author_id),
+        where=Comment.request_id == Request.id,
+        order_by=(Comment.created_at, Comment.id),
+    )
+    follow_up = _rows(
+        FollowUp.id,
+        FollowUp.reason,
+        FollowUp.opened_at,
+        FollowUp.due_at,
+        where=and_(FollowUp.request_id == Request.id, FollowUp.closed_at.is_(None)),
+        order_by=(FollowUp.id,),
     )
     return (
         select(
@@ -118,6 +164,10 @@ def _details_statement() -> Select[Any]:
             func.coalesce(author.c.full_name, author.c.first_name),
             author.c.phone,
             media_count,
+            history,
+            comments,
+            _WATCHERS,
+            follow_up,
         )
         .join(Building, Building.id == Request.building_id)
         .join(author, author.c.id == Request.author_id)
@@ -133,20 +183,40 @@ def _details_statement() -> Select[Any]:
 
 
 # Cards are rendered on almost every update: their statements are built once
-# (building a five-join select and its cache key anew cost more than running it).
+# (building a five-join select and its cache key anew cost more than running it),
+# and a card, with its history, comments and watchers, is one statement.
 _DETAILS = _details_statement()
 _FIRST_NAME = select(User.first_name).where(User.id == bindparam("user_id"))
-_HISTORY = (
-    select(RequestHistory)
-    .where(RequestHistory.request_id == bindparam("request_id"))
-    .order_by(RequestHistory.at, RequestHistory.id)
-)
-_COMMENTS = (
-    select(Comment, User.first_name)
-    .join(User, User.id == Comment.author_id)
-    .where(Comment.request_id == bindparam("request_id"))
-    .order_by(Comment.created_at, Comment.id)
-)
+
+
+def _change_context_statement() -> Select[Any]:
+    executor = User.__table__.alias("executor")
+    managers = func.array(
+        managers_of_building(Request.building_id).scalar_subquery(), type_=ARRAY(BigInteger)
+    )
+    staff_posts = _rows(
+        StaffPost.chat_id,
+        StaffPost.message_id,
+        where=StaffPost.request_id == Request.id,
+        order_by=(StaffPost.chat_id,),
+    )
+    _, locked = _state_statements(
+        _WATCHERS,
+        managers,
+        executor.c.first_name,
+        Building.address,
+        Apartment.number,
+        staff_posts,
+    )
+    return (
+        locked.join(Building, Building.id == Request.building_id)
+        .outerjoin(Apartment, Apartment.id == Request.apartment_id)
+        .outerjoin(executor, executor.c.id == Request.assignee_id)
+    )
+
+
+# Every transition runs it first.
+_CHANGE_CONTEXT = _change_context_statement()
 
 
 class SqlRequestRepository:
@@ -207,16 +277,31 @@ class SqlRequestRepository:
         await self.session.flush()
         return row.id
 
-    async def state_and_watchers(
-        self, request_id: int, *, for_update: bool = False
-    ) -> tuple[RequestState, list[int]] | None:
+    async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
-        stmt = _STATE_AND_WATCHERS_FOR_UPDATE if for_update else _STATE_AND_WATCHERS
-        found = (await self.session.execute(stmt, {"request_id": request_id})).first()
+        found = (
+            await self.session.execute(_STATE_AND_WATCHERS, {"request_id": request_id})
+        ).first()
         if found is None:
             return None
         self._loaded[request_id] = found[0]
         return request_state(found[0], found[1]), list(found[2] or ())
+
+    async def lock_for_change(self, request_id: int) -> ChangeContext | None:
+        found = (await self.session.execute(_CHANGE_CONTEXT, {"request_id": request_id})).first()
+        if found is None:
+            return None
+        request, stars, watchers, managers, assignee_name, address, apartment, posts = found
+        self._loaded[request_id] = request
+        return ChangeContext(
+            state=request_state(request, stars),
+            watcher_ids=tuple(watchers or ()),
+            manager_ids=tuple(managers or ()),
+            assignee_name=assignee_name or None,
+            address=address,
+            apartment_number=apartment,
+            staff_posts=tuple((int(chat), int(message)) for chat, message in posts),
+        )
 
     async def watchers_of(self, request_id: int) -> list[int]:
         rows = await self.session.scalars(
@@ -335,8 +420,7 @@ class SqlRequestRepository:
         return total, items
 
     async def details(self, request_id: int) -> RequestDetails | None:
-        params = {"request_id": request_id}
-        row = (await self.session.execute(_DETAILS, params)).first()
+        row = (await self.session.execute(_DETAILS, {"request_id": request_id})).first()
         if row is None:
             return None
         (
@@ -352,9 +436,12 @@ class SqlRequestRepository:
             author_name,
             author_phone,
             media_count,
+            history,
+            comments,
+            watchers,
+            follow_ups,
         ) = row
-        history = await self.session.scalars(_HISTORY, params)
-        comments = await self.session.execute(_COMMENTS, params)
+        self._loaded[request_id] = request
         return RequestDetails(
             state=request_state(request, stars),
             description=request.description,
@@ -369,26 +456,36 @@ class SqlRequestRepository:
             rating_text=rating_text,
             history=tuple(
                 HistoryItem(
-                    action=Action(item.action),
-                    from_status=RequestStatus(item.from_status) if item.from_status else None,
-                    to_status=RequestStatus(item.to_status) if item.to_status else None,
-                    actor_id=item.actor_id,
-                    actor_role=ActorRole(item.actor_role),
-                    at=item.at,
-                    reason=item.reason,
-                    payload=dict(item.payload or {}),
+                    action=Action(action),
+                    from_status=RequestStatus(from_status) if from_status else None,
+                    to_status=RequestStatus(to_status) if to_status else None,
+                    actor_id=actor_id,
+                    actor_role=ActorRole(actor_role),
+                    at=at,
+                    reason=reason,
+                    payload=dict(payload or {}),
                 )
-                for item in history
+                for action, from_status, to_status, actor_id, actor_role, at, reason, payload in (
+                    history
+                )
             ),
             comments=tuple(
                 CommentItem(
-                    author_id=comment.author_id,
+                    author_id=author_id,
                     author_name=name or None,
-                    visibility=CommentVisibility(comment.visibility),
-                    text=comment.text,
-                    at=comment.created_at,
+                    visibility=CommentVisibility(visibility),
+                    text=text,
+                    at=at,
                 )
-                for comment, name in comments.all()
+                for author_id, name, visibility, text, at in comments
+            ),
+            watcher_ids=tuple(watchers or ()),
+            follow_up=next(
+                (
+                    OpenFollowUp(id_, FollowUpReason(reason), opened_at, due_at)
+                    for id_, reason, opened_at, due_at in follow_ups
+                ),
+                None,
             ),
             access_mode=AccessMode(request.access_mode),
             time_slot=TimeSlot(request.time_slot),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,23 +53,52 @@ class SqlUserRepository:
         return await self.session.scalar(select(User.language).where(User.id == user_id))
 
 
-async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | None:
-    roles = func.array_remove(func.array_agg(UserRole.role), None)
+def _person_statement(*, pending_apartments_count: bool) -> Select[Any]:
+    counted = [VerificationState.APPROVED]
+    if pending_apartments_count:
+        counted += [VerificationState.PENDING, VerificationState.DOCUMENT_REQUESTED]
+
+    def aggregated(column: Any, of: Any) -> Any:
+        return select(func.array_agg(column)).where(of == User.id).scalar_subquery()
+
     has_residency = (
         select(ResidentApartment.id).where(ResidentApartment.user_id == User.id).exists()
-    ).label("has_residency")
-    row = (
-        await session.execute(
-            select(User, roles, has_residency)
-            .outerjoin(UserRole, UserRole.user_id == User.id)
-            .where(User.id == user_id)
-            .group_by(User.id)
-        )
-    ).first()
+    )
+    apartments = (
+        select(func.array_agg(pg_array([Apartment.id, Apartment.building_id])))
+        .join(ResidentApartment, ResidentApartment.apartment_id == Apartment.id)
+        .where(ResidentApartment.user_id == User.id, ResidentApartment.verification.in_(counted))
+        .scalar_subquery()
+    )
+    return select(
+        User,
+        aggregated(UserRole.role, UserRole.user_id),
+        has_residency,
+        aggregated(ExecutorSpecialization.specialization, ExecutorSpecialization.user_id),
+        aggregated(ManagerBuilding.building_id, ManagerBuilding.user_id),
+        apartments,
+    ).where(User.id == bindparam("user_id"))
+
+
+# Read on every update whose user is not cached: built once.
+_PERSON = {flag: _person_statement(pending_apartments_count=flag) for flag in (False, True)}
+
+
+async def load_person(
+    session: AsyncSession, user_id: int, *, pending_apartments_count: bool = False
+) -> tuple[UserProfile, Actor] | None:
+    """The user's profile and, for the access policy, every scope they act in: one
+    round trip (the profile is needed for every update, the actor for most).
+
+    ``pending_apartments_count``: apartments still being verified count as the
+    resident's own (a desk setting).
+    """
+    row = (await session.execute(_PERSON[pending_apartments_count], {"user_id": user_id})).first()
     if row is None:
         return None
-    user, role_keys, residency = row
-    return UserProfile(
+    user, role_keys, residency, spec_keys, building_ids, apartment_pairs = row
+    roles = frozenset(Role(r) for r in role_keys or ())
+    profile = UserProfile(
         id=user.id,
         first_name=user.first_name,
         last_name=user.last_name,
@@ -77,54 +108,29 @@ async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | Non
         has_residency=bool(residency),
         language=Language(user.language) if user.language else None,
         status=UserStatus(user.status),
-        roles=frozenset(Role(r) for r in role_keys or ()),
+        roles=roles,
     )
+    pairs = apartment_pairs or []
+    actor = Actor(
+        user_id=user_id,
+        roles=roles,
+        is_active=user.status == UserStatus.ACTIVE,
+        managed_building_ids=frozenset(building_ids or ()),
+        apartment_ids=frozenset(pair[0] for pair in pairs),
+        home_building_ids=frozenset(pair[1] for pair in pairs),
+        specializations=frozenset(Specialization(s) for s in spec_keys or ()),
+        on_duty=user.on_duty,
+    )
+    return profile, actor
+
+
+async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | None:
+    person = await load_person(session, user_id)
+    return None if person is None else person[0]
 
 
 async def load_actor(
     session: AsyncSession, user_id: int, *, pending_apartments_count: bool = False
 ) -> Actor | None:
-    """The acting user with every scope the access policy needs, in one round trip."""
-    counted = [VerificationState.APPROVED]
-    if pending_apartments_count:
-        counted += [VerificationState.PENDING, VerificationState.DOCUMENT_REQUESTED]
-    roles = (
-        select(func.array_agg(UserRole.role)).where(UserRole.user_id == User.id).scalar_subquery()
-    )
-    specs = (
-        select(func.array_agg(ExecutorSpecialization.specialization))
-        .where(ExecutorSpecialization.user_id == User.id)
-        .scalar_subquery()
-    )
-    managed = (
-        select(func.array_agg(ManagerBuilding.building_id))
-        .where(ManagerBuilding.user_id == User.id)
-        .scalar_subquery()
-    )
-    apartments = (
-        select(func.array_agg(pg_array([Apartment.id, Apartment.building_id])))
-        .join(ResidentApartment, ResidentApartment.apartment_id == Apartment.id)
-        .where(ResidentApartment.user_id == User.id, ResidentApartment.verification.in_(counted))
-        .scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            select(User.status, User.on_duty, roles, specs, managed, apartments).where(
-                User.id == user_id
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    status, on_duty, role_keys, spec_keys, building_ids, apartment_pairs = row
-    pairs = apartment_pairs or []
-    return Actor(
-        user_id=user_id,
-        roles=frozenset(Role(r) for r in role_keys or ()),
-        is_active=status == UserStatus.ACTIVE,
-        managed_building_ids=frozenset(building_ids or ()),
-        apartment_ids=frozenset(pair[0] for pair in pairs),
-        home_building_ids=frozenset(pair[1] for pair in pairs),
-        specializations=frozenset(Specialization(s) for s in spec_keys or ()),
-        on_duty=on_duty,
-    )
+    person = await load_person(session, user_id, pending_apartments_count=pending_apartments_count)
+    return None if person is None else person[1]

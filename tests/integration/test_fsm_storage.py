@@ -87,7 +87,8 @@ async def test_changes_are_written_when_the_update_ends_even_after_an_error(
     storage = backend.storage
     assert isinstance(storage, UpdateScopedRedisStorage)
     plain = _plain(storage)
-    with pytest.raises(RuntimeError):
+
+    async def failing_update() -> None:
         async with backend.events_isolation.lock(KEY):
             assert await storage.get_state(KEY) is None
             await storage.set_state(KEY, Form.name)
@@ -95,6 +96,9 @@ async def test_changes_are_written_when_the_update_ends_even_after_an_error(
             await storage.update_data(KEY, {"photo": "x"})
             assert await storage.get_data(KEY) == {"step": 1, "photo": "x"}
             raise RuntimeError("the handler failed after changing the state")
+
+    with pytest.raises(RuntimeError):
+        await failing_update()
     assert await plain.get_state(KEY) == Form.name.state
     assert await plain.get_data(KEY) == {"step": 1, "photo": "x"}
     assert await backend.redis.ttl(storage.key_builder.build(KEY, "data")) > 0  # type: ignore[union-attr]

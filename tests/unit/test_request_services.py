@@ -55,6 +55,7 @@ from domain.services.request_notifications import (
 )
 from domain.services.requests import (
     MAX_FILES_PER_COMMENT,
+    ChangeContext,
     CommentItem,
     HistoryItem,
     RequestDetails,
@@ -121,11 +122,23 @@ class FakeRequests:
     async def watchers_of(self, request_id: int) -> list[int]:
         return list(self.watchers.get(request_id, []))
 
-    async def state_and_watchers(
-        self, request_id: int, *, for_update: bool = False
-    ) -> tuple[RequestState, list[int]] | None:
-        state = await self.get_state(request_id, for_update=for_update)
+    async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
+        state = await self.get_state(request_id)
         return None if state is None else (state, await self.watchers_of(request_id))
+
+    async def lock_for_change(self, request_id: int) -> ChangeContext | None:
+        state = await self.get_state(request_id, for_update=True)
+        if state is None:
+            return None
+        return ChangeContext(
+            state=state,
+            watcher_ids=tuple(await self.watchers_of(request_id)),
+            manager_ids=(),  # as if nobody managed the building: the directory is asked
+            assignee_name=self.names.get(state.assignee_id or 0),
+            address="Navoi 5",
+            apartment_number="12",
+            staff_posts=(),
+        )
 
     async def end_assignment(self, request_id: int, at: datetime, reason: str) -> None:
         self.assignments.append(("end", request_id, None, reason))
@@ -196,6 +209,7 @@ class FakeRequests:
             rating_text=None,
             history=tuple(self.stored_history.get(request_id, [])),
             comments=tuple(extra.get("comments", ())),
+            watcher_ids=tuple(self.watchers.get(request_id, [])),
         )
 
 
