@@ -36,6 +36,7 @@ from domain.services.requests import (
     RequestsUnitOfWork,
     check_action,
     perform_action,
+    record_action,
 )
 from domain.services.residents import StoredMedia
 
@@ -295,14 +296,14 @@ async def start_job(
     """Start the work; with ``eta_minutes`` the residents hear "on the way, about N min"."""
     if eta_minutes is not None and eta_minutes not in ETA_CHOICES:
         raise ValidationFailed("job-error-eta", minutes=eta_minutes)
-    transition = await perform_action(uow, actor, request_id, Action.START, now)
-    if eta_minutes is not None:
+    transition = await record_action(uow, actor, request_id, Action.START, now)
+    if eta_minutes is not None:  # told in the same transaction as the start
         state = transition.new
         watchers = await uow.requests.watchers_of(request_id)
         await uow.outbox.add(
             *eta_notification((state.author_id, *watchers), state.number, state.id, eta_minutes)
         )
-        await uow.commit()
+    await uow.commit()
     return transition
 
 

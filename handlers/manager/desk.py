@@ -415,7 +415,7 @@ async def on_pick(
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    async with services.uow() as uow:
+    async with services.reader() as uow:
         action, ranked = await picked_candidate(
             uow, actor, callback_data.request_id, callback_data.executor_id
         )

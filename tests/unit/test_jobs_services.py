@@ -265,7 +265,7 @@ async def test_start_with_an_eta_tells_the_residents(uow: FakeUow) -> None:
     eta = [n for n in uow.outbox.notes if n.template == "notify-on-the-way"]
     assert [(n.chat_id, n.params["minutes"]) for n in eta] == [(AUTHOR, 30), (WATCHER, 30)]
     assert eta[0].buttons[0][0].callback_data == "trk:open:1"
-    assert uow.commits == 2
+    assert uow.commits == 1  # the start and its message are one transaction
 
 
 async def test_start_without_an_eta(uow: FakeUow) -> None:
