@@ -375,6 +375,11 @@ async def file_request(
     if existing is not None:
         return dataclasses.replace(existing, already_filed=True)
 
+    # Read before the number: allocating it locks the day's counter until the commit,
+    # so everything between the two is time every other filing of the day waits.
+    contact = await uow.filing.contact_of(actor.user_id)
+    managers = await uow.directory.managers_of(place.building_id)
+    config = await uow.schedule.config()
     request_id = await uow.filing.new_request_id()
     number = await uow.filing.allocate_number(now, calendar.tz)
     creation = create_request(
@@ -389,7 +394,7 @@ async def file_request(
         now=now,
     )
     clocks = SlaClocks.started(now)
-    deadlines = plan(creation.state, clocks, await uow.schedule.config())
+    deadlines = plan(creation.state, clocks, config)
     await uow.filing.add_request(
         NewRequest(
             state=creation.state,
@@ -418,7 +423,6 @@ async def file_request(
         await uow.jobs.start_assignment(
             request_id, state.assignee_id, by=None, at=now, reason=auto.transition.history.reason
         )
-    contact = await uow.filing.contact_of(actor.user_id)
     params = card_params(
         number=number,
         draft=draft,
@@ -430,7 +434,6 @@ async def file_request(
         tz=calendar.tz,
     )
     media = card_media(draft.media)
-    managers = await uow.directory.managers_of(place.building_id)
     recipients: list[tuple[int, int | None]] = [(manager_id, manager_id) for manager_id in managers]
     if staff_chat_id is not None:
         recipients.append((staff_chat_id, None))
