@@ -121,8 +121,8 @@ class UpdateScopedRedisStorage(RedisStorage):
     writes state and data, and the lock is freed: five commands or more. Here the lock
     is taken together with a read of state and data (one script), the update works on
     that copy, and what it changed is written together with the freeing of the lock
-    (one script). No other update of the user, in any process, can run in between, so
-    nobody can see the difference; what was written before an error is kept, as before.
+    (one script). No other update of the user, in any process, runs in between, so none
+    of them can tell the difference; what was written before an error is kept, as before.
     Outside an update (another user's keys, background work) it is plain ``RedisStorage``.
     """
 

@@ -520,6 +520,12 @@ class Outbox(Base):
             "next_attempt_at",
             postgresql_where=sa.text("state = 'pending'"),
         ),
+        # ``dedupe_key LIKE 'prefix%'`` (the staff chat card of a request) under any collation
+        sa.Index(
+            "ix_outbox_dedupe_key_prefix",
+            "dedupe_key",
+            postgresql_ops={"dedupe_key": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
