@@ -88,7 +88,7 @@ async def run_fanout(
         # A per-chat burst of 1 makes any second message to a chat within a second a 429.
         await emu.set_rate_limits(True, private_burst=1.0)
         await emu.reset_rate_limits()
-        worker = OutboxWorker(bot, factory, get_translator(), SystemClock(), global_rate=rate)
+        worker = OutboxWorker(bot, engine, get_translator(), SystemClock(), global_rate=rate)
         started = time.monotonic()
         task = asyncio.create_task(worker.run())
         total = users * per_user

@@ -160,7 +160,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
     outbox = OutboxWorker(
         bot,
-        session_factory,
+        engine,
         translator,
         clock,
         global_rate=settings.outbox_global_rate,

@@ -1,7 +1,8 @@
 """Outbox delivery: renders each notification in the recipient's language and sends it
-within Telegram's limits. Several workers (processes) may run: rows are claimed with
-``FOR UPDATE SKIP LOCKED`` so nothing is sent twice, one row per chat at a time so a
-chat's messages keep their order. A batch costs two statements: the claim and its outcomes."""
+within Telegram's limits. Several workers (processes) may run: rows are leased for the
+time of their sending (``LEASE``) so nothing is sent twice, one row per chat at a time so
+a chat's messages keep their order. A batch costs two statements, each its own
+transaction: the claim and the outcomes; no transaction stays open while sending."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from aiogram.types import (
     InputMediaPhoto,
     InputMediaVideo,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
@@ -36,6 +37,10 @@ from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+"""How long a claimed row is this worker's: longer than a batch takes to send (100 rows
+at the global rate, plus timeouts). A worker that dies meanwhile leaves its rows to be
+sent again when their lease ends."""
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 
@@ -44,7 +49,7 @@ class OutboxWorker:
     def __init__(
         self,
         bot: Bot,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         translator: Translator,
         clock: Clock,
         *,
@@ -55,7 +60,8 @@ class OutboxWorker:
         poll_interval: float = 0.5,
     ) -> None:
         self.bot = bot
-        self.session_factory = session_factory
+        # Claim and outcomes are single statements: no BEGIN/COMMIT round trips.
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.translator = translator
         self.clock = clock
         self.bucket = TokenBucket(global_rate, burst=min(5.0, global_rate))
@@ -97,40 +103,42 @@ class OutboxWorker:
         return len(await self._deliver_batch())
 
     async def _deliver_batch(self) -> list[OutboxMessage]:
-        async with self.session_factory() as session, session.begin():
-            outbox = OutboxRepository(session)
-            now = self.clock.now()
+        now = self.clock.now()
+        async with self.engine.connect() as connection:
             # One row per chat, none of the chats still pacing: every claimed row goes out now.
-            claimed = await outbox.claim_due(now, self.batch_size, self.pacer.busy())
-            outcomes: list[Outcome] = []
-            sending: list[OutboxMessage] = []
-            sends: list[asyncio.Task[Outcome]] = []
-            for message in claimed:
-                if message.unreachable:
-                    outcomes.append(
-                        Outcome(
-                            message.id,
-                            OutboxState.SKIPPED,
-                            message.attempts,
-                            "recipient unreachable",
-                        )
-                    )
-                    continue
-                await self.bucket.acquire()
-                self.pacer.sent(message.chat_id)
-                sending.append(message)
-                sends.append(asyncio.create_task(self._deliver(message)))
-            delivered = await asyncio.gather(*sends)
-            outcomes += delivered
-            # Only a blocked bot skips a message it tried to send.
-            blocked = [
-                m.user_id
-                for m, outcome in zip(sending, delivered, strict=True)
-                if outcome.state is OutboxState.SKIPPED and m.user_id
-            ]
-            await outbox.mark_unreachable(blocked, now)
-            await outbox.record(outcomes)
+            claimed = await OutboxRepository(connection).claim_due(
+                now, self.batch_size, self.pacer.busy(), lease_until=now + LEASE
+            )
+        if not claimed:
             return claimed
+        outcomes: list[Outcome] = []
+        sending: list[OutboxMessage] = []
+        sends: list[asyncio.Task[Outcome]] = []
+        for message in claimed:
+            if message.unreachable:
+                outcomes.append(
+                    Outcome(
+                        message.id, OutboxState.SKIPPED, message.attempts, "recipient unreachable"
+                    )
+                )
+                continue
+            await self.bucket.acquire()
+            self.pacer.sent(message.chat_id)
+            sending.append(message)
+            sends.append(asyncio.create_task(self._deliver(message)))
+        delivered = await asyncio.gather(*sends)
+        outcomes += delivered
+        # Only a blocked bot skips a message it tried to send.
+        blocked = [
+            m.user_id
+            for m, outcome in zip(sending, delivered, strict=True)
+            if outcome.state is OutboxState.SKIPPED and m.user_id
+        ]
+        async with self.engine.connect() as connection:
+            outbox = OutboxRepository(connection)
+            await outbox.record(outcomes)
+            await outbox.mark_unreachable(blocked, now)
+        return claimed
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping

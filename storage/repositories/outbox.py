@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.enums import OutboxState
 from domain.services.notifications import Notification
@@ -74,31 +74,40 @@ class Outcome:
 # The oldest pending row of each chat, if it is due: a chat's later rows wait for it (order
 # within a chat), and no worker holds two rows of one chat (a second one could not be sent
 # before the chat's interval anyway). ``busy`` are chats this worker has just sent to.
-# Locked rows are skipped, so several workers never claim the same row; the outer
-# conditions are checked again on a row another worker changed meanwhile.
+# Claiming is a lease, not a lock held while sending: the claimed rows' next attempt moves
+# to ``lease_until``, so no worker claims them (or their chats' later rows) meanwhile, and
+# a worker that dies before writing the outcome leaves them to be sent again when the
+# lease ends. Rows another worker is claiming at the same moment are skipped.
 _CLAIM = (
     text(
         """
-        SELECT o.id, o.chat_id, o.user_id, o.template, o.params, o.buttons, o.media,
-               o.edit_of, o.attempts, u.language, coalesce(u.unreachable, false) AS unreachable,
-               heads.queued
-        FROM outbox AS o
-        JOIN (
-            SELECT min(id) AS id, count(*) AS queued
-            FROM outbox
-            WHERE state = 'pending' AND chat_id <> ALL(:busy)
-            GROUP BY chat_id
-        ) AS heads ON heads.id = o.id
-        LEFT JOIN users AS u ON u.id = o.user_id
-        WHERE o.state = 'pending' AND o.next_attempt_at <= :now
-        ORDER BY o.id
-        LIMIT :limit
-        FOR UPDATE OF o SKIP LOCKED
+        WITH due AS (
+            SELECT o.id, heads.queued, u.language,
+                   coalesce(u.unreachable, false) AS unreachable
+            FROM outbox AS o
+            JOIN (
+                SELECT min(id) AS id, count(*) AS queued
+                FROM outbox
+                WHERE state = 'pending' AND chat_id <> ALL(:busy)
+                GROUP BY chat_id
+            ) AS heads ON heads.id = o.id
+            LEFT JOIN users AS u ON u.id = o.user_id
+            WHERE o.state = 'pending' AND o.next_attempt_at <= :now
+            ORDER BY o.id
+            LIMIT :limit
+            FOR UPDATE OF o SKIP LOCKED
+        )
+        UPDATE outbox AS o SET next_attempt_at = :lease_until
+        FROM due
+        WHERE o.id = due.id
+        RETURNING o.id, o.chat_id, o.user_id, o.template, o.params, o.buttons, o.media,
+                  o.edit_of, o.attempts, due.language, due.unreachable, due.queued
         """
     )
     .bindparams(
         bindparam("busy", type_=ARRAY(BigInteger)),
         bindparam("now", type_=DateTime(timezone=True)),
+        bindparam("lease_until", type_=DateTime(timezone=True)),
         bindparam("limit", type_=Integer),
     )
     .columns(
@@ -143,7 +152,10 @@ _RECORD = text(
 
 
 class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """Writes rows in the caller's transaction (a session); delivery workers use it on a
+    connection in autocommit mode, where claim and outcomes are one statement each."""
+
+    def __init__(self, session: AsyncSession | AsyncConnection) -> None:
         self.session = session
 
     async def add(self, *notes: Notification) -> None:
@@ -157,14 +169,15 @@ class OutboxRepository:
         await self.session.execute(insert(Outbox).values(rows).on_conflict_do_nothing())
 
     async def claim_due(
-        self, now: datetime, limit: int, busy: Sequence[int] = ()
+        self, now: datetime, limit: int, busy: Sequence[int] = (), *, lease_until: datetime
     ) -> list[OutboxMessage]:
-        """Lock due rows for this worker, at most one per chat and none of ``busy`` chats;
-        other workers skip them (no double send)."""
+        """Lease due rows to this worker until ``lease_until``, at most one per chat and
+        none of ``busy`` chats; other workers do not claim them meanwhile (no double send)."""
         result = await self.session.execute(
-            _CLAIM, {"busy": list(busy), "now": now, "limit": limit}
+            _CLAIM, {"busy": list(busy), "now": now, "lease_until": lease_until, "limit": limit}
         )
-        return [OutboxMessage(**row._mapping) for row in result]
+        rows = sorted(result, key=lambda row: row.id)
+        return [OutboxMessage(**row._mapping) for row in rows]
 
     async def record(self, outcomes: Sequence[Outcome]) -> None:
         if not outcomes:

@@ -6,18 +6,18 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest_asyncio
 from pydantic import SecretStr
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bot
 from bot.i18n import get_translator
-from bot.outbox import OutboxWorker
+from bot.outbox import LEASE, OutboxWorker
 from bot.settings import Settings
 from domain.clock import SystemClock
 from domain.enums import Language, OutboxState
@@ -82,7 +82,7 @@ async def env(
 
     def make_worker(**limits: Any) -> OutboxWorker:
         limits.setdefault("private_interval", 0.0)
-        return OutboxWorker(bot, factory, get_translator(), SystemClock(), **limits)
+        return OutboxWorker(bot, engine, get_translator(), SystemClock(), **limits)
 
     try:
         yield OutboxEnv(emu, factory, make_worker)
@@ -278,3 +278,42 @@ async def test_a_batch_costs_two_statements_whatever_its_size(env: OutboxEnv) ->
         event.remove(engine, "before_cursor_execute", count)
     # the claim (with the recipients' languages) and the outcomes; no per-row writes
     assert len(statements) == 2, statements
+
+
+async def test_no_transaction_stays_open_while_messages_are_sent(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_091, Language.EN)
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    await env.emu.inject_fault("sendMessage", delay=1.0)
+    batch = asyncio.create_task(env.worker().deliver_batch())
+    await asyncio.sleep(0.5)  # the message is on its way
+    async with env.factory() as session:
+        open_transactions = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+            )
+        )
+    assert await batch == 1
+    assert open_transactions == 0
+    assert [m.text for m in await person.messages() if m.from_bot] == [
+        "Main menu. Choose what you need below."
+    ]
+
+
+async def test_a_dead_workers_claim_is_sent_again_when_its_lease_ends(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_092, Language.EN)
+    await env.enqueue(
+        Notification.to_user(person.id, "menu-title"), Notification.to_user(person.id, "help-text")
+    )
+    now = datetime.now(UTC)
+    async with env.factory() as session, session.begin():  # a worker claims, then dies
+        claimed = await OutboxRepository(session).claim_due(now, 10, lease_until=now + LEASE)
+    assert len(claimed) == 1  # the chat's first message; the second waits behind it
+    # while the lease lasts nobody sends it, nor the chat's next message
+    assert await env.worker().deliver_batch() == 0
+    await env.make_due()  # the lease has ended
+    worker = env.worker()
+    assert await worker.deliver_batch() == 1
+    assert await worker.deliver_batch() == 1
+    texts = [m.text for m in await person.messages() if m.from_bot]
+    assert len(texts) == 2 and texts[0].startswith("Main menu")  # once each, in order
