@@ -37,10 +37,12 @@ from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=2)
-"""How long a claimed row is this worker's: longer than a batch takes to send (100 rows
-at the global rate, plus timeouts). A worker that dies meanwhile leaves its rows to be
-sent again when their lease ends."""
+LEASE = timedelta(minutes=5)
+"""How long claimed rows are this worker's. A worker that dies meanwhile leaves its rows
+to be sent again when their lease ends."""
+SEND_TIMEOUT = timedelta(seconds=60)
+"""The longest one message (with its album) may take; a row whose lease would end sooner
+is not started but left for the next claim, so no row is sent after its lease ended."""
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 
@@ -104,10 +106,11 @@ class OutboxWorker:
 
     async def _deliver_batch(self) -> list[OutboxMessage]:
         now = self.clock.now()
+        lease_until = now + LEASE
         async with self.engine.connect() as connection:
             # One row per chat, none of the chats still pacing: every claimed row goes out now.
             claimed = await OutboxRepository(connection).claim_due(
-                now, self.batch_size, self.pacer.busy(), lease_until=now + LEASE
+                now, self.batch_size, self.pacer.busy(), lease_until=lease_until
             )
         if not claimed:
             return claimed
@@ -123,6 +126,17 @@ class OutboxWorker:
                 )
                 continue
             await self.bucket.acquire()
+            if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
+                outcomes.append(
+                    Outcome(
+                        message.id,
+                        OutboxState.PENDING,
+                        message.attempts,
+                        "not started before its lease ended",
+                        next_attempt_at=self.clock.now(),
+                    )
+                )
+                continue
             self.pacer.sent(message.chat_id)
             sending.append(message)
             sends.append(asyncio.create_task(self._deliver(message)))
@@ -136,7 +150,7 @@ class OutboxWorker:
         ]
         async with self.engine.connect() as connection:
             outbox = OutboxRepository(connection)
-            await outbox.record(outcomes)
+            await outbox.record(outcomes, lease_until=lease_until)
             await outbox.mark_unreachable(blocked, now)
         return claimed
 
@@ -145,7 +159,8 @@ class OutboxWorker:
         here would roll back the outcomes of the batch's messages already sent)."""
         attempts = message.attempts + 1
         try:
-            message_id = await self._send(message)
+            async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                message_id = await self._send(message)
         except TelegramRetryAfter as error:
             # Only this chat waits; the global pace already keeps the bot under its limit.
             self.pacer.defer(message.chat_id, error.retry_after)

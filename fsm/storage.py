@@ -74,11 +74,23 @@ end
 return {0}
 """
 
+# KEYS: lock. ARGV: token, lock ttl (ms). Extends the lock while it is still ours.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 # KEYS: lock, state, data. ARGV: token, then for state and for data each:
 # operation ('' keep, 'set', 'del'), value, ttl in ms (0: none).
-# Writes what the update changed, then frees the lock if it is still ours (1) or
-# reports that it expired meanwhile (0).
+# While the lock is still ours: writes what the update changed and frees it (1). A lock
+# that expired meanwhile (another update of the user may have run since) changes
+# nothing (0): the newer update's state stands.
 _RELEASE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
 for i = 0, 1 do
   local op, value, ttl = ARGV[2 + i * 3], ARGV[3 + i * 3], tonumber(ARGV[4 + i * 3])
   if op == 'set' and ttl > 0 then
@@ -89,11 +101,8 @@ for i = 0, 1 do
     redis.call('DEL', KEYS[2 + i])
   end
 end
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  return 1
-end
-return 0
+redis.call('DEL', KEYS[1])
+return 1
 """
 
 
@@ -112,6 +121,35 @@ def _ttl_ms(ttl: int | timedelta | None) -> int:
     if ttl is None:
         return 0
     return int((ttl.total_seconds() if isinstance(ttl, timedelta) else ttl) * 1000)
+
+
+class _LockKeeper:
+    """Extends a held lock every third of its timeout while a (slow) update runs; almost
+    every update ends long before the first extension, which then never happens."""
+
+    def __init__(
+        self,
+        renew: Any,
+        lock_key: str,
+        token: str,
+        timeout: timedelta,
+        running: set[asyncio.Task[Any]],
+    ) -> None:
+        self._renew_script = renew
+        self._args = {"keys": [lock_key], "args": [token, _ttl_ms(timeout)]}
+        self._running = running  # kept referenced until done
+        self._every = timeout.total_seconds() / 3
+        self._loop = asyncio.get_running_loop()
+        self._handle = self._loop.call_later(self._every, self._renew)
+
+    def _renew(self) -> None:
+        task = self._loop.create_task(self._renew_script(**self._args))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        self._handle = self._loop.call_later(self._every, self._renew)
+
+    def cancel(self) -> None:
+        self._handle.cancel()
 
 
 class UpdateScopedRedisStorage(RedisStorage):
@@ -133,7 +171,9 @@ class UpdateScopedRedisStorage(RedisStorage):
         self.lock_timeout = lock_timeout
         self._scopes: dict[StorageKey, _Scope] = {}
         self._acquire = redis.register_script(_ACQUIRE)
+        self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
+        self._renewals: set[asyncio.Task[Any]] = set()
 
     @asynccontextmanager
     async def update_scope(self, key: StorageKey) -> AsyncIterator[None]:
@@ -147,11 +187,14 @@ class UpdateScopedRedisStorage(RedisStorage):
             await asyncio.sleep(LOCK_RETRY)  # another process handles this user's update
         state = taken[1].decode("utf-8") if isinstance(taken[1], bytes) else taken[1]
         scope = self._scopes[key] = _Scope(token, state, taken[2])
+        keeper = _LockKeeper(self._renew, keys[0], token, self.lock_timeout, self._renewals)
         try:
             yield
         finally:
+            keeper.cancel()
             del self._scopes[key]
-            await self._write_and_release(keys, scope)
+            # Shielded: a second cancellation (shutdown) must not drop the update's changes.
+            await asyncio.shield(self._write_and_release(keys, scope))
 
     async def _write_and_release(self, keys: list[str], scope: _Scope) -> None:
         args: list[str | bytes | int] = [scope.token]
@@ -166,8 +209,9 @@ class UpdateScopedRedisStorage(RedisStorage):
             else:
                 args += ["set", value, _ttl_ms(ttl)]
         if not await self._release(keys=keys, args=args):
-            log.warning(
-                "a conversation lock expired before its update ended", extra={"key": keys[0]}
+            log.error(
+                "a conversation lock expired before its update ended; its changes are dropped",
+                extra={"key": keys[0]},
             )
 
     async def get_state(self, key: StorageKey) -> str | None:

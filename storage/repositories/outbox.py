@@ -126,7 +126,9 @@ _CLAIM = (
     )
 )
 
-# The outcomes of a whole batch in one statement and one round trip, however many rows.
+# The outcomes of a whole batch in one statement and one round trip, however many rows;
+# only for rows still leased to this batch (a batch that outlived its lease lost its rows
+# to another worker, whose outcome stands).
 _RECORD = text(
     """
     UPDATE outbox SET
@@ -138,9 +140,10 @@ _RECORD = text(
         sent_message_id = done.sent_message_id
     FROM unnest(:ids, :states, :attempts, :errors, :next_attempts, :sent_ats, :message_ids)
         AS done(id, state, attempts, last_error, next_attempt_at, sent_at, sent_message_id)
-    WHERE outbox.id = done.id
+    WHERE outbox.id = done.id AND outbox.next_attempt_at = :lease_until
     """
 ).bindparams(
+    bindparam("lease_until", type_=DateTime(timezone=True)),
     bindparam("ids", type_=ARRAY(BigInteger)),
     bindparam("states", type_=ARRAY(String)),
     bindparam("attempts", type_=ARRAY(Integer)),
@@ -179,12 +182,15 @@ class OutboxRepository:
         rows = sorted(result, key=lambda row: row.id)
         return [OutboxMessage(**row._mapping) for row in rows]
 
-    async def record(self, outcomes: Sequence[Outcome]) -> None:
+    async def record(self, outcomes: Sequence[Outcome], *, lease_until: datetime) -> None:
+        """The outcomes of rows claimed with ``lease_until`` (rows leased again since
+        are left alone)."""
         if not outcomes:
             return
         await self.session.execute(
             _RECORD,
             {
+                "lease_until": lease_until,
                 "ids": [o.id for o in outcomes],
                 "states": [o.state.value for o in outcomes],
                 "attempts": [o.attempts for o in outcomes],

@@ -190,7 +190,6 @@ _FIRST_NAME = select(User.first_name).where(User.id == bindparam("user_id"))
 
 
 def _change_context_statement() -> Select[Any]:
-    executor = User.__table__.alias("executor")
     managers = func.array(
         managers_of_building(Request.building_id).scalar_subquery(), type_=ARRAY(BigInteger)
     )
@@ -200,18 +199,20 @@ def _change_context_statement() -> Select[Any]:
         where=StaffPost.request_id == Request.id,
         order_by=(StaffPost.chat_id,),
     )
+    # A subquery, not a join: when the row was changed while this statement waited for
+    # its lock, PostgreSQL re-evaluates subqueries with the new assignee but keeps the
+    # joined rows of the old one.
+    assignee_name = select(User.first_name).where(User.id == Request.assignee_id).scalar_subquery()
     _, locked = _state_statements(
         _WATCHERS,
         managers,
-        executor.c.first_name,
+        assignee_name,
         Building.address,
         Apartment.number,
         staff_posts,
     )
-    return (
-        locked.join(Building, Building.id == Request.building_id)
-        .outerjoin(Apartment, Apartment.id == Request.apartment_id)
-        .outerjoin(executor, executor.c.id == Request.assignee_id)
+    return locked.join(Building, Building.id == Request.building_id).outerjoin(
+        Apartment, Apartment.id == Request.apartment_id
     )
 
 

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from pydantic import SecretStr
 from sqlalchemy import event, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox as outbox_module
 from bot.app import create_bot
 from bot.i18n import get_translator
 from bot.outbox import LEASE, OutboxWorker
@@ -27,7 +29,7 @@ from sandbox.emulator.server import EmulatorServer
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Outbox, User
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox import OutboxRepository, Outcome
 
 TOKEN = "7000000003:outbox-semantics"
 
@@ -317,3 +319,37 @@ async def test_a_dead_workers_claim_is_sent_again_when_its_lease_ends(env: Outbo
     assert await worker.deliver_batch() == 1
     texts = [m.text for m in await person.messages() if m.from_bot]
     assert len(texts) == 2 and texts[0].startswith("Main menu")  # once each, in order
+
+
+async def test_a_late_outcome_does_not_overwrite_the_next_workers(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_093, Language.EN)
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    now = datetime.now(UTC)
+    async with env.factory() as session, session.begin():  # a worker claims, then stalls
+        [row] = await OutboxRepository(session).claim_due(now, 10, lease_until=now + LEASE)
+    await env.make_due()  # its lease ended: another worker sends the message
+    assert await env.worker().deliver_batch() == 1
+    async with env.factory() as session, session.begin():  # the stalled worker wakes up
+        late = Outcome(row.id, OutboxState.PENDING, 1, "timeout", next_attempt_at=now)
+        await OutboxRepository(session).record([late], lease_until=now + LEASE)
+    [stored] = await env.rows()
+    assert stored.state is OutboxState.SENT and stored.last_error is None
+    assert len([m for m in await person.messages() if m.from_bot]) == 1
+
+
+async def test_rows_the_lease_would_not_cover_are_left_for_the_next_claim(
+    env: OutboxEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "LEASE", timedelta(seconds=4))
+    monkeypatch.setattr(outbox_module, "SEND_TIMEOUT", timedelta(seconds=2.5))
+    people = [await env.user(9_400_000_094 + n, Language.EN) for n in range(3)]
+    await env.enqueue(*(Notification.to_user(p.id, "menu-title") for p in people))
+    worker = env.worker(global_rate=1.0)  # a message a second: the lease covers two
+    assert await worker.deliver_batch() == 3
+    rows = await env.rows()
+    assert [r.state for r in rows] == [OutboxState.SENT, OutboxState.SENT, OutboxState.PENDING]
+    assert rows[2].attempts == 0  # not an attempt: it was never started
+    assert await worker.deliver_batch() == 1
+    assert [r.state for r in await env.rows()] == [OutboxState.SENT] * 3
+    for person in people:
+        assert len([m for m in await person.messages() if m.from_bot]) == 1

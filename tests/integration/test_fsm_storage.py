@@ -15,7 +15,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
 
-from fsm.storage import FsmBackend, UpdateScopedRedisStorage, build_fsm_backend
+from fsm.storage import (
+    FsmBackend,
+    OrderedEventIsolation,
+    UpdateScopedRedisStorage,
+    build_fsm_backend,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -140,15 +145,44 @@ async def test_a_second_process_waits_and_then_sees_the_first_ones_writes(
     assert order == ["first done", "second starts"]
 
 
-async def test_an_expired_lock_is_not_freed_for_its_new_owner(backend: FsmBackend) -> None:
+async def test_an_update_whose_lock_expired_changes_nothing(backend: FsmBackend) -> None:
     storage = backend.storage
     assert isinstance(storage, UpdateScopedRedisStorage) and backend.redis is not None
     lock_key = storage.key_builder.build(KEY, "lock")
     async with backend.events_isolation.lock(KEY):
         await backend.redis.set(lock_key, "someone else")  # ours expired, another took it
-        await storage.update_data(KEY, {"kept": True})
+        await storage.update_data(KEY, {"lost": True})
+    # the newer update's lock and state stand
     assert await backend.redis.get(lock_key) == b"someone else"
-    assert await _plain(storage).get_data(KEY) == {"kept": True}
+    assert await _plain(storage).get_data(KEY) == {}
+
+
+async def test_a_slow_update_keeps_its_lock_and_its_changes(backend: FsmBackend) -> None:
+    assert backend.redis is not None
+    storage = UpdateScopedRedisStorage(
+        backend.redis,
+        key_builder=backend.storage.key_builder,  # type: ignore[attr-defined]
+        lock_timeout=timedelta(milliseconds=300),
+    )
+    slow, other = OrderedEventIsolation(storage), OrderedEventIsolation(_plain(storage))
+    order: list[str] = []
+    slow_has_lock = asyncio.Event()
+
+    async def slow_update() -> None:
+        async with slow.lock(KEY):
+            slow_has_lock.set()
+            await asyncio.sleep(1.0)  # three lock timeouts
+            await storage.update_data(KEY, {"slow": "done"})
+            order.append("slow done")
+
+    async def next_update() -> None:
+        await slow_has_lock.wait()
+        async with other.lock(KEY):
+            order.append("next starts")
+
+    await asyncio.gather(slow_update(), next_update())
+    assert order == ["slow done", "next starts"]
+    assert await _plain(storage).get_data(KEY) == {"slow": "done"}
 
 
 async def test_outside_an_update_reads_go_to_redis(backend: FsmBackend) -> None:
