@@ -358,9 +358,9 @@ number and kinds of updates. The journeys run with the emulator's flood limits o
 the bot's outbox limits lifted (`--outbox-rate`); the fan-out benchmark measures the
 outbox under the limits. Start time runs from spawning the process to the first
 getUpdates the emulator receives (imports, schema check, getMe; the command menu is
-registered beside polling), with Python's bytecode cache in place as in a deployment. Everything (bot, emulator, load generator,
-PostgreSQL, Redis) shares the same machine; its load average before the run is
-recorded with each section.
+registered beside polling), with Python's bytecode cache in place as in a deployment.
+Everything (bot, emulator, load generator, PostgreSQL, Redis) shares the same machine;
+its load average before the run is recorded with each section.
 """
 
 

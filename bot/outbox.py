@@ -156,7 +156,8 @@ class OutboxWorker:
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping
-        here would roll back the outcomes of the batch's messages already sent)."""
+        here would leave the whole batch unrecorded, and the messages already sent would
+        go out again when the lease ends)."""
         attempts = message.attempts + 1
         try:
             async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):

@@ -45,16 +45,11 @@ class PostFacts:
 
 
 class StaffPostRepository(Protocol):
-    async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
-        """(chat id, message id) of the recorded staff chat posts of the request."""
-        ...
-
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
         """(chat id, message id) of the delivered ``filing-card`` rows sent to group chats."""
         ...
 
     async def record_staff_post(self, request_id: int, chat_id: int, message_id: int) -> None: ...
-    async def post_facts(self, request_id: int) -> PostFacts | None: ...
 
 
 def _post_params(facts: PostFacts) -> dict[str, Any]:
@@ -84,8 +79,8 @@ async def staff_post_notes(
     desk: StaffPostRepository,
     request_id: int,
     *,
-    posts: Sequence[tuple[int, int]] | None = None,
-    facts: PostFacts | None = None,
+    posts: Sequence[tuple[int, int]],
+    facts: PostFacts,
 ) -> list[Notification]:
     """Edits of the request's staff chat posts showing its current state.
 
@@ -93,9 +88,10 @@ async def staff_post_notes(
     first time it is needed, the delivered outbox row (``sent_message_id``) is
     recorded in ``staff_posts``; a card not delivered yet is left alone (it is
     rendered from the filing data when it goes out).
-    ``posts`` (the recorded posts) and ``facts`` are read here unless the caller has them.
+    ``posts`` are the recorded ones and ``facts`` the request after the change: the
+    caller read both with the request (``RequestRepository.lock_for_change``).
     """
-    posts = list(posts) if posts is not None else await desk.staff_posts(request_id)
+    posts = list(posts)
     if not posts:
         # A request has one group post (the staff chat): once recorded, the outbox
         # (a prefix search over every card ever sent) is not searched again.
@@ -103,9 +99,6 @@ async def staff_post_notes(
             await desk.record_staff_post(request_id, chat_id, message_id)
             posts.append((chat_id, message_id))
     if not posts:
-        return []
-    facts = facts or await desk.post_facts(request_id)
-    if facts is None:
         return []
     params = _post_params(facts)
     buttons = post_buttons(request_id, facts.status)

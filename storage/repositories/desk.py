@@ -10,7 +10,6 @@ from sqlalchemy import (
     ARRAY,
     Float,
     Integer,
-    Select,
     String,
     and_,
     bindparam,
@@ -42,7 +41,6 @@ from domain.services.desk import (
     Scope,
     SearchQuery,
 )
-from domain.services.staff_posts import PostFacts
 from storage.models import (
     OPEN_STATUSES,
     Apartment,
@@ -64,25 +62,6 @@ RECENT_RATINGS = 10
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _post_facts_statement() -> Select[Any]:
-    executor = User.__table__.alias("executor")
-    return (
-        select(
-            Request.number,
-            Request.status,
-            Request.category,
-            Request.urgency,
-            Building.address,
-            Apartment.number,
-            executor.c.first_name,
-        )
-        .join(Building, Building.id == Request.building_id)
-        .outerjoin(Apartment, Apartment.id == Request.apartment_id)
-        .outerjoin(executor, executor.c.id == Request.assignee_id)
-        .where(Request.id == bindparam("request_id"))
-    )
 
 
 # Everything the picker ranks executors by, in one statement (it was five): skills,
@@ -133,14 +112,6 @@ _EXECUTOR_CANDIDATES = (
         lon=Float,
         recent_rating=Float,
     )
-)
-
-# Every transition edits the staff chat post: its statements are built once.
-_POST_FACTS = _post_facts_statement()
-_STAFF_POSTS = (
-    select(StaffPost.chat_id, StaffPost.message_id)
-    .where(StaffPost.request_id == bindparam("request_id"))
-    .order_by(StaffPost.chat_id)
 )
 
 
@@ -392,10 +363,6 @@ class SqlDeskRepository:
 
     # -------------------------------------------------------------- staff posts
 
-    async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
-        rows = await self.session.execute(_STAFF_POSTS, {"request_id": request_id})
-        return [(int(chat), int(message)) for chat, message in rows.all()]
-
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
         rows = await self.session.execute(
             select(Outbox.chat_id, Outbox.sent_message_id).where(
@@ -412,19 +379,4 @@ class SqlDeskRepository:
             insert(StaffPost)
             .values(request_id=request_id, chat_id=chat_id, message_id=message_id)
             .on_conflict_do_nothing()
-        )
-
-    async def post_facts(self, request_id: int) -> PostFacts | None:
-        row = (await self.session.execute(_POST_FACTS, {"request_id": request_id})).first()
-        if row is None:
-            return None
-        number, status, category, urgency, address, apartment, executor_name = row
-        return PostFacts(
-            number=number,
-            status=RequestStatus(status),
-            category=Category(category),
-            urgency=Urgency(urgency),
-            address=address,
-            apartment=apartment,
-            executor=executor_name or None,
         )

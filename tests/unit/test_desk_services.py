@@ -125,25 +125,11 @@ class FakeDesk:
     async def add_watcher(self, request_id: int, user_id: int) -> None:
         self.watchers.append((request_id, user_id))
 
-    async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
-        return list(self.posts.get(request_id, []))
-
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
         return list(self.cards.get(request_id, []))
 
     async def record_staff_post(self, request_id: int, chat_id: int, message_id: int) -> None:
         self.posts.setdefault(request_id, []).append((chat_id, message_id))
-
-    async def post_facts(self, request_id: int) -> PostFacts | None:
-        return PostFacts(
-            number="250310-001",
-            status=RequestStatus.ASSIGNED,
-            category=Category.PLUMBING,
-            urgency=Urgency.URGENT,
-            address="Navoi 5",
-            apartment="12",
-            executor="Bobur",
-        )
 
 
 class DeskUow(FakeUow):
@@ -295,10 +281,22 @@ async def test_link_duplicate_of_a_finished_request_is_refused(uow: DeskUow) -> 
     assert uow.desk.duplicates == {}
 
 
+POST_FACTS = PostFacts(
+    number="250310-001",
+    status=RequestStatus.ASSIGNED,
+    category=Category.PLUMBING,
+    urgency=Urgency.URGENT,
+    address="Navoi 5",
+    apartment="12",
+    executor="Bobur",
+)
+
+
 async def test_staff_post_is_recorded_once_and_edited(uow: DeskUow) -> None:
-    assert await staff_post_notes(uow.desk, 1) == []  # the card is not delivered yet
+    # not delivered yet: nothing to edit
+    assert await staff_post_notes(uow.desk, 1, posts=(), facts=POST_FACTS) == []
     uow.desk.cards[1] = [(-100, 55)]
-    notes = await staff_post_notes(uow.desk, 1)
+    notes = await staff_post_notes(uow.desk, 1, posts=(), facts=POST_FACTS)
     assert uow.desk.posts == {1: [(-100, 55)]}
     (note,) = notes
     assert (note.chat_id, note.edit_of_message_id, note.template) == (-100, 55, "desk-staff-post")
@@ -310,5 +308,8 @@ async def test_staff_post_is_recorded_once_and_edited(uow: DeskUow) -> None:
         action="open", request_id=1
     )
     assert DeskCb.unpack(note.buttons[0][1].callback_data or "").action == "assign"
-    await staff_post_notes(uow.desk, 1)
+    # once recorded, the post comes with the request and the outbox is not searched again
+    uow.desk.cards[1] = [(-100, 99)]
+    (again,) = await staff_post_notes(uow.desk, 1, posts=uow.desk.posts[1], facts=POST_FACTS)
+    assert again.edit_of_message_id == 55
     assert uow.desk.posts == {1: [(-100, 55)]}  # recorded once

@@ -246,17 +246,11 @@ class FakeMedia:
 class NoStaffPosts:
     """No staff chat configured: nothing to edit."""
 
-    async def staff_posts(self, request_id: int) -> list[tuple[int, int]]:
-        return []
-
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
         return []
 
     async def record_staff_post(self, request_id: int, chat_id: int, message_id: int) -> None:
         raise AssertionError("nothing to record")
-
-    async def post_facts(self, request_id: int) -> None:
-        return None
 
 
 class FakeUow:
