@@ -130,7 +130,11 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     database_url = await asyncio.to_thread(resolve_database_url, settings)
     if settings.auto_migrate:
         await migrate_if_behind(database_url)
-    engine = create_engine(database_url)
+    engine = create_engine(
+        database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     session_factory = create_session_factory(engine)
     readers = create_reader_factory(engine)  # the same pool, for reading only
     translator = Translator(default=settings.default_language)

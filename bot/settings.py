@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     bot_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org"
     database_url: SecretStr | None = None
+    # Connections kept open per process: at least the updates handled at once at peak. A
+    # connection beyond the pool (overflow) is closed when returned, and a new one costs a
+    # server process, a handshake and re-preparing every statement.
+    database_pool_size: int = Field(default=20, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     redis_url: SecretStr | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     staff_chat_id: int | None = None

@@ -39,7 +39,7 @@ def normalize_database_url(url: str) -> str:
 def create_engine(
     url: str,
     *,
-    pool_size: int = 10,
+    pool_size: int = 20,
     max_overflow: int = 10,
     echo: bool = False,
 ) -> AsyncEngine:
