@@ -71,6 +71,7 @@ class PhaseResult:
     loadgen_cpu_s: float
     api_calls: int
     peak_rss_mb: float
+    processes: int
     rss_mid_mb: float
     rss_end_mb: float
     journeys_total: int
@@ -259,6 +260,7 @@ async def run_phase(
         loadgen_cpu_s=self1 - self0,
         api_calls=calls1 - calls0,
         peak_rss_mb=bot_sampler.peak_rss_kb / 1024,
+        processes=bot_sampler.processes,
         rss_mid_mb=_rss_at(bot_sampler, t0 + window / 2),
         rss_end_mb=_rss_at(bot_sampler, t1),
         journeys_total=rec.journeys_total,
@@ -309,6 +311,7 @@ async def _start_profiler(
         "--rate",
         "100",
         "--nonblocking",  # do not pause the bot for each sample
+        "--subprocesses",  # the workers of UKBOT_WORKERS
         "--duration",
         str(duration),
         "--output",
@@ -417,6 +420,7 @@ async def _full_phase(
                 "UKBOT_OUTBOX_GLOBAL_RATE": f"{options.outbox_rate:g}",
                 "UKBOT_OUTBOX_PRIVATE_CHAT_INTERVAL": "0",
                 "UKBOT_OUTBOX_GROUP_PER_MINUTE": "1000000",
+                "UKBOT_WORKERS": str(options.workers),
             }
         )
 

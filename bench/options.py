@@ -22,6 +22,7 @@ class BenchOptions:
     fanout_rate: float = 25.0
     executors: int | None = None  # default: concurrency + 2
     outbox_rate: float = 1000.0
+    workers: int = 1  # the bot's UKBOT_WORKERS
     database_server_url: str | None = None  # default: UKBOT_DATABASE_URL's server / embedded
     redis_url: str | None = None  # default: UKBOT_REDIS_URL ("" = in memory)
     profile: Path | None = None  # py-spy raw (collapsed stacks) output of the bot
@@ -30,7 +31,8 @@ class BenchOptions:
 
     @property
     def mode(self) -> str:
-        return f"paced at {self.rate:g} updates/s" if self.rate else "closed loop"
+        mode = f"paced at {self.rate:g} updates/s" if self.rate else "closed loop"
+        return f"{mode}, {self.workers} bot workers" if self.workers > 1 else mode
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--outbox-rate", type=float, default=1000.0, help="bot's outbox rate in the journeys"
     )
     parser.add_argument(
+        "--workers", type=int, default=1, help="bot processes under one poll (UKBOT_WORKERS)"
+    )
+    parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy raw profile of the bot (window)"
     )
     parser.add_argument("--log-dir", type=Path, default=None)
@@ -77,6 +82,7 @@ def options_from_args(args: argparse.Namespace) -> BenchOptions:
         fanout_rate=args.fanout_rate,
         executors=args.executors,
         outbox_rate=args.outbox_rate,
+        workers=args.workers,
         profile=args.profile,
         log_dir=args.log_dir,
     )

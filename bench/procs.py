@@ -49,6 +49,24 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a bot with ``UKBOT_WORKERS`` is several processes)."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        try:
+            tasks = os.listdir(f"/proc/{tree[index]}/task")
+        except OSError:
+            tasks = []
+        for task in tasks:
+            try:
+                with open(f"/proc/{tree[index]}/task/{task}/children", encoding="ascii") as f:
+                    tree.extend(int(child) for child in f.read().split())
+            except OSError:
+                continue
+        index += 1
+    return tree
+
+
 def self_cpu_seconds() -> float:
     times = os.times()
     return times.user + times.system
@@ -64,19 +82,27 @@ class Sample:
 
 @dataclass
 class Sampler:
-    """Samples CPU and memory of one process every ``interval`` seconds."""
+    """Samples CPU and memory of a process and its descendants every ``interval`` seconds
+    (summed: CPU seconds, VmRSS and the peaks of VmHWM)."""
 
     pid: int
     interval: float = 0.5
     samples: list[Sample] = field(default_factory=list)
+    processes: int = 0  # the most seen at once
     _task: asyncio.Task[None] | None = None
 
     def sample(self) -> Sample | None:
-        try:
-            cpu = cpu_seconds(self.pid)
-            rss, hwm = memory_kb(self.pid)
-        except (OSError, ValueError, IndexError):
-            return None
+        cpu, rss, hwm, seen = 0.0, 0, 0, 0
+        for pid in process_tree(self.pid):
+            try:
+                cpu += cpu_seconds(pid)
+                one_rss, one_hwm = memory_kb(pid)
+            except (OSError, ValueError, IndexError):
+                if pid == self.pid:
+                    return None
+                continue  # a child that just exited
+            rss, hwm, seen = rss + one_rss, hwm + one_hwm, seen + 1
+        self.processes = max(self.processes, seen)
         point = Sample(time.monotonic(), cpu, rss, hwm)
         self.samples.append(point)
         return point

@@ -204,7 +204,8 @@ def _phase_rows(full: PhaseResult | None, bare: PhaseResult | None) -> list[tupl
             "load generator CPU per update, ms",
             lambda p: _f(p.loadgen_cpu_s / p.updates * 1000 if p.updates else math.nan, 2),
         ),
-        row("bot peak RSS (VmHWM), MB", lambda p: _f(p.peak_rss_mb)),
+        row("bot processes", lambda p: str(p.processes)),
+        row("bot peak RSS (VmHWM), MB, all its processes", lambda p: _f(p.peak_rss_mb)),
         row(
             "bot RSS mid → end of window, MB", lambda p: f"{_f(p.rss_mid_mb)} → {_f(p.rss_end_mb)}"
         ),

@@ -192,27 +192,39 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
 
 
 @contextlib.asynccontextmanager
+async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
+    """What runs in one process only, however many handle updates: the outbox (its flood
+    limits are the bot's), the deadline sweeper and the command menu."""
+    # The menu is not needed to answer updates: nothing waits for it.
+    rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
+    outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
+    if rt.settings.sweep_interval > 0:
+        rt.sweeper.start()
+    try:
+        yield
+    finally:
+        rt.sweeper.stop()
+        outbox_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await outbox_task
+
+
+@contextlib.asynccontextmanager
 async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
     """Long polling plus the outbox worker, stopped cleanly on exit."""
     poller = asyncio.create_task(
         rt.dispatcher.start_polling(rt.bot, handle_signals=False, polling_timeout=30),
         name="polling",
     )
-    # The menu is not needed to answer updates: polling does not wait for it.
-    rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
-    outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
-    if rt.settings.sweep_interval > 0:
-        rt.sweeper.start()
     try:
-        yield poller
+        async with once_per_bot(rt):
+            yield poller
     finally:
-        rt.sweeper.stop()
         if not poller.done():
             await rt.dispatcher.stop_polling()
-        for task in (poller, outbox_task):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
 
 
 async def run_polling(settings: Settings) -> None:
@@ -239,18 +251,10 @@ async def run_webhook(settings: Settings) -> None:
             settings.webhook_url, secret_token=secret, drop_pending_updates=False
         )
         log.info("webhook mode", extra={"url": settings.webhook_url, "port": settings.http_port})
-        # The menu is not needed to answer updates: serving does not wait for it.
-        rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
-        outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
-        if settings.sweep_interval > 0:
-            rt.sweeper.start()
         heap.settle()
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
         try:
-            await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
+            async with once_per_bot(rt):
+                await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
-            rt.sweeper.stop()
-            outbox_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await outbox_task
             await runner.cleanup()

@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="run the bot (long polling, or a webhook when UKBOT_WEBHOOK_URL is set)"
     )
 
+    # started by `ukbot run` when UKBOT_WORKERS > 1 (bot.workers): updates on standard input
+    sub.add_parser("worker")
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply all migrations")
@@ -103,8 +106,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.webhook_url and not settings.webhook_secret:
             print("UKBOT_WEBHOOK_SECRET is required with UKBOT_WEBHOOK_URL", file=sys.stderr)
             return 2
+        if settings.workers > 1:
+            if settings.webhook_url:
+                print("UKBOT_WORKERS > 1 is for long polling (no UKBOT_WEBHOOK_URL)", file=sys.stderr)
+                return 2
+            if settings.redis_url is None:
+                print("UKBOT_WORKERS > 1 needs UKBOT_REDIS_URL: workers share state through Redis", file=sys.stderr)
+                return 2
+            from bot.workers import run_polling_with_workers
+
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(run_polling_with_workers(settings))
+            return 0
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
+        return 0
+    if args.command == "worker":
+        from bot import heap
+
+        heap.pause_during_start()
+        from bot.workers import run_worker
+
+        asyncio.run(run_worker(settings))
         return 0
     if args.command == "db" and args.db_command == "upgrade":
         asyncio.run(_db_upgrade(settings))

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     outbox_group_per_minute: int = 20
     outbox_poll_interval: float = 0.5
     sweep_interval: float = 15.0
+    # Processes handling updates under one long poll (bot.workers); above 1 needs Redis.
+    workers: int = Field(default=1, ge=1)
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
