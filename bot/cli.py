@@ -108,10 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         if settings.workers > 1:
             if settings.webhook_url:
-                print("UKBOT_WORKERS > 1 is for long polling (no UKBOT_WEBHOOK_URL)", file=sys.stderr)
+                print(
+                    "UKBOT_WORKERS > 1 is for long polling (no UKBOT_WEBHOOK_URL)", file=sys.stderr
+                )
                 return 2
             if settings.redis_url is None:
-                print("UKBOT_WORKERS > 1 needs UKBOT_REDIS_URL: workers share state through Redis", file=sys.stderr)
+                print(
+                    "UKBOT_WORKERS > 1 needs UKBOT_REDIS_URL: workers share state through Redis",
+                    file=sys.stderr,
+                )
                 return 2
             from bot.workers import run_polling_with_workers
 

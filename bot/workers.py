@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import aiohttp
+from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot import heap
 from bot.app import SETTLE_AFTER_START, Runtime, once_per_bot, open_runtime
@@ -135,6 +136,8 @@ async def _get_updates(
 
 
 async def _poll(rt: Runtime, workers: list[_Worker]) -> None:
+    # the bot's own HTTP session (connection pool, proxy settings): built by bot.app
+    assert isinstance(rt.bot.session, AiohttpSession)
     session = await rt.bot.session.create_session()
     url = rt.bot.session.api.api_url(token=rt.bot.token, method="getUpdates")
     allowed = rt.dispatcher.resolve_used_update_types()
@@ -144,7 +147,11 @@ async def _poll(rt: Runtime, workers: list[_Worker]) -> None:
         try:
             updates = await _get_updates(session, url, offset, allowed)
         except (aiohttp.ClientError, TimeoutError, ConnectionError, ValueError) as error:
-            retry = error.args[1] if isinstance(error, ConnectionError) and len(error.args) > 1 else None
+            retry = (
+                error.args[1]
+                if isinstance(error, ConnectionError) and len(error.args) > 1
+                else None
+            )
             pause = float(retry or _BACKOFF[min(failures, len(_BACKOFF) - 1)])
             failures += 1
             log.warning("getUpdates failed, retrying", extra={"error": str(error), "in_s": pause})
@@ -181,28 +188,25 @@ async def run_polling_with_workers(settings: Settings) -> None:
     # started first: they import and connect while this process does the same
     workers = await _spawn_workers(settings.workers, database_url)
     try:
-        async with open_runtime(settings) as rt:
-            async with once_per_bot(rt):
-                asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
-                rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
-                await asyncio.gather(*(_ready(w) for w in workers))
-                log.info("polling for %d worker processes", len(workers))
-                relays = [asyncio.create_task(_relay_wakes(w, rt)) for w in workers]
-                poller = asyncio.create_task(_poll(rt, workers), name="polling")
-                try:
-                    done, _ = await asyncio.wait(
-                        [poller, *relays], return_when=asyncio.FIRST_COMPLETED
-                    )
-                    for task in done:
-                        task.result()  # a dead worker or a rejected token: raise it
-                finally:
-                    poller.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await poller
-                    await _stop_workers(workers)
-                    for relay in relays:
-                        relay.cancel()
-                    await asyncio.gather(*relays, return_exceptions=True)
+        async with open_runtime(settings) as rt, once_per_bot(rt):
+            asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
+            rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
+            await asyncio.gather(*(_ready(w) for w in workers))
+            log.info("polling for %d worker processes", len(workers))
+            relays = [asyncio.create_task(_relay_wakes(w, rt)) for w in workers]
+            poller = asyncio.create_task(_poll(rt, workers), name="polling")
+            try:
+                done, _ = await asyncio.wait([poller, *relays], return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()  # a dead worker or a rejected token: raise it
+            finally:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await poller
+                await _stop_workers(workers)
+                for relay in relays:
+                    relay.cancel()
+                await asyncio.gather(*relays, return_exceptions=True)
     finally:
         for worker in workers:
             if worker.proc.returncode is None:

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.journeys import run_bench
+from bench.journeys import PhaseResult, run_bench
 from bench.options import BenchOptions
 from bench.report import render_text
 
 
-@pytest.mark.timeout(240)
-async def test_bench_tiny_run_completes_every_journey(pg_server_url: str, tmp_path: Path) -> None:
-    options = BenchOptions(
+def _tiny(pg_server_url: str, tmp_path: Path, **extra: object) -> BenchOptions:
+    return BenchOptions(
         journeys=3,
         seconds=None,
         concurrency=2,
@@ -28,7 +27,29 @@ async def test_bench_tiny_run_completes_every_journey(pg_server_url: str, tmp_pa
         redis_url=os.environ.get("UKBOT_TEST_REDIS_URL") or "",
         log_dir=tmp_path,
         quiet=True,
+        **extra,  # type: ignore[arg-type]
     )
+
+
+@pytest.mark.timeout(240)
+async def test_bench_tiny_run_completes_every_journey(pg_server_url: str, tmp_path: Path) -> None:
+    await _completes_every_journey(_tiny(pg_server_url, tmp_path))
+
+
+@pytest.mark.timeout(240)
+async def test_bench_with_two_worker_processes_completes_every_journey(
+    pg_server_url: str, tmp_path: Path
+) -> None:
+    # the journeys cross processes: a resident, their manager and the executor are
+    # handled by different workers, and notifications leave from the polling process
+    if not os.environ.get("UKBOT_TEST_REDIS_URL"):
+        pytest.skip("several processes share conversation state only through Redis")
+    options = _tiny(pg_server_url, tmp_path, workers=2)
+    full = await _completes_every_journey(options)
+    assert full.processes == 3  # the polling process and two workers
+
+
+async def _completes_every_journey(options: BenchOptions) -> PhaseResult:
     report = await run_bench(options)
     full = report.full
     assert full is not None
@@ -39,3 +60,4 @@ async def test_bench_tiny_run_completes_every_journey(pg_server_url: str, tmp_pa
     assert full.journeys >= 3, details
     assert full.journeys_total >= 3, details
     assert full.updates_per_journey >= 23, details  # every step of the journey was taken
+    return full

@@ -1,0 +1,71 @@
+"""`ukbot run` with UKBOT_WORKERS: a worker process that dies stops the whole bot with an
+error (the service manager then restarts it whole) instead of leaving a share of the
+users unanswered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.procs import process_tree
+from sandbox.client import EmulatorClient
+from sandbox.emulator.server import EmulatorServer
+
+TOKEN = "7000000004:e2e-workers-token"
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(
+    not os.environ.get("UKBOT_TEST_REDIS_URL"),
+    reason="several processes share conversation state only through Redis",
+)
+async def test_a_dead_worker_stops_the_bot_with_an_error(
+    emulator: EmulatorServer, database_url: str, tmp_path: Path
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("UKBOT_")},
+        "UKBOT_BOT_TOKEN": TOKEN,
+        "UKBOT_TELEGRAM_API_URL": emulator.base_url,
+        "UKBOT_DATABASE_URL": database_url,
+        "UKBOT_REDIS_URL": os.environ["UKBOT_TEST_REDIS_URL"],
+        "UKBOT_WORKERS": "2",
+        "UKBOT_SWEEP_INTERVAL": "0",
+        "UKBOT_DATA_DIR": str(tmp_path),
+    }
+    log = tmp_path / "bot.log"
+    with open(log, "wb") as out:  # noqa: ASYNC230 - a log file
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, stdout=out, stderr=out
+        )
+    emu = EmulatorClient(emulator.base_url, TOKEN)
+    try:
+        for _ in range(600):  # polling starts once both workers said they are ready
+            info = await emu.bot_info()
+            if (info.get("calls") or {}).get("getupdates"):
+                break
+            assert bot.returncode is None, log.read_text()
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("no getUpdates after 60 s:\n" + log.read_text())
+        workers = process_tree(bot.pid)[1:]
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        code = await asyncio.wait_for(bot.wait(), 30)
+        assert code != 0
+        assert "exited with code -9" in log.read_text()
+        assert process_tree(bot.pid) == [bot.pid]  # no worker left behind
+        for pid in workers[1:]:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+    finally:
+        await emu.close()
+        if bot.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                bot.kill()
+            await bot.wait()

@@ -1,0 +1,53 @@
+"""Spreading updates over worker processes: one person's updates always reach the same
+worker (they are handled in order), whatever kind of update it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.workers import user_key, worker_of
+
+
+def test_a_persons_messages_and_presses_go_to_one_worker() -> None:
+    message = {"update_id": 1, "message": {"from": {"id": 701}, "chat": {"id": 701}}}
+    press = {"update_id": 2, "callback_query": {"from": {"id": 701}, "data": "x"}}
+    inline = {"update_id": 3, "inline_query": {"from": {"id": 701}, "query": ""}}
+    assert {worker_of(u, 3) for u in (message, press, inline)} == {701 % 3}
+
+
+def test_updates_without_a_user_fall_back_to_the_chat_then_the_update() -> None:
+    post = {"update_id": 9, "channel_post": {"chat": {"id": -100500}}}
+    answer = {"update_id": 10, "poll_answer": {"user": {"id": 42}}}
+    odd = {"update_id": 11, "unknown": {"nothing": True}}
+    assert user_key(post) == -100500
+    assert user_key(answer) == 42
+    assert user_key(odd) == 11
+
+
+def test_different_people_spread_over_all_workers() -> None:
+    updates = [{"update_id": n, "message": {"from": {"id": 1000 + n}}} for n in range(30)]
+    assert {worker_of(u, 3) for u in updates} == {0, 1, 2}
+
+
+def test_workers_without_redis_are_refused_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UKBOT_BOT_TOKEN", "123:token")
+    monkeypatch.setenv("UKBOT_WORKERS", "2")
+    monkeypatch.setenv("UKBOT_REDIS_URL", "")
+    monkeypatch.setenv("UKBOT_WEBHOOK_URL", "")
+    assert main(["run"]) == 2
+    assert "UKBOT_REDIS_URL" in capsys.readouterr().err
+
+
+def test_workers_with_a_webhook_are_refused_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UKBOT_BOT_TOKEN", "123:token")
+    monkeypatch.setenv("UKBOT_WORKERS", "2")
+    monkeypatch.setenv("UKBOT_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("UKBOT_WEBHOOK_URL", "https://example.invalid/telegram/webhook")
+    monkeypatch.setenv("UKBOT_WEBHOOK_SECRET", "s")
+    assert main(["run"]) == 2
+    assert "long polling" in capsys.readouterr().err
