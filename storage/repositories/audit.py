@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditLog
+from storage.models import AuditLog, table_of
+
+# Core, built once: an ORM ``add`` costs twice the CPU of the INSERT at the next flush.
+_RECORD = insert(table_of(AuditLog))
 
 
 class SqlAuditLog:
@@ -19,8 +23,13 @@ class SqlAuditLog:
         entity_id: str,
         data: dict[str, object],
     ) -> None:
-        self.session.add(
-            AuditLog(
-                actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, data=data
-            )
+        await self.session.execute(
+            _RECORD,
+            {
+                "actor_id": actor_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "data": data,
+            },
         )

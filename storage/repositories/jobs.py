@@ -13,7 +13,6 @@ from domain.enums import Category, RequestStatus, Role, Specialization, Urgency,
 from domain.lifecycle import RequestState
 from domain.services.jobs import JOB_STATUSES, BuildingAssignment, JobSummary
 from storage.models import (
-    Assignment,
     Building,
     ExecutorSpecialization,
     Rating,
@@ -21,6 +20,7 @@ from storage.models import (
     User,
     UserRole,
 )
+from storage.repositories.requests import INSERT_ASSIGNMENT
 
 RECENT_RATINGS = 20
 """Ratings an executor's recent average is taken over."""
@@ -182,13 +182,13 @@ class SqlJobsRepository:
         at: datetime,
         reason: str | None,
     ) -> None:
-        self.session.add(
-            Assignment(
-                request_id=request_id,
-                executor_id=executor_id,
-                assigned_by=by,
-                assigned_at=at,
-                reason=reason,
-            )
+        await self.session.execute(
+            INSERT_ASSIGNMENT,
+            {
+                "request_id": request_id,
+                "executor_id": executor_id,
+                "assigned_by": by,
+                "assigned_at": at,
+                "reason": reason,
+            },
         )
-        await self.session.flush()
