@@ -52,6 +52,14 @@ class WorkerDied(RuntimeError):
     """A worker process exited while the bot was running."""
 
 
+class _PollRefused(ConnectionError):
+    """The Bot API answered ``getUpdates`` with an error; poll again after ``retry_after``."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def user_key(update: Mapping[str, Any]) -> int:
     """The id updates are spread by: the user who acted, else the chat, else the update."""
     for name, body in update.items():
@@ -97,7 +105,7 @@ async def _spawn_workers(count: int, database_url: str) -> list[_Worker]:
             "worker",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            env={**env, "UKBOT_WORKER_INDEX": str(index)},
+            env=env,
         )
         workers.append(_Worker(index, proc))
     return workers
@@ -131,7 +139,7 @@ async def _get_updates(
         if code == 401:
             raise PermissionError("the bot token was rejected (401)")
         retry = (answer.get("parameters") or {}).get("retry_after")
-        raise ConnectionError(f"getUpdates failed: {code} {answer.get('description')}", retry)
+        raise _PollRefused(f"getUpdates failed: {code} {answer.get('description')}", retry)
     return list(answer["result"])
 
 
@@ -146,12 +154,8 @@ async def _poll(rt: Runtime, workers: list[_Worker]) -> None:
     while True:
         try:
             updates = await _get_updates(session, url, offset, allowed)
-        except (aiohttp.ClientError, TimeoutError, ConnectionError, ValueError) as error:
-            retry = (
-                error.args[1]
-                if isinstance(error, ConnectionError) and len(error.args) > 1
-                else None
-            )
+        except (aiohttp.ClientError, TimeoutError, _PollRefused, ValueError) as error:
+            retry = error.retry_after if isinstance(error, _PollRefused) else None
             pause = float(retry or _BACKOFF[min(failures, len(_BACKOFF) - 1)])
             failures += 1
             log.warning("getUpdates failed, retrying", extra={"error": str(error), "in_s": pause})

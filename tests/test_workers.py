@@ -30,24 +30,25 @@ def test_different_people_spread_over_all_workers() -> None:
     assert {worker_of(u, 3) for u in updates} == {0, 1, 2}
 
 
-def test_workers_without_redis_are_refused_with_a_reason(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("redis_url", "webhook_url", "reason"),
+    [
+        ("", "", "UKBOT_REDIS_URL"),
+        ("redis://127.0.0.1:1/0", "https://example.invalid/telegram/webhook", "long polling"),
+    ],
+    ids=["without-redis", "with-a-webhook"],
+)
+def test_workers_are_refused_with_a_reason(
+    redis_url: str,
+    webhook_url: str,
+    reason: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("UKBOT_BOT_TOKEN", "123:token")
     monkeypatch.setenv("UKBOT_WORKERS", "2")
-    monkeypatch.setenv("UKBOT_REDIS_URL", "")
-    monkeypatch.setenv("UKBOT_WEBHOOK_URL", "")
-    assert main(["run"]) == 2
-    assert "UKBOT_REDIS_URL" in capsys.readouterr().err
-
-
-def test_workers_with_a_webhook_are_refused_with_a_reason(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("UKBOT_BOT_TOKEN", "123:token")
-    monkeypatch.setenv("UKBOT_WORKERS", "2")
-    monkeypatch.setenv("UKBOT_REDIS_URL", "redis://127.0.0.1:1/0")
-    monkeypatch.setenv("UKBOT_WEBHOOK_URL", "https://example.invalid/telegram/webhook")
+    monkeypatch.setenv("UKBOT_REDIS_URL", redis_url)
+    monkeypatch.setenv("UKBOT_WEBHOOK_URL", webhook_url)
     monkeypatch.setenv("UKBOT_WEBHOOK_SECRET", "s")
     assert main(["run"]) == 2
-    assert "long polling" in capsys.readouterr().err
+    assert reason in capsys.readouterr().err

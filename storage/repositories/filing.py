@@ -24,7 +24,7 @@ from domain.services.filing import Contact, FiledRequest, NewRequest, SimilarReq
 from domain.services.residents import StoredMedia
 from storage.models import Apartment, Media, Request, RequestHistory, RequestWatcher, User
 from storage.numbering import allocate_request_number
-from storage.repositories.requests import INSERT_HISTORY
+from storage.repositories.requests import insert_history
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 _NEXT_ID = text("SELECT nextval(pg_get_serial_sequence('requests', 'id'))")
@@ -101,20 +101,7 @@ class SqlFilingRepository:
         )
 
     async def add_history(self, entry: HistoryEntry) -> None:
-        await self.session.execute(
-            INSERT_HISTORY,
-            {
-                "request_id": entry.request_id,
-                "action": entry.action.value,
-                "from_status": entry.from_status,
-                "to_status": entry.to_status,
-                "actor_id": entry.actor_id,
-                "actor_role": entry.actor_role,
-                "reason": entry.reason or entry.comment,
-                "payload": dict(entry.payload),
-                "at": entry.at,
-            },
-        )
+        await insert_history(self.session, entry)
 
     async def add_media(self, request_id: int, owner_id: int, media: Sequence[StoredMedia]) -> None:
         rows: list[dict[str, Any]] = [

@@ -20,7 +20,7 @@ from storage.models import (
     User,
     UserRole,
 )
-from storage.repositories.requests import INSERT_ASSIGNMENT
+from storage.repositories.requests import insert_assignment
 
 RECENT_RATINGS = 20
 """Ratings an executor's recent average is taken over."""
@@ -182,13 +182,4 @@ class SqlJobsRepository:
         at: datetime,
         reason: str | None,
     ) -> None:
-        await self.session.execute(
-            INSERT_ASSIGNMENT,
-            {
-                "request_id": request_id,
-                "executor_id": executor_id,
-                "assigned_by": by,
-                "assigned_at": at,
-                "reason": reason,
-            },
-        )
+        await insert_assignment(self.session, request_id, executor_id, by=by, at=at, reason=reason)

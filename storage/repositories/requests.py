@@ -200,9 +200,52 @@ def _details_statement() -> Select[Any]:
 _DETAILS = _details_statement()
 # Writes every transition makes, as Core statements built once: an ORM ``add`` and
 # ``flush`` cost twice the CPU of the same INSERT (unit-of-work bookkeeping per row).
-INSERT_HISTORY = insert(table_of(RequestHistory)).returning(table_of(RequestHistory).c.id)
-INSERT_ASSIGNMENT = insert(table_of(Assignment))
+_INSERT_HISTORY = insert(table_of(RequestHistory)).returning(table_of(RequestHistory).c.id)
+_INSERT_ASSIGNMENT = insert(table_of(Assignment))
 _ADD_RATING = insert(table_of(Rating))
+
+
+async def insert_history(session: AsyncSession, entry: HistoryEntry) -> int:
+    """The one write of a history entry: filing's and every change's."""
+    payload: dict[str, object] = dict(entry.payload)
+    text = entry.reason or entry.comment
+    if entry.reason and entry.comment:
+        payload["comment"] = entry.comment
+    row = {
+        "request_id": entry.request_id,
+        "action": entry.action.value,
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "actor_id": entry.actor_id,
+        "actor_role": entry.actor_role,
+        "reason": text,
+        "payload": payload,
+        "at": entry.at,
+    }
+    return int((await session.execute(_INSERT_HISTORY, row)).scalar_one())
+
+
+async def insert_assignment(
+    session: AsyncSession,
+    request_id: int,
+    executor_id: int,
+    *,
+    by: int | None,
+    at: datetime,
+    reason: str | None,
+) -> None:
+    """The one write of an executor's assignment, wherever it starts (desk, pool, filing)."""
+    await session.execute(
+        _INSERT_ASSIGNMENT,
+        {
+            "request_id": request_id,
+            "executor_id": executor_id,
+            "assigned_by": by,
+            "assigned_at": at,
+            "reason": reason,
+        },
+    )
+
 
 _FIRST_NAME = select(User.first_name).where(User.id == bindparam("user_id"))
 
@@ -277,22 +320,7 @@ class SqlRequestRepository:
         )
 
     async def add_history(self, entry: HistoryEntry) -> int:
-        payload: dict[str, object] = dict(entry.payload)
-        text = entry.reason or entry.comment
-        if entry.reason and entry.comment:
-            payload["comment"] = entry.comment
-        row = {
-            "request_id": entry.request_id,
-            "action": entry.action.value,
-            "from_status": entry.from_status,
-            "to_status": entry.to_status,
-            "actor_id": entry.actor_id,
-            "actor_role": entry.actor_role,
-            "reason": text,
-            "payload": payload,
-            "at": entry.at,
-        }
-        return int((await self.session.execute(INSERT_HISTORY, row)).scalar_one())
+        return await insert_history(self.session, entry)
 
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
@@ -346,16 +374,7 @@ class SqlRequestRepository:
         at: datetime,
         reason: str | None,
     ) -> None:
-        await self.session.execute(
-            INSERT_ASSIGNMENT,
-            {
-                "request_id": request_id,
-                "executor_id": executor_id,
-                "assigned_by": by,
-                "assigned_at": at,
-                "reason": reason,
-            },
-        )
+        await insert_assignment(self.session, request_id, executor_id, by=by, at=at, reason=reason)
 
     # ------------------------------------------------------ ratings, comments
 
