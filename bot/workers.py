@@ -72,8 +72,14 @@ def user_key(update: Mapping[str, Any]) -> int:
     return int(update["update_id"])
 
 
+_MIX = 0x9E3779B97F4A7C15  # 2**64 / golden ratio: Fibonacci hashing
+_MASK = (1 << 64) - 1
+
+
 def worker_of(update: Mapping[str, Any], workers: int) -> int:
-    return user_key(update) % workers
+    """The user's worker. Hashed, not ``id % workers``: ids handed out in a pattern
+    (all even, steps of ten) would otherwise all land on one worker."""
+    return (((user_key(update) * _MIX) & _MASK) >> 32) % workers
 
 
 # --------------------------------------------------------------------------- polling side

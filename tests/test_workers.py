@@ -13,7 +13,7 @@ def test_a_persons_messages_and_presses_go_to_one_worker() -> None:
     message = {"update_id": 1, "message": {"from": {"id": 701}, "chat": {"id": 701}}}
     press = {"update_id": 2, "callback_query": {"from": {"id": 701}, "data": "x"}}
     inline = {"update_id": 3, "inline_query": {"from": {"id": 701}, "query": ""}}
-    assert {worker_of(u, 3) for u in (message, press, inline)} == {701 % 3}
+    assert len({worker_of(u, 3) for u in (message, press, inline)}) == 1
 
 
 def test_updates_without_a_user_fall_back_to_the_chat_then_the_update() -> None:
@@ -25,9 +25,17 @@ def test_updates_without_a_user_fall_back_to_the_chat_then_the_update() -> None:
     assert user_key(odd) == 11
 
 
-def test_different_people_spread_over_all_workers() -> None:
-    updates = [{"update_id": n, "message": {"from": {"id": 1000 + n}}} for n in range(30)]
-    assert {worker_of(u, 3) for u in updates} == {0, 1, 2}
+@pytest.mark.parametrize("step", [1, 2, 10], ids=["consecutive", "even", "steps-of-ten"])
+def test_different_people_spread_evenly_over_all_workers(step: int) -> None:
+    updates = [{"update_id": n, "message": {"from": {"id": 10**9 + n * step}}} for n in range(600)]
+    per_worker = [0, 0, 0]
+    for update in updates:
+        per_worker[worker_of(update, 3)] += 1
+    assert min(per_worker) > 150, per_worker  # 200 each when even; never one worker for all
+    halves = [0, 0]
+    for update in updates:
+        halves[worker_of(update, 2)] += 1
+    assert min(halves) > 240, halves
 
 
 @pytest.mark.parametrize(
