@@ -258,8 +258,10 @@ class RequestRepository(Protocol):
         """The request's lifecycle state; ``for_update`` locks the row until commit."""
         ...
 
-    async def save_state(self, state: RequestState) -> None: ...
-    async def add_history(self, entry: HistoryEntry) -> int: ...
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
+        """The request's new state and the history entry of the change; the entry's id."""
+        ...
+
     async def watchers_of(self, request_id: int) -> list[int]: ...
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` together."""
@@ -475,8 +477,7 @@ async def record_action(
     transition = dataclasses.replace(transition, history=history)
     new = transition.new
 
-    await uow.requests.save_state(new)
-    await uow.requests.add_history(history)
+    await uow.requests.save_change(new, history)
     if new.assignee_id != state.assignee_id:
         if state.assignee_id is not None:
             await uow.requests.end_assignment(request_id, history.at, action.value)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import NullType
 
 from domain.enums import (
@@ -202,16 +203,72 @@ _DETAILS = _details_statement()
 # ``flush`` cost twice the CPU of the same INSERT (unit-of-work bookkeeping per row).
 _INSERT_HISTORY = insert(table_of(RequestHistory)).returning(table_of(RequestHistory).c.id)
 _INSERT_ASSIGNMENT = insert(table_of(Assignment))
+
+
+def _save_change_statement() -> Any:
+    """The request's new state and its history entry as one statement: every
+    transition writes both, and two statements cost two round trips and, through the
+    ORM, a bulk UPDATE's bookkeeping."""
+    requests, history = table_of(Request), table_of(RequestHistory)
+    changed = (
+        update(requests)
+        .where(requests.c.id == bindparam("request_id"))
+        .values(
+            {name: bindparam(name, type_=requests.c[name].type) for name in _STATE_COLUMNS}
+            | {"updated_at": func.now()}
+        )
+        .returning(requests.c.id)
+        .cte("changed")
+    )
+    entry = [name for name in _HISTORY_COLUMNS if name != "request_id"]
+    return (
+        insert(history)
+        .from_select(
+            ["request_id", *entry],
+            select(
+                changed.c.id,
+                *(bindparam(f"h_{name}", type_=history.c[name].type) for name in entry),
+            ),
+        )
+        .returning(history.c.id)
+    )
+
+
+_STATE_COLUMNS = (
+    "status",
+    "assignee_id",
+    "category",
+    "urgency",
+    "assigned_at",
+    "accepted_at",
+    "started_at",
+    "completed_at",
+    "closed_at",
+    "hold_started_at",
+    "hold_reason",
+    "held_seconds",
+)
+_HISTORY_COLUMNS = (
+    "request_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_role",
+    "reason",
+    "payload",
+    "at",
+)
+_SAVE_CHANGE = _save_change_statement()
 _ADD_RATING = insert(table_of(Rating))
 
 
-async def insert_history(session: AsyncSession, entry: HistoryEntry) -> int:
-    """The one write of a history entry: filing's and every change's."""
+def _history_row(entry: HistoryEntry) -> dict[str, Any]:
     payload: dict[str, object] = dict(entry.payload)
     text = entry.reason or entry.comment
     if entry.reason and entry.comment:
         payload["comment"] = entry.comment
-    row = {
+    return {
         "request_id": entry.request_id,
         "action": entry.action.value,
         "from_status": entry.from_status,
@@ -222,7 +279,11 @@ async def insert_history(session: AsyncSession, entry: HistoryEntry) -> int:
         "payload": payload,
         "at": entry.at,
     }
-    return int((await session.execute(_INSERT_HISTORY, row)).scalar_one())
+
+
+async def insert_history(session: AsyncSession, entry: HistoryEntry) -> int:
+    """The write of a history entry without a change of state (filing's)."""
+    return int((await session.execute(_INSERT_HISTORY, _history_row(entry))).scalar_one())
 
 
 async def insert_assignment(
@@ -298,29 +359,18 @@ class SqlRequestRepository:
         self._loaded[request_id] = found[0]
         return request_state(found[0], found[1])
 
-    async def save_state(self, state: RequestState) -> None:
-        await self.session.execute(
-            update(Request)
-            .where(Request.id == state.id)
-            .values(
-                status=state.status,
-                assignee_id=state.assignee_id,
-                category=state.category,
-                urgency=state.urgency,
-                assigned_at=state.assigned_at,
-                accepted_at=state.accepted_at,
-                started_at=state.started_at,
-                completed_at=state.completed_at,
-                closed_at=state.closed_at,
-                hold_started_at=state.hold_started_at,
-                hold_reason=state.hold_reason,
-                held_seconds=state.held_seconds,
-                updated_at=func.now(),
-            )
-        )
-
-    async def add_history(self, entry: HistoryEntry) -> int:
-        return await insert_history(self.session, entry)
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
+        """The request's new state and the history entry of its change; the entry's id."""
+        values = {name: getattr(state, name) for name in _STATE_COLUMNS}
+        params = values | {f"h_{name}": value for name, value in _history_row(entry).items()}
+        params["request_id"] = state.id
+        entry_id = (await self.session.execute(_SAVE_CHANGE, params)).scalar_one()
+        loaded = self._loaded.get(state.id)
+        if loaded is not None:  # the copy this unit of work reads stays true to the row
+            for name, value in values.items():
+                set_committed_value(loaded, name, value)
+            self.session.expire(loaded, ["updated_at"])
+        return int(entry_id)
 
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""

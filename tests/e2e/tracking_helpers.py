@@ -47,7 +47,7 @@ from storage.models import (
     User,
 )
 from storage.numbering import allocate_request_number
-from storage.repositories.requests import SqlRequestRepository
+from storage.repositories.requests import insert_history
 from storage.repositories.schedule import SqlScheduleRepository
 from storage.repositories.users import load_actor
 from tests.e2e.conftest import Desk, new_user
@@ -196,7 +196,7 @@ async def insert_request(
             )
         )
         await session.flush()
-        await SqlRequestRepository(session).add_history(creation.history)
+        await insert_history(session, creation.history)
         schedule = SqlScheduleRepository(session, services.tz)
         await reschedule(schedule, creation.state, now, clocks=SlaClocks.started(now))
     return request_id, number

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, update
@@ -44,18 +45,25 @@ async def test_updates_arriving_together_share_one_statement(
     inbox = SqlUpdateInbox(engine)
     assert await inbox.first_delivery(1, 7)  # an earlier batch
     statements: list[str] = []
+    loggers: list[Any] = []
 
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
+    def count(query: Any) -> None:  # asyncpg's LoggedQuery: every statement a connection ran
+        statements.append(query.query)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    def watch(_dbapi: object, record: Any, _proxy: object) -> None:
+        record.driver_connection.add_query_logger(count)
+        loggers.append(record.driver_connection)
+
+    event.listen(engine.sync_engine.pool, "checkout", watch)
     try:
         # as aiogram hands them over: all updates of one getUpdates answer at once
         answers = await asyncio.gather(
             *(inbox.first_delivery(1, update_id) for update_id in (5, 6, 5, 7, 8, 6))
         )
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+        event.remove(engine.sync_engine.pool, "checkout", watch)
+        for driver in loggers:
+            driver.remove_query_logger(count)
     assert answers == [True, True, False, False, True, False]
     assert len(statements) == 1
     async with engine.connect() as conn:

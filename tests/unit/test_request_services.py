@@ -112,10 +112,8 @@ class FakeRequests:
             self.locked.append(request_id)
         return self.states.get(request_id)
 
-    async def save_state(self, state: RequestState) -> None:
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
         self.states[state.id] = state
-
-    async def add_history(self, entry: HistoryEntry) -> int:
         self.history.append(entry)
         return len(self.history)
 
