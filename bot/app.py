@@ -20,7 +20,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot import heap
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
-from bot.dispatch_tuning import run_filters_inline
+from bot.dispatch_tuning import gate_callbacks, run_filters_inline
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
@@ -110,6 +110,7 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
         fallback.router,  # last: whatever nobody handled still gets an answer
     )
     run_filters_inline(dp)
+    gate_callbacks(dp)
     return dp
 
 
