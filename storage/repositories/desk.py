@@ -115,6 +115,16 @@ _EXECUTOR_CANDIDATES = (
 )
 
 
+# Read on every change of a request (its staff chat post, the map link): built once.
+_DELIVERED_CARDS = select(Outbox.chat_id, Outbox.sent_message_id).where(
+    Outbox.dedupe_key.like(bindparam("pattern")),
+    Outbox.user_id.is_(None),
+    Outbox.edit_of.is_(None),
+    Outbox.sent_message_id.is_not(None),
+)
+_BUILDING_POINT = select(Building.lat, Building.lon).where(Building.id == bindparam("building_id"))
+
+
 class SqlDeskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -312,11 +322,7 @@ class SqlDeskRepository:
         ]
 
     async def building_point(self, building_id: int) -> tuple[float | None, float | None]:
-        row = (
-            await self.session.execute(
-                select(Building.lat, Building.lon).where(Building.id == building_id)
-            )
-        ).first()
+        row = (await self.session.execute(_BUILDING_POINT, {"building_id": building_id})).first()
         if row is None or row[0] is None or row[1] is None:
             return None, None
         return float(row[0]), float(row[1])
@@ -365,12 +371,7 @@ class SqlDeskRepository:
 
     async def delivered_cards(self, request_id: int) -> list[tuple[int, int]]:
         rows = await self.session.execute(
-            select(Outbox.chat_id, Outbox.sent_message_id).where(
-                Outbox.dedupe_key.like(f"filing-card:{request_id}:%"),
-                Outbox.user_id.is_(None),
-                Outbox.edit_of.is_(None),
-                Outbox.sent_message_id.is_not(None),
-            )
+            _DELIVERED_CARDS, {"pattern": f"filing-card:{request_id}:%"}
         )
         return [(int(chat), int(message)) for chat, message in rows.all() if message is not None]
 

@@ -309,6 +309,15 @@ async def insert_assignment(
 
 
 _FIRST_NAME = select(User.first_name).where(User.id == bindparam("user_id"))
+_MEDIA_OF = (
+    select(Media.kind, Media.file_id)
+    .where(Media.request_id == bindparam("request_id"), Media.purpose == bindparam("purpose"))
+    .order_by(Media.id)
+)
+_COUNT_MEDIA = (
+    select(func.count()).select_from(Media).where(Media.request_id == bindparam("request_id"))
+)
+_COUNT_MEDIA_FOR = _COUNT_MEDIA.where(Media.purpose == bindparam("purpose"))
 
 
 def _change_context_statement() -> Select[Any]:
@@ -456,18 +465,17 @@ class SqlRequestRepository:
         return row.id
 
     async def media_of(self, request_id: int, purpose: MediaPurpose) -> list[MediaRef]:
-        rows = await self.session.execute(
-            select(Media.kind, Media.file_id)
-            .where(Media.request_id == request_id, Media.purpose == purpose)
-            .order_by(Media.id)
-        )
+        rows = await self.session.execute(_MEDIA_OF, {"request_id": request_id, "purpose": purpose})
         return [MediaRef(MediaKind(kind).value, file_id) for kind, file_id in rows.all()]
 
     async def count_media(self, request_id: int, purpose: MediaPurpose | None = None) -> int:
-        stmt = select(func.count()).select_from(Media).where(Media.request_id == request_id)
-        if purpose is not None:
-            stmt = stmt.where(Media.purpose == purpose)
-        return int(await self.session.scalar(stmt) or 0)
+        if purpose is None:
+            found = await self.session.scalar(_COUNT_MEDIA, {"request_id": request_id})
+        else:
+            found = await self.session.scalar(
+                _COUNT_MEDIA_FOR, {"request_id": request_id, "purpose": purpose}
+            )
+        return int(found or 0)
 
     async def first_name_of(self, user_id: int) -> str | None:
         name = await self.session.scalar(_FIRST_NAME, {"user_id": user_id})

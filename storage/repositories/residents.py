@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, update
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import ResidencyKind, VerificationState
@@ -10,45 +12,56 @@ from domain.services.residents import ResidencyLink
 from storage.models import Apartment, Building, ResidentApartment, User
 
 
+def _links_statement(where: Any) -> Any:
+    return (
+        select(
+            ResidentApartment.id,
+            ResidentApartment.user_id,
+            ResidentApartment.apartment_id,
+            Building.id.label("building_id"),
+            Building.address,
+            Apartment.number,
+            ResidentApartment.kind,
+            ResidentApartment.verification,
+            ResidentApartment.rejection_reason,
+        )
+        .join(Apartment, Apartment.id == ResidentApartment.apartment_id)
+        .join(Building, Building.id == Apartment.building_id)
+        .where(where)
+        .order_by(ResidentApartment.id)
+    )
+
+
+# Built once: the wizard and the start screen read a resident's links on most updates.
+_LINKS_OF = _links_statement(ResidentApartment.user_id == bindparam("user_id"))
+_LINK = _links_statement(ResidentApartment.id == bindparam("link_id"))
+
+
+def _link(row: Row[Any]) -> ResidencyLink:
+    return ResidencyLink(
+        id=row.id,
+        user_id=row.user_id,
+        apartment_id=row.apartment_id,
+        building_id=row.building_id,
+        building_address=row.address,
+        apartment_number=row.number,
+        kind=ResidencyKind(row.kind),
+        verification=VerificationState(row.verification),
+        rejection_reason=row.rejection_reason,
+    )
+
+
 class SqlResidentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _select(self) -> Select[ResidentApartment, str, int, str]:
-        return (
-            select(ResidentApartment, Apartment.number, Building.id, Building.address)
-            .join(Apartment, Apartment.id == ResidentApartment.apartment_id)
-            .join(Building, Building.id == Apartment.building_id)
-        )
-
-    @staticmethod
-    def _link(row: tuple[ResidentApartment, str, int, str]) -> ResidencyLink:
-        link, number, building_id, address = row
-        return ResidencyLink(
-            id=link.id,
-            user_id=link.user_id,
-            apartment_id=link.apartment_id,
-            building_id=building_id,
-            building_address=address,
-            apartment_number=number,
-            kind=ResidencyKind(link.kind),
-            verification=VerificationState(link.verification),
-            rejection_reason=link.rejection_reason,
-        )
-
     async def links_of(self, user_id: int) -> list[ResidencyLink]:
-        rows = await self.session.execute(
-            self._select()
-            .where(ResidentApartment.user_id == user_id)
-            .order_by(ResidentApartment.id)
-        )
-        return [self._link(tuple(row)) for row in rows.all()]  # type: ignore[arg-type]
+        rows = await self.session.execute(_LINKS_OF, {"user_id": user_id})
+        return [_link(row) for row in rows]
 
     async def get_link(self, link_id: int) -> ResidencyLink | None:
-        row = (
-            await self.session.execute(self._select().where(ResidentApartment.id == link_id))
-        ).first()
-        return self._link(tuple(row)) if row else None  # type: ignore[arg-type]
+        row = (await self.session.execute(_LINK, {"link_id": link_id})).first()
+        return _link(row) if row else None
 
     async def add_link(self, user_id: int, apartment_id: int, kind: ResidencyKind) -> int:
         link = ResidentApartment(user_id=user_id, apartment_id=apartment_id, kind=kind)

@@ -124,6 +124,12 @@ _SAVE_PLAN = text(
 )
 
 
+# Every transition re-plans, and a plan needs the open follow-up: built once.
+_OPEN_FOLLOW_UP = select(FollowUp.id, FollowUp.reason, FollowUp.opened_at, FollowUp.due_at).where(
+    FollowUp.request_id == bindparam("request_id"), FollowUp.closed_at.is_(None)
+)
+
+
 class SqlScheduleRepository:
     def __init__(self, session: AsyncSession, tz: ZoneInfo) -> None:
         self.session = session
@@ -224,12 +230,10 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ follow-ups
 
     async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
-        row = await self.session.scalar(
-            select(FollowUp).where(FollowUp.request_id == request_id, FollowUp.closed_at.is_(None))
-        )
+        row = (await self.session.execute(_OPEN_FOLLOW_UP, {"request_id": request_id})).first()
         if row is None:
             return None
-        return OpenFollowUp(row.id, row.reason, row.opened_at, row.due_at)
+        return OpenFollowUp(row.id, FollowUpReason(row.reason), row.opened_at, row.due_at)
 
     async def add_follow_up(
         self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
