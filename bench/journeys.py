@@ -86,6 +86,7 @@ class PhaseResult:
     journey_p50_s: float
     updates_per_journey: float
     offered_rate: float | None = None
+    api_calls_by_method: dict[str, int] = field(default_factory=dict)
 
     @property
     def journeys_per_s(self) -> float:
@@ -205,17 +206,20 @@ async def run_phase(
         rec.open_window(t0)
         start = bot_sampler.sample()
         emu_start = emu_sampler.sample()
-        calls0 = sum((await emu.bot_info())["calls"].values())
+        calls0 = dict((await emu.bot_info())["calls"])
         self0 = self_cpu_seconds()
-        if options.profile is not None and label.startswith("ukbot"):
-            profiler = await _start_profiler(options, child.pid, log_dir)
+        if options.profile is not None:
+            output = options.profile
+            if not label.startswith("ukbot"):  # the bare bot's beside it, to compare
+                output = output.with_name(f"{output.stem}-bare{output.suffix}")
+            profiler = await _start_profiler(options, child.pid, output, log_dir)
         _log(options, f"[{label}] warm-up done ({rec.journeys_total} journeys); measuring")
         await _measure(options, rec, lanes)
         t1 = time.monotonic()
         rec.close_window(t1)
         end = bot_sampler.sample()
         emu_end = emu_sampler.sample()
-        calls1 = sum((await emu.bot_info())["calls"].values())
+        calls1 = dict((await emu.bot_info())["calls"])
         self1 = self_cpu_seconds()
         stop.set()
         _log(options, f"[{label}] window closed; draining journeys in flight")
@@ -258,7 +262,12 @@ async def run_phase(
         bot_cpu_s=end.cpu - start.cpu,
         emulator_cpu_s=(emu_end.cpu - emu_start.cpu) if emu_start and emu_end else math.nan,
         loadgen_cpu_s=self1 - self0,
-        api_calls=calls1 - calls0,
+        api_calls=sum(calls1.values()) - sum(calls0.values()),
+        api_calls_by_method={
+            method: count - calls0.get(method, 0)
+            for method, count in sorted(calls1.items(), key=lambda item: -item[1])
+            if count > calls0.get(method, 0)
+        },
         peak_rss_mb=bot_sampler.peak_rss_kb / 1024,
         processes=bot_sampler.processes,
         rss_mid_mb=_rss_at(bot_sampler, t0 + window / 2),
@@ -293,13 +302,12 @@ async def _measure(options: BenchOptions, rec: Recorder, lanes: list[asyncio.Tas
 
 
 async def _start_profiler(
-    options: BenchOptions, pid: int, log_dir: Path
+    options: BenchOptions, pid: int, output: Path, log_dir: Path
 ) -> asyncio.subprocess.Process | None:
     exe = shutil.which("py-spy")
     if exe is None:
         print("py-spy not found: run `uv run --with py-spy ukbot bench --profile ...`")
         return None
-    assert options.profile is not None
     duration = max(1, int(options.seconds or 30))
     return await asyncio.create_subprocess_exec(
         exe,
@@ -315,8 +323,8 @@ async def _start_profiler(
         "--duration",
         str(duration),
         "--output",
-        str(options.profile),
-        stdout=open(log_dir / "py-spy.log", "wb"),  # noqa: ASYNC230
+        str(output),
+        stdout=open(log_dir / f"py-spy-{output.stem}.log", "wb"),  # noqa: ASYNC230
         stderr=asyncio.subprocess.STDOUT,
     )
 

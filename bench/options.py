@@ -61,7 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=1, help="bot processes under one poll (UKBOT_WORKERS)"
     )
     parser.add_argument(
-        "--profile", type=Path, default=None, help="py-spy raw profile of the bot (window)"
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy raw profile of the bot over the window (the bare bot's: NAME-bare.EXT)",
     )
     parser.add_argument("--log-dir", type=Path, default=None)
 

@@ -1,4 +1,5 @@
-"""Hottest functions of a py-spy raw profile (collapsed stacks), by own and total time.
+"""Hottest functions of a py-spy raw profile (collapsed stacks), by own and total time,
+and own time by package (SQLAlchemy, aiogram, asyncio, ..., the project's own code).
 
     uv run --with py-spy ukbot bench --profile /tmp/bot.txt ...
     uv run python -m bench.profile_top /tmp/bot.txt [--top 15] [--idle]
@@ -40,6 +41,20 @@ _GENERIC = (
 )
 
 
+_PROJECT = frozenset({"bot", "domain", "storage", "handlers", "fsm", "bench", "sandbox"})
+
+
+def _package(name: str) -> str:
+    """``Session.execute (sqlalchemy/orm/session.py)`` -> ``sqlalchemy``."""
+    file = name.rpartition(" (")[2].rstrip(")")
+    if name.startswith("process ") or ("/" not in file and not file.endswith(".py")):
+        return "no Python frame (C code, the garbage collector)"
+    top = file.split("/", 1)[0].removesuffix(".py")
+    if top in ("runtime", "syntax"):  # fluent.runtime, a namespace package
+        return "fluent"
+    return "the project" if top in _PROJECT else top
+
+
 def _name(frame: str) -> str:
     match = _FRAME.match(frame.strip())
     if match is None:
@@ -49,8 +64,9 @@ def _name(frame: str) -> str:
 
 def top_functions(
     path: Path, top: int = 15, *, include_idle: bool = False
-) -> tuple[int, list[tuple[str, int]], list[tuple[str, int]]]:
+) -> tuple[int, list[tuple[str, int]], list[tuple[str, int]], list[tuple[str, int]]]:
     own: Counter[str] = Counter()
+    packages: Counter[str] = Counter()
     total: Counter[str] = Counter()
     samples = 0
     for line in path.read_text(errors="replace").splitlines():
@@ -66,15 +82,18 @@ def top_functions(
         samples += count
         names = [_name(f) for f in frames]
         own[names[-1]] += count
+        packages[_package(names[-1])] += count
         for name in set(names):
             if not any(marker in name for marker in _GENERIC):
                 total[name] += count
-    return samples, own.most_common(top), total.most_common(top)
+    return samples, own.most_common(top), total.most_common(top), packages.most_common(top)
 
 
 def render(path: Path, top: int = 15, *, include_idle: bool = False) -> str:
-    samples, own, total = top_functions(path, top, include_idle=include_idle)
-    lines = [f"{samples} busy samples in {path}", "", f"top {top} by own time:"]
+    samples, own, total, packages = top_functions(path, top, include_idle=include_idle)
+    lines = [f"{samples} busy samples in {path}", "", "own time by package:"]
+    lines += [f"  {100 * n / samples:5.1f} %  {name}" for name, n in packages] if samples else []
+    lines += ["", f"top {top} by own time:"]
     lines += [f"  {100 * n / samples:5.1f} %  {name}" for name, n in own] if samples else []
     lines += ["", f"top {top} by total time (function and its callees):"]
     lines += [f"  {100 * n / samples:5.1f} %  {name}" for name, n in total] if samples else []

@@ -241,6 +241,16 @@ def _steps_table(phase: PhaseResult) -> str:
     return _table(("step", "kind", "n", "p50 ms", "p95 ms", "p99 ms"), rows)
 
 
+def _calls_line(phase: PhaseResult) -> str:
+    """Bot API calls per journey by method, most frequent first (the window's updates
+    counted in journeys: calls of journeys still running are in the window too)."""
+    if not phase.updates or not phase.updates_per_journey:
+        return ""
+    journeys = phase.updates / phase.updates_per_journey
+    calls = phase.api_calls_by_method.items()
+    return ", ".join(f"{method} {count / journeys:.1f}" for method, count in calls)
+
+
 def _fanout_line(report: BenchReport) -> str | None:
     if report.fanout_error is not None:
         return f"FAILED: {report.fanout_error}"
@@ -287,6 +297,9 @@ def render_text(report: BenchReport) -> str:
                 f"  {s.name:<34} n={s.count:<6} p50 {_f(s.p50_ms):>7}  p95 {_f(s.p95_ms):>7}  "
                 f"p99 {_f(s.p99_ms):>7}"
             )
+        calls = _calls_line(phase)
+        if calls:
+            out.append(f"  Bot API calls per journey: {calls}")
         for failure in phase.failures[:10]:
             out.append(f"  FAILED {failure}")
     line = _fanout_line(report)
@@ -332,6 +345,9 @@ def render_markdown(report: BenchReport) -> str:
         lines.append("")
         lines.append(_steps_table(phase))
         lines.append("")
+        calls = _calls_line(phase)
+        if calls:
+            lines += [f"Bot API calls per journey: {calls}.", ""]
         lines.append("</details>")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -45,13 +45,28 @@ class Translator:
     def __init__(self, default: str = Language.RU, locales_dir: Path = LOCALES_DIR) -> None:
         self.default = default
         self._bundles = _load_bundles(locales_dir)
+        # Texts without parameters (button labels, titles: most of a keyboard) never
+        # change: formatted once per language, as Fluent resolves a pattern each call.
+        self._plain: dict[tuple[str | None, str], str] = {}
 
     def has(self, key: str, lang: str | None = None) -> bool:
         return self._bundles[lang or self.default].has_message(key)
 
     def __call__(self, lang: str | None, key: str, /, **params: Any) -> str:
+        if params:
+            return self._format(lang, key, params)[0]
+        text = self._plain.get((lang, key))
+        if text is None:
+            text, clean = self._format(lang, key, params)
+            if clean:  # a missing key or a broken pattern is reported on every use
+                self._plain[(lang, key)] = text
+        return text
+
+    def _format(self, lang: str | None, key: str, params: Mapping[str, Any]) -> tuple[str, bool]:
+        """The text, and whether it came cleanly from the catalogue asked for."""
         bundle = self._bundles.get(lang or self.default) or self._bundles[self.default]
-        if not bundle.has_message(key):
+        missing = not bundle.has_message(key)
+        if missing:
             # A missing key is a bug caught by the catalogue test; never show the raw key.
             log.error("missing translation", extra={"key": key, "lang": lang})
             bundle = self._bundles[self.default]
@@ -60,11 +75,11 @@ class Translator:
                 key = key if bundle.has_message(key) else "error-generic"
         pattern = bundle.get_message(key).value
         if pattern is None:  # a message with attributes only; the catalogue test forbids it
-            return key
+            return key, False
         text, errors = bundle.format_pattern(pattern, _prepare(params))
         if errors:
             log.error("translation errors", extra={"key": key, "errors": [str(e) for e in errors]})
-        return str(text)
+        return str(text), not errors and not missing
 
     def bind(self, lang: str | None) -> BoundTranslator:
         return BoundTranslator(self, lang or self.default)

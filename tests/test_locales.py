@@ -132,3 +132,15 @@ def test_every_key_used_in_code_exists() -> None:
 def test_translator_never_shows_a_raw_key() -> None:
     t = Translator(locales_dir=LOCALES_DIR)
     assert t("en", "no-such-key") == t("en", "error-generic")
+
+
+def test_texts_without_parameters_are_kept_and_a_missing_key_is_reported_every_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    t = Translator(locales_dir=LOCALES_DIR)
+    first = t("uz", "error-generic")
+    assert t("uz", "error-generic") is first  # formatted once, then kept
+    assert t("en", "error-generic") != first  # per language
+    t("en", "no-such-key")
+    t("en", "no-such-key")
+    assert [r.message for r in caplog.records].count("missing translation") == 2
