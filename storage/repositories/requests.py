@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Row,
     Select,
     and_,
     bindparam,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import NullType
 
 from domain.enums import (
@@ -64,8 +64,16 @@ from storage.models import (
 )
 from storage.repositories.directory import managers_of_building
 
+LOADED_ROWS = "ukbot.request_rows"
+"""``session.info`` key: the request rows (all columns) this unit of work has read,
+by id. The schedule takes a request's clocks from there instead of another statement."""
 
-def request_state(row: Request, rating: int | None) -> RequestState:
+
+def remember_row(session: AsyncSession, row: Row[Any]) -> None:
+    session.info.setdefault(LOADED_ROWS, {})[row.id] = row
+
+
+def request_state(row: Any, rating: int | None) -> RequestState:
     return RequestState(
         id=row.id,
         number=row.number,
@@ -93,14 +101,20 @@ def _state_statements(*extra: Any) -> tuple[Select[Any], Select[Any]]:
     """The request row with its rating (and ``extra`` columns), plain and locked.
 
     The lock takes only the request row: concurrent transitions of it queue up there.
+    The row comes as columns, not an ORM object (whose loading and identity map cost
+    more than the statement): its first ``len(_REQUEST_COLUMNS)`` are the request's,
+    then the rating, then ``extra``.
     """
     stmt = (
-        select(Request, Rating.stars, *extra)
+        select(*_REQUEST_COLUMNS, Rating.stars.label("stars"), *extra)
         .outerjoin(Rating, Rating.request_id == Request.id)
         .where(Request.id == bindparam("request_id"))
-        .execution_options(populate_existing=True)
     )
-    return stmt, stmt.with_for_update(of=Request)
+    return stmt, stmt.with_for_update(of=table_of(Request))
+
+
+_REQUEST_COLUMNS = tuple(table_of(Request).c)
+_EXTRA = len(_REQUEST_COLUMNS) + 1  # where a state statement's extra columns start
 
 
 _STATE, _STATE_FOR_UPDATE = _state_statements()
@@ -165,12 +179,12 @@ def _details_statement() -> Select[Any]:
     )
     return (
         select(
-            Request,
+            *_REQUEST_COLUMNS,
+            Rating.stars.label("stars"),
             Building.address,
-            Apartment.number,
-            Entrance.number,
+            Apartment.number.label("apartment_number"),
+            Entrance.number.label("entrance_number"),
             executor.c.first_name,
-            Rating.stars,
             Rating.text,
             Building.lat,
             Building.lon,
@@ -339,7 +353,7 @@ def _change_context_statement() -> Select[Any]:
         managers,
         assignee_name,
         Building.address,
-        Apartment.number,
+        Apartment.number.label("apartment_number"),
         staff_posts,
     )
     return locked.join(Building, Building.id == Request.building_id).outerjoin(
@@ -354,9 +368,6 @@ _CHANGE_CONTEXT = _change_context_statement()
 class SqlRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        # The session's identity map holds rows weakly: the rows of the states this unit
-        # of work loaded are kept, so the schedule reads their clocks without a statement.
-        self._loaded: dict[int, Request] = {}
 
     # ------------------------------------------------------------------ state
 
@@ -365,21 +376,16 @@ class SqlRequestRepository:
         found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
-        self._loaded[request_id] = found[0]
-        return request_state(found[0], found[1])
+        remember_row(self.session, found)
+        return request_state(found, found.stars)
 
     async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
         """The request's new state and the history entry of its change; the entry's id."""
         values = {name: getattr(state, name) for name in _STATE_COLUMNS}
         params = values | {f"h_{name}": value for name, value in _history_row(entry).items()}
         params["request_id"] = state.id
-        entry_id = (await self.session.execute(_SAVE_CHANGE, params)).scalar_one()
-        loaded = self._loaded.get(state.id)
-        if loaded is not None:  # the copy this unit of work reads stays true to the row
-            for name, value in values.items():
-                set_committed_value(loaded, name, value)
-            self.session.expire(loaded, ["updated_at"])
-        return int(entry_id)
+        # A remembered row keeps its clocks: the change writes none of them.
+        return int((await self.session.execute(_SAVE_CHANGE, params)).scalar_one())
 
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
@@ -388,17 +394,17 @@ class SqlRequestRepository:
         ).first()
         if found is None:
             return None
-        self._loaded[request_id] = found[0]
-        return request_state(found[0], found[1]), list(found[2] or ())
+        remember_row(self.session, found)
+        return request_state(found, found.stars), list(found[_EXTRA] or ())
 
     async def lock_for_change(self, request_id: int) -> ChangeContext | None:
         found = (await self.session.execute(_CHANGE_CONTEXT, {"request_id": request_id})).first()
         if found is None:
             return None
-        request, stars, watchers, managers, assignee_name, address, apartment, posts = found
-        self._loaded[request_id] = request
+        watchers, managers, assignee_name, address, apartment, posts = found[_EXTRA:]
+        remember_row(self.session, found)
         return ChangeContext(
-            state=request_state(request, stars),
+            state=request_state(found, found.stars),
             watcher_ids=tuple(watchers or ()),
             manager_ids=tuple(managers or ()),
             assignee_name=assignee_name or None,
@@ -517,13 +523,12 @@ class SqlRequestRepository:
         row = (await self.session.execute(_DETAILS, {"request_id": request_id})).first()
         if row is None:
             return None
+        request = row
         (
-            request,
             address,
             apartment,
             entrance,
             executor_name,
-            stars,
             rating_text,
             lat,
             lon,
@@ -534,10 +539,10 @@ class SqlRequestRepository:
             comments,
             watchers,
             follow_ups,
-        ) = row
-        self._loaded[request_id] = request
+        ) = row[_EXTRA:]
+        remember_row(self.session, row)
         return RequestDetails(
-            state=request_state(request, stars),
+            state=request_state(request, request.stars),
             description=request.description,
             place_kind=PlaceKind(request.place_kind),
             address=address,

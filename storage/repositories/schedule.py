@@ -45,7 +45,7 @@ from storage.models import (
     SlaTimer,
     User,
 )
-from storage.repositories.requests import request_state
+from storage.repositories.requests import LOADED_ROWS, request_state
 from storage.repositories.settings import SqlSettingsRepository
 
 
@@ -124,6 +124,14 @@ _SAVE_PLAN = text(
 )
 
 
+_CLOCKS = select(
+    Request.created_at,
+    Request.accept_clock_from,
+    Request.complete_clock_from,
+    Request.accept_extension_seconds,
+    Request.complete_extension_seconds,
+    Request.auto_accept_from,
+).where(Request.id == bindparam("request_id"))
 # Every transition re-plans, and a plan needs the open follow-up: built once.
 _OPEN_FOLLOW_UP = select(FollowUp.id, FollowUp.reason, FollowUp.opened_at, FollowUp.due_at).where(
     FollowUp.request_id == bindparam("request_id"), FollowUp.closed_at.is_(None)
@@ -141,9 +149,11 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ clocks
 
     async def clocks(self, request_id: int) -> SlaClocks:
-        # A transition has just loaded (and locked) the request in this session: its
-        # clock columns come from there, without another statement.
-        row = await self.session.get(Request, request_id)
+        # A transition has just read (and locked) the request in this unit of work: its
+        # clock columns come from that row, without another statement.
+        row = self.session.info.get(LOADED_ROWS, {}).get(request_id)
+        if row is None:
+            row = (await self.session.execute(_CLOCKS, {"request_id": request_id})).first()
         if row is None:
             raise LookupError(f"request {request_id} does not exist")
         return SlaClocks(
@@ -189,12 +199,8 @@ class SqlScheduleRepository:
                 "now": now,
             },
         )
-        # The statement bypassed the session: a loaded copy of the row is out of date.
-        loaded = self.session.sync_session.identity_map.get(
-            self.session.identity_key(Request, request_id)
-        )
-        if loaded is not None:
-            self.session.expire(loaded)
+        # The row this unit of work remembered has the clocks of before.
+        self.session.info.get(LOADED_ROWS, {}).pop(request_id, None)
 
     # ------------------------------------------------------------------ the sweep
 
