@@ -69,6 +69,11 @@ LOADED_ROWS = "ukbot.request_rows"
 by id. The schedule takes a request's clocks from there instead of another statement."""
 
 
+OPEN_FOLLOW_UPS = "ukbot.open_follow_ups"
+"""``session.info`` key: the open follow-up (or None) of requests this unit of work
+locked, by id, until it opens or closes one."""
+
+
 def remember_row(session: AsyncSession, row: Row[Any]) -> None:
     session.info.setdefault(LOADED_ROWS, {})[row.id] = row
 
@@ -137,6 +142,27 @@ def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None) -> Any:
     return func.array(rows.where(where).order_by(*order_by).scalar_subquery(), type_=NullType())
 
 
+def _open_follow_ups() -> Any:
+    return _rows(
+        FollowUp.id,
+        FollowUp.reason,
+        FollowUp.opened_at,
+        FollowUp.due_at,
+        where=and_(FollowUp.request_id == Request.id, FollowUp.closed_at.is_(None)),
+        order_by=(FollowUp.id,),
+    )
+
+
+def _open_follow_up(rows: Any) -> OpenFollowUp | None:
+    return next(
+        (
+            OpenFollowUp(id_, FollowUpReason(reason), opened_at, due_at)
+            for id_, reason, opened_at, due_at in rows
+        ),
+        None,
+    )
+
+
 def _details_statement() -> Select[Any]:
     executor = table_of(User).alias("executor")
     author = table_of(User).alias("author")
@@ -169,14 +195,7 @@ def _details_statement() -> Select[Any]:
         where=Comment.request_id == Request.id,
         order_by=(Comment.created_at, Comment.id),
     )
-    follow_up = _rows(
-        FollowUp.id,
-        FollowUp.reason,
-        FollowUp.opened_at,
-        FollowUp.due_at,
-        where=and_(FollowUp.request_id == Request.id, FollowUp.closed_at.is_(None)),
-        order_by=(FollowUp.id,),
-    )
+    follow_up = _open_follow_ups()
     return (
         select(
             *_REQUEST_COLUMNS,
@@ -355,6 +374,7 @@ def _change_context_statement() -> Select[Any]:
         Building.address,
         Apartment.number.label("apartment_number"),
         staff_posts,
+        _open_follow_ups(),
     )
     return locked.join(Building, Building.id == Request.building_id).outerjoin(
         Apartment, Apartment.id == Request.apartment_id
@@ -401,8 +421,10 @@ class SqlRequestRepository:
         found = (await self.session.execute(_CHANGE_CONTEXT, {"request_id": request_id})).first()
         if found is None:
             return None
-        watchers, managers, assignee_name, address, apartment, posts = found[_EXTRA:]
+        watchers, managers, assignee_name, address, apartment, posts, follow_ups = found[_EXTRA:]
         remember_row(self.session, found)
+        # The re-plan after the change needs the open follow-up: it came with the row.
+        self.session.info.setdefault(OPEN_FOLLOW_UPS, {})[request_id] = _open_follow_up(follow_ups)
         return ChangeContext(
             state=request_state(found, found.stars),
             watcher_ids=tuple(watchers or ()),
@@ -579,13 +601,7 @@ class SqlRequestRepository:
                 for author_id, name, visibility, text, at in comments
             ),
             watcher_ids=tuple(watchers or ()),
-            follow_up=next(
-                (
-                    OpenFollowUp(id_, FollowUpReason(reason), opened_at, due_at)
-                    for id_, reason, opened_at, due_at in follow_ups
-                ),
-                None,
-            ),
+            follow_up=_open_follow_up(follow_ups),
             access_mode=AccessMode(request.access_mode),
             time_slot=TimeSlot(request.time_slot),
             lat=lat,

@@ -45,7 +45,7 @@ from storage.models import (
     SlaTimer,
     User,
 )
-from storage.repositories.requests import LOADED_ROWS, request_state
+from storage.repositories.requests import LOADED_ROWS, OPEN_FOLLOW_UPS, request_state
 from storage.repositories.settings import SqlSettingsRepository
 
 
@@ -236,6 +236,9 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ follow-ups
 
     async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
+        known = self.session.info.get(OPEN_FOLLOW_UPS, {})
+        if request_id in known:
+            return known[request_id]  # type: ignore[no-any-return]
         row = (await self.session.execute(_OPEN_FOLLOW_UP, {"request_id": request_id})).first()
         if row is None:
             return None
@@ -245,6 +248,7 @@ class SqlScheduleRepository:
         self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
     ) -> None:
         """Opens a follow-up unless one is open already (then that one stands)."""
+        self.session.info.pop(OPEN_FOLLOW_UPS, None)
         stmt = insert(FollowUp).values(
             request_id=request_id, reason=reason, opened_at=at, due_at=due_at
         )
@@ -255,6 +259,7 @@ class SqlScheduleRepository:
         )
 
     async def close_follow_up(self, follow_up_id: int, by: int, comment: str, at: datetime) -> None:
+        self.session.info.pop(OPEN_FOLLOW_UPS, None)
         await self.session.execute(
             update(FollowUp)
             .where(FollowUp.id == follow_up_id)

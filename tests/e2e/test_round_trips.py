@@ -96,9 +96,16 @@ async def test_a_change_reads_managers_executor_and_staff_post_with_its_lock(des
     for user in (cast.executor, resident):
         await services.actor(user.id)  # who acts is known (cached) before the press
 
-    with statements_of(desk) as sent:
+    with statements_of(desk) as completing:
         await drive(desk, request_id, cast.executor, Action.COMPLETE, comment="Done", media_count=1)
+    with statements_of(desk) as closing:
         await drive(desk, request_id, resident, Action.ACCEPT_WORK, rating=1)
+    sent = completing + closing
+    # the re-plan of a change takes the clocks and the open follow-up from the locked row;
+    # only a change that opens a follow-up (the low rating) reads it again
+    for fact in ("FROM follow_ups", "requests.accept_clock_from,"):
+        assert not any(fact in s for s in completing if "FOR UPDATE" not in s), (fact, completing)
+    assert any(s.startswith("SELECT") and "FROM follow_ups" in s for s in closing), closing
 
     reads = [s for s in sent if s.startswith("SELECT")]
     locked = [s for s in reads if "FOR UPDATE" in s]
