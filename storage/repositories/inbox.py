@@ -63,9 +63,16 @@ class SqlUpdateInbox:
             async with self._autocommit.connect() as conn:
                 driver = (await conn.get_raw_connection()).driver_connection
                 assert driver is not None
-                rows = await driver.fetch(
-                    _FIRST_DELIVERIES, [key[0] for key in keys], [key[1] for key in keys]
-                )
+                try:
+                    rows = await driver.fetch(
+                        _FIRST_DELIVERIES, [key[0] for key in keys], [key[1] for key in keys]
+                    )
+                except BaseException:
+                    # SQLAlchemy's own execution would notice a dropped connection;
+                    # by the driver it must be thrown away here, not pooled again.
+                    if driver.is_closed():
+                        await conn.invalidate()
+                    raise
                 inserted = {(row["bot_id"], row["update_id"]) for row in rows}
         except asyncio.CancelledError:
             for answer in _pending(waiting):

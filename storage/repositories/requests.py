@@ -71,7 +71,7 @@ by id. The schedule takes a request's clocks from there instead of another state
 
 OPEN_FOLLOW_UPS = "ukbot.open_follow_ups"
 """``session.info`` key: the open follow-up (or None) of requests this unit of work
-locked, by id, until it opens or closes one."""
+changed (``save_change``), by id, until it opens or closes one."""
 
 
 def remember_row(session: AsyncSession, row: Row[Any]) -> None:
@@ -133,22 +133,25 @@ _WATCHERS = func.array(
 _STATE_AND_WATCHERS, _ = _state_statements(_WATCHERS)
 
 
-def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None) -> Any:
+def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None, correlate: Any = None) -> Any:
     """Every matching row as one array of records, decoded by the driver into tuples:
-    a card's lists come with its row instead of a statement each."""
+    a card's lists come with its row instead of a statement each. ``correlate``: the
+    outer table, where SQLAlchemy would not find it (an INSERT's RETURNING)."""
     rows = select(func.row(*columns))
     if join is not None:
         rows = rows.join(*join)
+    if correlate is not None:
+        rows = rows.correlate(correlate)
     return func.array(rows.where(where).order_by(*order_by).scalar_subquery(), type_=NullType())
 
 
-def _open_follow_ups() -> Any:
+def _open_follow_ups(request_id: Any = Request.id) -> Any:
     return _rows(
         FollowUp.id,
         FollowUp.reason,
         FollowUp.opened_at,
         FollowUp.due_at,
-        where=and_(FollowUp.request_id == Request.id, FollowUp.closed_at.is_(None)),
+        where=and_(FollowUp.request_id == request_id, FollowUp.closed_at.is_(None)),
         order_by=(FollowUp.id,),
     )
 
@@ -241,7 +244,10 @@ _INSERT_ASSIGNMENT = insert(table_of(Assignment))
 def _save_change_statement() -> Any:
     """The request's new state and its history entry as one statement: every
     transition writes both, and two statements cost two round trips and, through the
-    ORM, a bulk UPDATE's bookkeeping."""
+    ORM, a bulk UPDATE's bookkeeping. It returns the request's open follow-up for the
+    re-plan: read here, after the lock was taken, it includes one a change that held
+    the lock before us opened (the lock's own statement sees only the request row anew,
+    not other tables)."""
     requests, history = table_of(Request), table_of(RequestHistory)
     changed = (
         update(requests)
@@ -263,7 +269,7 @@ def _save_change_statement() -> Any:
                 *(bindparam(f"h_{name}", type_=history.c[name].type) for name in entry),
             ),
         )
-        .returning(history.c.id)
+        .returning(history.c.id, _open_follow_ups(bindparam("request_id")))
     )
 
 
@@ -374,7 +380,6 @@ def _change_context_statement() -> Select[Any]:
         Building.address,
         Apartment.number.label("apartment_number"),
         staff_posts,
-        _open_follow_ups(),
     )
     return locked.join(Building, Building.id == Request.building_id).outerjoin(
         Apartment, Apartment.id == Request.apartment_id
@@ -405,7 +410,9 @@ class SqlRequestRepository:
         params = values | {f"h_{name}": value for name, value in _history_row(entry).items()}
         params["request_id"] = state.id
         # A remembered row keeps its clocks: the change writes none of them.
-        return int((await self.session.execute(_SAVE_CHANGE, params)).scalar_one())
+        entry_id, follow_ups = (await self.session.execute(_SAVE_CHANGE, params)).one()
+        self.session.info.setdefault(OPEN_FOLLOW_UPS, {})[state.id] = _open_follow_up(follow_ups)
+        return int(entry_id)
 
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
@@ -421,10 +428,8 @@ class SqlRequestRepository:
         found = (await self.session.execute(_CHANGE_CONTEXT, {"request_id": request_id})).first()
         if found is None:
             return None
-        watchers, managers, assignee_name, address, apartment, posts, follow_ups = found[_EXTRA:]
+        watchers, managers, assignee_name, address, apartment, posts = found[_EXTRA:]
         remember_row(self.session, found)
-        # The re-plan after the change needs the open follow-up: it came with the row.
-        self.session.info.setdefault(OPEN_FOLLOW_UPS, {})[request_id] = _open_follow_up(follow_ups)
         return ChangeContext(
             state=request_state(found, found.stars),
             watcher_ids=tuple(watchers or ()),

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.db import create_engine
 from storage.models import ProcessedUpdate
 from storage.repositories.inbox import KEEP, SqlUpdateInbox
 
@@ -69,3 +70,23 @@ async def test_updates_arriving_together_share_one_statement(
     async with engine.connect() as conn:
         stored = await conn.scalars(select(ProcessedUpdate.update_id).order_by("update_id"))
         assert list(stored) == [5, 6, 7, 8]
+
+
+async def test_a_dropped_connection_fails_its_batch_and_is_not_used_again(
+    database_url: str, clean_db: None
+) -> None:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    inbox = SqlUpdateInbox(engine)
+    try:
+        assert await inbox.first_delivery(1, 1)
+        async with engine.connect() as conn:  # the pool's only connection
+            backend = await conn.scalar(text("SELECT pg_backend_pid()"))
+        other = create_engine(database_url, pool_size=1, max_overflow=0)
+        async with other.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        await other.dispose()
+        with pytest.raises(Exception):  # noqa: B017, PT011 - the driver's own error
+            await inbox.first_delivery(1, 2)
+        assert await inbox.first_delivery(1, 3)  # a new connection, not the dead one
+    finally:
+        await engine.dispose()
