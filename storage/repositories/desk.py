@@ -115,7 +115,8 @@ _EXECUTOR_CANDIDATES = (
 )
 
 
-# Read on every change of a request (its staff chat post, the map link): built once.
+# Built once: every change looks for its staff chat card, every picker for the
+# building's point (executors' distances).
 _DELIVERED_CARDS = select(Outbox.chat_id, Outbox.sent_message_id).where(
     Outbox.dedupe_key.like(bindparam("pattern")),
     Outbox.user_id.is_(None),

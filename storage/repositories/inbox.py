@@ -1,11 +1,11 @@
 """Processed updates: the first delivery of an update_id wins, repeats are skipped.
 
-This runs for every update, so it is one statement outside any transaction (no
-ORM session, no BEGIN/COMMIT round trips: a single INSERT is atomic on its own), sent
-by the driver itself on a pooled connection (through SQLAlchemy's execution it cost
-0.5 ms of CPU, by the driver 0.3 ms), and the updates that arrive together share it: aiogram starts handling all updates of a
-``getUpdates`` answer at once, each asks here in the same turn of the event loop, and
-one INSERT answers them all. Rows older than ``KEEP`` are pruned; Telegram
+This runs for every update, so it is one statement outside any transaction (no ORM
+session, no BEGIN/COMMIT round trips: a single INSERT is atomic on its own), sent by
+the driver itself on a pooled connection (through SQLAlchemy's execution it cost 0.5 ms
+of CPU, by the driver 0.3 ms), and the updates that arrive together share it: aiogram
+starts handling all updates of a ``getUpdates`` answer at once, each asks here in the
+same turn of the event loop, and one INSERT answers them all. Rows older than ``KEEP`` are pruned; Telegram
 redelivers an update within minutes, never days later.
 """
 

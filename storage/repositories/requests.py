@@ -133,15 +133,12 @@ _WATCHERS = func.array(
 _STATE_AND_WATCHERS, _ = _state_statements(_WATCHERS)
 
 
-def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None, correlate: Any = None) -> Any:
+def _rows(*columns: Any, where: Any, order_by: Any, join: Any = None) -> Any:
     """Every matching row as one array of records, decoded by the driver into tuples:
-    a card's lists come with its row instead of a statement each. ``correlate``: the
-    outer table, where SQLAlchemy would not find it (an INSERT's RETURNING)."""
+    a card's lists come with its row instead of a statement each."""
     rows = select(func.row(*columns))
     if join is not None:
         rows = rows.join(*join)
-    if correlate is not None:
-        rows = rows.correlate(correlate)
     return func.array(rows.where(where).order_by(*order_by).scalar_subquery(), type_=NullType())
 
 
@@ -241,6 +238,33 @@ _INSERT_HISTORY = insert(table_of(RequestHistory)).returning(table_of(RequestHis
 _INSERT_ASSIGNMENT = insert(table_of(Assignment))
 
 
+_STATE_COLUMNS = (
+    "status",
+    "assignee_id",
+    "category",
+    "urgency",
+    "assigned_at",
+    "accepted_at",
+    "started_at",
+    "completed_at",
+    "closed_at",
+    "hold_started_at",
+    "hold_reason",
+    "held_seconds",
+)
+_HISTORY_COLUMNS = (
+    "request_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_role",
+    "reason",
+    "payload",
+    "at",
+)
+
+
 def _save_change_statement() -> Any:
     """The request's new state and its history entry as one statement: every
     transition writes both, and two statements cost two round trips and, through the
@@ -273,31 +297,6 @@ def _save_change_statement() -> Any:
     )
 
 
-_STATE_COLUMNS = (
-    "status",
-    "assignee_id",
-    "category",
-    "urgency",
-    "assigned_at",
-    "accepted_at",
-    "started_at",
-    "completed_at",
-    "closed_at",
-    "hold_started_at",
-    "hold_reason",
-    "held_seconds",
-)
-_HISTORY_COLUMNS = (
-    "request_id",
-    "action",
-    "from_status",
-    "to_status",
-    "actor_id",
-    "actor_role",
-    "reason",
-    "payload",
-    "at",
-)
 _SAVE_CHANGE = _save_change_statement()
 _ADD_RATING = insert(table_of(Rating))
 

@@ -132,7 +132,7 @@ _CLOCKS = select(
     Request.complete_extension_seconds,
     Request.auto_accept_from,
 ).where(Request.id == bindparam("request_id"))
-# Every transition re-plans, and a plan needs the open follow-up: built once.
+# Built once: every re-plan needs the open follow-up (a change's comes with its write).
 _OPEN_FOLLOW_UP = select(FollowUp.id, FollowUp.reason, FollowUp.opened_at, FollowUp.due_at).where(
     FollowUp.request_id == bindparam("request_id"), FollowUp.closed_at.is_(None)
 )
