@@ -25,13 +25,14 @@ from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
-from bot.middlewares.inbox import InboxMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox import OutboxWorker
+from bot.polling import poll
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
 from bot.sweeper import DeadlineSweeper
+from bot.updates import UpdateRunner, redriving
 from domain.clock import Clock, SystemClock
 from fsm.storage import FsmBackend, build_fsm_backend
 from handlers import admin, executor, manager, resident
@@ -91,7 +92,6 @@ def create_bot(settings: Settings) -> Bot:
 def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
     dp = Dispatcher(storage=fsm.storage, events_isolation=fsm.events_isolation, services=services)
     settings = services.settings
-    dp.update.outer_middleware(InboxMiddleware(SqlUpdateInbox(services.engine)))
     dp.update.outer_middleware(UserMiddleware(services.profiles, services.translator))
     dp.update.outer_middleware(
         ThrottlingMiddleware(settings.throttle_rate_per_second, settings.throttle_burst)
@@ -123,6 +123,7 @@ class Runtime:
     fsm: FsmBackend
     outbox: OutboxWorker
     sweeper: DeadlineSweeper
+    updates: UpdateRunner
 
 
 @contextlib.asynccontextmanager
@@ -178,7 +179,8 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     try:
         sweeper = DeadlineSweeper(services, interval=settings.sweep_interval)
         services.deadline_settings_changed = sweeper.settings_changed
-        yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper)
+        updates = UpdateRunner(dispatcher, bot, SqlUpdateInbox(engine))
+        yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper, updates)
     finally:
         for task in list(services.background):
             task.cancel()
@@ -212,20 +214,18 @@ async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
-    """Long polling plus the outbox worker, stopped cleanly on exit."""
-    poller = asyncio.create_task(
-        rt.dispatcher.start_polling(rt.bot, handle_signals=False, polling_timeout=30),
-        name="polling",
-    )
+    """Long polling (``bot.polling``), the redrive of updates a dead process left
+    unfinished, the outbox and the sweeper; on exit, the updates being handled finish."""
+    allowed = rt.dispatcher.resolve_used_update_types()
+    poller = asyncio.create_task(poll(rt.bot, allowed, rt.updates.receive), name="polling")
     try:
-        async with once_per_bot(rt):
+        async with redriving(rt.updates), once_per_bot(rt):
             yield poller
     finally:
-        if not poller.done():
-            await rt.dispatcher.stop_polling()
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
+        await rt.updates.wait_idle()
 
 
 async def run_polling(settings: Settings) -> None:
@@ -255,7 +255,8 @@ async def run_webhook(settings: Settings) -> None:
         heap.settle()
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
         try:
-            async with once_per_bot(rt):
+            async with redriving(rt.updates), once_per_bot(rt):
                 await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
             await runner.cleanup()
+            await rt.updates.wait_idle()

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+import asyncio
+import json
+import logging
+import secrets
+from typing import Any
+
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime
 
+log = logging.getLogger(__name__)
+
 WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_INT64 = range(-(2**63), 2**63)
+
+
+def update_id_of(body: Any) -> int | None:
+    """The update id of a webhook body that can be an update at all, else None."""
+    if not isinstance(body, dict):
+        return None
+    update_id = body.get("update_id")
+    if isinstance(update_id, bool) or not isinstance(update_id, int) or update_id not in _INT64:
+        return None
+    return update_id
 
 
 def create_web_app(rt: Runtime, *, webhook_secret: str | None) -> web.Application:
@@ -27,12 +46,27 @@ def create_web_app(rt: Runtime, *, webhook_secret: str | None) -> web.Applicatio
             )
         return web.json_response({"status": "ready"})
 
+    async def telegram_webhook(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if webhook_secret and not secrets.compare_digest(given, webhook_secret):
+            return web.Response(status=401)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:  # not JSON, or not UTF-8: Telegram never sends it; nobody should retry
+            log.warning("webhook body is not JSON", extra={"bytes": request.content_length})
+            return web.Response(status=400, text="not a JSON object")
+        if update_id_of(body) is None:
+            log.warning("webhook body is not an update", extra={"body_type": type(body).__name__})
+            return web.Response(status=400, text="not an update")
+        # Journaled before anything else; answered once handled, so that the reply to
+        # the person is not raced by their next update. A repeat of an update that was
+        # handled, or is being handled, is answered at once.
+        handling = await rt.updates.receive([body])
+        if handling:
+            await asyncio.wait(handling)
+        return web.Response()
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    # Answer Telegram only after the update is handled, so the reply to the user is not
-    # raced by the next update; a redelivered update is skipped by the inbox.
-    SimpleRequestHandler(
-        rt.dispatcher, rt.bot, handle_in_background=False, secret_token=webhook_secret
-    ).register(app, path=WEBHOOK_PATH)
-    setup_application(app, rt.dispatcher, bot=rt.bot)
+    app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     return app

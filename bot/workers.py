@@ -12,11 +12,11 @@ per bot, not per process), the deadline sweeper and the command menu. A worker t
 committed notifications tells it through its standard output, so delivery starts at
 once instead of at the outbox's next poll.
 
-Updates travel as the JSON Telegram sent, one per line on the worker's standard input:
-the poller does not parse them into models, the worker does (``feed_raw_update``).
-A worker that dies stops the whole bot with an error, so that the service manager
-restarts it whole; the updates that worker had not finished are lost, as they would be
-when a single process dies.
+The poller journals each batch (``bot.updates``) and hands every update, as the JSON
+Telegram sent with its attempt, to the worker, one per line on its standard input; the
+worker keeps its attempts' leases alive and marks them handled. A worker that dies
+stops the whole bot with an error, so that the service manager restarts it whole; the
+updates that worker had not finished are handled again after the restart.
 """
 
 from __future__ import annotations
@@ -28,36 +28,26 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
-
-import aiohttp
-from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot import heap
 from bot.app import SETTLE_AFTER_START, Runtime, once_per_bot, open_runtime
+from bot.polling import poll
 from bot.settings import Settings
+from bot.updates import Handoff, redriving
 from storage.db import resolve_database_url
+from storage.repositories.inbox import Claim
 
 log = logging.getLogger(__name__)
 
-POLL_TIMEOUT = 30
-"""Seconds Telegram holds a ``getUpdates`` open while there is nothing to send."""
-_BACKOFF = (1.0, 2.0, 5.0, 10.0)
 _WAKE = b"\n"
 _STOP_TIMEOUT = 20.0
 
 
 class WorkerDied(RuntimeError):
     """A worker process exited while the bot was running."""
-
-
-class _PollRefused(ConnectionError):
-    """The Bot API answered ``getUpdates`` with an error; poll again after ``retry_after``."""
-
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 def user_key(update: Mapping[str, Any]) -> int:
@@ -93,9 +83,6 @@ class _Worker:
         self.stdin = proc.stdin
         self.stdout = proc.stdout
 
-    async def send(self, lines: Iterable[bytes]) -> None:
-        self.stdin.writelines(lines)
-        await self.stdin.drain()
 
 
 async def _spawn_workers(count: int, database_url: str) -> list[_Worker]:
@@ -131,51 +118,21 @@ async def _relay_wakes(worker: _Worker, rt: Runtime) -> None:
     raise WorkerDied(f"worker {worker.index} exited with code {code}")
 
 
-async def _get_updates(
-    http: aiohttp.ClientSession, url: str, offset: int | None, allowed: list[str]
-) -> list[dict[str, Any]]:
-    body: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": allowed}
-    if offset is not None:
-        body["offset"] = offset
-    timeout = aiohttp.ClientTimeout(total=POLL_TIMEOUT + 15)
-    async with http.post(url, json=body, timeout=timeout) as response:
-        answer = await response.json(content_type=None)
-    if not answer.get("ok"):
-        code = answer.get("error_code")
-        if code == 401:
-            raise PermissionError("the bot token was rejected (401)")
-        retry = (answer.get("parameters") or {}).get("retry_after")
-        raise _PollRefused(f"getUpdates failed: {code} {answer.get('description')}", retry)
-    return list(answer["result"])
+def _handoff_to(workers: list[_Worker]) -> Handoff:
+    """Sends each update, with its attempt, to its user's worker."""
+
+    def handoff(claim: Claim | None, update: Mapping[str, Any]) -> None:
+        line = {"claim": None if claim is None else asdict(claim), "update": update}
+        worker = workers[worker_of(update, len(workers))]
+        worker.stdin.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
+        worker.stdin.write(b"\n")
+
+    return handoff
 
 
-async def _poll(rt: Runtime, workers: list[_Worker]) -> None:
-    # the bot's own HTTP session (connection pool, proxy settings): built by bot.app
-    assert isinstance(rt.bot.session, AiohttpSession)
-    session = await rt.bot.session.create_session()
-    url = rt.bot.session.api.api_url(token=rt.bot.token, method="getUpdates")
-    allowed = rt.dispatcher.resolve_used_update_types()
-    offset: int | None = None
-    failures = 0
-    while True:
-        try:
-            updates = await _get_updates(session, url, offset, allowed)
-        except (aiohttp.ClientError, TimeoutError, _PollRefused, ValueError) as error:
-            retry = error.retry_after if isinstance(error, _PollRefused) else None
-            pause = float(retry or _BACKOFF[min(failures, len(_BACKOFF) - 1)])
-            failures += 1
-            log.warning("getUpdates failed, retrying", extra={"error": str(error), "in_s": pause})
-            await asyncio.sleep(pause)
-            continue
-        failures = 0
-        if not updates:
-            continue
-        batches: list[list[bytes]] = [[] for _ in workers]
-        for update in updates:
-            line = json.dumps(update, ensure_ascii=False, separators=(",", ":")) + "\n"
-            batches[worker_of(update, len(workers))].append(line.encode())
-        await asyncio.gather(*(w.send(b) for w, b in zip(workers, batches, strict=True) if b))
-        offset = int(updates[-1]["update_id"]) + 1
+async def _poll_and_redrive(rt: Runtime, allowed: list[str]) -> None:
+    async with redriving(rt.updates):
+        await poll(rt.bot, allowed, rt.updates.receive)
 
 
 async def _stop_workers(workers: list[_Worker]) -> None:
@@ -204,7 +161,9 @@ async def run_polling_with_workers(settings: Settings) -> None:
             await asyncio.gather(*(_ready(w) for w in workers))
             log.info("polling for %d worker processes", len(workers))
             relays = [asyncio.create_task(_relay_wakes(w, rt)) for w in workers]
-            poller = asyncio.create_task(_poll(rt, workers), name="polling")
+            rt.updates.handoff = _handoff_to(workers)
+            allowed = rt.dispatcher.resolve_used_update_types()
+            poller = asyncio.create_task(_poll_and_redrive(rt, allowed), name="polling")
             try:
                 done, _ = await asyncio.wait([poller, *relays], return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
@@ -240,17 +199,9 @@ async def run_worker(settings: Settings) -> None:
         wakes.write(_WAKE)  # ready
         heap.settle()
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
-        handling: set[asyncio.Task[None]] = set()
-        while line := await reader.readline():
-            task = asyncio.create_task(_handle(rt, json.loads(line)))
-            handling.add(task)
-            task.add_done_callback(handling.discard)
-        if handling:
-            await asyncio.wait(handling)
-
-
-async def _handle(rt: Runtime, update: dict[str, Any]) -> None:
-    try:
-        await rt.dispatcher.feed_raw_update(rt.bot, update)
-    except Exception:
-        log.exception("update failed", extra={"update_id": update.get("update_id")})
+        async with redriving(rt.updates, take_over=False):  # keeps its attempts' leases
+            while line := await reader.readline():
+                handed = json.loads(line)
+                claim = handed["claim"]
+                rt.updates.start(None if claim is None else Claim(**claim), handed["update"])
+            await rt.updates.wait_idle()

@@ -556,12 +556,29 @@ class Outbox(Base):
     sent_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
-class ProcessedUpdate(Base):
-    __tablename__ = "processed_updates"
+class InboxUpdate(Base):
+    """An update as Telegram sent it, and whether (and by which attempt) it was handled
+    (``storage/repositories/inbox.py``)."""
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (
+        sa.Index(
+            "ix_inbox_updates_unhandled",
+            "bot_id",
+            "update_id",
+            postgresql_where=sa.text("handled_at IS NULL"),
+        ),
+    )
 
     bot_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     update_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
-    processed_at: Mapped[dt.datetime] = mapped_column(server_default=sa.func.now(), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(jsonb())
+    received_at: Mapped[dt.datetime] = mapped_column(server_default=sa.func.now(), index=True)
+    attempt: Mapped[str | None]
+    attempts: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
+    lease_until: Mapped[dt.datetime | None]
+    handled_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None]
 
 
 class Setting(Base):

@@ -11,6 +11,7 @@ from storage.repositories.audit import SqlAuditLog
 from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.filing import SqlFilingRepository
+from storage.repositories.inbox import current_claim, mark_handled
 from storage.repositories.jobs import SqlJobsRepository
 from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
@@ -74,6 +75,10 @@ class SqlUnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
+        claim = current_claim.get()
+        if claim is not None:
+            # The update that caused this change is handled by it: both or neither.
+            await mark_handled(self.session, claim)
         await self.session.commit()
 
     async def rollback(self) -> None:

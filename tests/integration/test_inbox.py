@@ -1,92 +1,151 @@
-"""The inbox: an update is handled once; old update ids are forgotten."""
+"""The update journal: each update is handled once, also when its process dies."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from storage.db import create_engine
-from storage.models import ProcessedUpdate
-from storage.repositories.inbox import KEEP, SqlUpdateInbox
+from storage.models import InboxUpdate
+from storage.repositories.inbox import (
+    KEEP,
+    MAX_ATTEMPTS,
+    Claim,
+    SqlUpdateInbox,
+    UpdateTakenOver,
+    current_claim,
+)
+from storage.uow import SqlUnitOfWork
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
+BOT = 42
 
-async def test_first_delivery_wins_and_old_ids_are_pruned(
+
+def _updates(*ids: int) -> list[dict[str, Any]]:
+    return [{"update_id": update_id, "message": {"text": f"#{update_id}"}} for update_id in ids]
+
+
+async def _expire_leases(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.handled_at.is_(None))
+            .values(lease_until=func.now() - timedelta(seconds=1))
+        )
+
+
+async def test_a_batch_is_journaled_in_one_statement_and_repeats_are_not_claimed(
     engine: AsyncEngine, clean_db: None
 ) -> None:
     inbox = SqlUpdateInbox(engine)
-    assert await inbox.first_delivery(1, 100)
-    assert not await inbox.first_delivery(1, 100)
-    assert await inbox.first_delivery(2, 100)  # another bot's update 100
-    assert await inbox.first_delivery(1, 101)
+    statements: list[str] = []
 
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        claims = await inbox.receive(BOT, _updates(5, 6, 5, 7))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert [claim.update_id for claim in claims] == [5, 6, 7]
+    assert len({claim.attempt for claim in claims}) == 3
+    assert len([s for s in statements if "INSERT INTO inbox_updates" in s]) == 1
+    # a redelivery while the first attempt runs, or after it finished: not claimed
+    assert await inbox.receive(BOT, _updates(5)) == []
+    assert await inbox.finish(claims[0])
+    assert await inbox.receive(BOT, _updates(5)) == []
+    assert await inbox.receive(BOT + 1, _updates(5))  # another bot's update 5
+    async with engine.connect() as conn:
+        payload = await conn.scalar(
+            select(InboxUpdate.payload).where(InboxUpdate.bot_id == BOT, InboxUpdate.update_id == 6)
+        )
+    assert payload == _updates(6)[0]
+
+
+async def test_an_update_whose_attempt_died_is_claimed_again_then_given_up(
+    engine: AsyncEngine, clean_db: None
+) -> None:
+    inbox = SqlUpdateInbox(engine)
+    [first] = await inbox.receive(BOT, _updates(10))
+    assert await inbox.claim_stale(BOT) == []  # its lease runs
+    await _expire_leases(engine)
+    [(second, payload)] = await inbox.claim_stale(BOT)
+    assert (second.update_id, second.attempts, payload) == (10, 2, _updates(10)[0])
+    assert second.attempt != first.attempt
+    assert not await inbox.finish(first)  # the dead attempt cannot finish it any more
+    await _expire_leases(engine)
+    [third] = await inbox.receive(BOT, _updates(10))  # Telegram's redelivery takes it over
+    assert third.attempts == MAX_ATTEMPTS
+    await _expire_leases(engine)
+    assert await inbox.claim_stale(BOT) == []  # tried often enough: given up
+    async with engine.connect() as conn:
+        outcome = await conn.scalar(select(InboxUpdate.outcome))
+    assert outcome == "given up"
+
+
+async def test_renewed_leases_keep_an_update_with_its_attempt(
+    engine: AsyncEngine, clean_db: None
+) -> None:
+    inbox = SqlUpdateInbox(engine, lease=timedelta(milliseconds=200))
+    [claim] = await inbox.receive(BOT, _updates(20))
+    async with engine.begin() as conn:
+        await conn.execute(text("SELECT pg_sleep(0.3)"))
+    await inbox.renew([claim.attempt])
+    assert await inbox.claim_stale(BOT) == []
+    assert await inbox.finish(claim)
+
+
+async def test_the_change_and_the_handled_mark_are_one_commit(
+    engine: AsyncEngine, session_factory: async_sessionmaker[Any], clean_db: None
+) -> None:
+    inbox = SqlUpdateInbox(engine)
+    [claim] = await inbox.receive(BOT, _updates(30))
+
+    async def change(by: Claim, name: str) -> None:
+        token = current_claim.set(by)
+        try:
+            async with SqlUnitOfWork(session_factory) as uow:
+                await uow.session.execute(
+                    text("INSERT INTO settings (key, value) VALUES (:key, '1')"), {"key": name}
+                )
+                await uow.commit()
+        finally:
+            current_claim.reset(token)
+
+    # a slow attempt that another one took over commits nothing
+    await _expire_leases(engine)
+    [(taker, _)] = await inbox.claim_stale(BOT)
+    with pytest.raises(UpdateTakenOver):
+        await change(claim, "slow")
+    await change(taker, "taker")
+    await change(taker, "taker-again")  # a second unit of work of the same attempt
+    async with engine.connect() as conn:
+        keys = set((await conn.scalars(text("SELECT key FROM settings"))).all())
+        handled = (await conn.execute(select(InboxUpdate.handled_at, InboxUpdate.outcome))).one()
+    assert keys == {"taker", "taker-again"}
+    assert handled.handled_at is not None and handled.outcome == "done"
+    assert await inbox.receive(BOT, _updates(30)) == []
+    await _expire_leases(engine)
+    assert await inbox.claim_stale(BOT) == []
+
+
+async def test_old_updates_are_pruned(engine: AsyncEngine, clean_db: None) -> None:
+    inbox = SqlUpdateInbox(engine)
+    for claim in await inbox.receive(BOT, _updates(40, 41)):
+        await inbox.finish(claim)
     now = datetime.now(UTC)
     async with engine.begin() as conn:
         await conn.execute(
-            update(ProcessedUpdate)
-            .where(ProcessedUpdate.update_id == 100)
-            .values(processed_at=now - KEEP - timedelta(minutes=1))
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == 40)
+            .values(received_at=now - KEEP - timedelta(minutes=1))
         )
-    assert await inbox.prune(now) == 2
-    async with engine.connect() as conn:
-        left = await conn.scalar(select(func.count()).select_from(ProcessedUpdate))
-    assert left == 1
+    assert await inbox.prune(now) == 1
     assert await inbox.prune(now) == 0
-
-
-async def test_updates_arriving_together_share_one_statement(
-    engine: AsyncEngine, clean_db: None
-) -> None:
-    inbox = SqlUpdateInbox(engine)
-    assert await inbox.first_delivery(1, 7)  # an earlier batch
-    statements: list[str] = []
-    loggers: list[Any] = []
-
-    def count(query: Any) -> None:  # asyncpg's LoggedQuery: every statement a connection ran
-        statements.append(query.query)
-
-    def watch(_dbapi: object, record: Any, _proxy: object) -> None:
-        record.driver_connection.add_query_logger(count)
-        loggers.append(record.driver_connection)
-
-    event.listen(engine.sync_engine.pool, "checkout", watch)
-    try:
-        # as aiogram hands them over: all updates of one getUpdates answer at once
-        answers = await asyncio.gather(
-            *(inbox.first_delivery(1, update_id) for update_id in (5, 6, 5, 7, 8, 6))
-        )
-    finally:
-        event.remove(engine.sync_engine.pool, "checkout", watch)
-        for driver in loggers:
-            driver.remove_query_logger(count)
-    assert answers == [True, True, False, False, True, False]
-    assert len(statements) == 1
     async with engine.connect() as conn:
-        stored = await conn.scalars(select(ProcessedUpdate.update_id).order_by("update_id"))
-        assert list(stored) == [5, 6, 7, 8]
-
-
-async def test_a_dropped_connection_fails_its_batch_and_is_not_used_again(
-    database_url: str, clean_db: None
-) -> None:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    inbox = SqlUpdateInbox(engine)
-    try:
-        assert await inbox.first_delivery(1, 1)
-        async with engine.connect() as conn:  # the pool's only connection
-            backend = await conn.scalar(text("SELECT pg_backend_pid()"))
-        other = create_engine(database_url, pool_size=1, max_overflow=0)
-        async with other.connect() as conn:
-            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-        await other.dispose()
-        with pytest.raises(Exception):  # noqa: B017, PT011 - the driver's own error
-            await inbox.first_delivery(1, 2)
-        assert await inbox.first_delivery(1, 3)  # a new connection, not the dead one
-    finally:
-        await engine.dispose()
+        assert await conn.scalar(select(func.count()).select_from(InboxUpdate)) == 1

@@ -1,0 +1,158 @@
+"""Handling updates from the journal: each one once, even when a process dies.
+
+Every way an update arrives (long polling, the webhook, a worker's pipe) goes through
+``UpdateRunner.receive``: the update is journaled first (``storage.repositories.inbox``),
+then handled by the dispatcher under its attempt (``current_claim``), so the unit of
+work's commit marks it handled in the same transaction as the change it caused. While
+attempts run, their leases are renewed; updates whose attempt died with its process are
+claimed again and handled here (``redrive``).
+
+When the journal itself cannot be written (the database is down), the updates are
+handled anyway, unjournaled: their handlers then answer "temporarily unavailable"
+(or work, if they need no database), rather than the person hearing nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.repositories.inbox import Claim, SqlUpdateInbox, UpdateTakenOver, current_claim
+
+log = logging.getLogger(__name__)
+
+Handoff = Callable[[Claim | None, Mapping[str, Any]], None]
+
+REDRIVE_INTERVAL = 1.0
+"""Seconds between looks for updates whose process died (and lease renewals)."""
+
+
+class UpdateRunner:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        inbox: SqlUpdateInbox,
+        *,
+        handoff: Handoff | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.inbox = inbox
+        self.handoff = handoff
+        """Where updates go instead of being handled here (``bot.workers``)."""
+        self._running: dict[str, asyncio.Task[None]] = {}  # attempt → its handling
+        self._unjournaled: set[asyncio.Task[None]] = set()
+        self._journal_down = False
+
+    async def receive(self, updates: Sequence[Mapping[str, Any]]) -> list[asyncio.Task[None]]:
+        """Journals the updates and starts handling those that are this process's to
+        handle (a redelivery someone else is handling, or that was handled, is not).
+        Returns when the updates are durable; the returned tasks end when handled."""
+        handling = (self.start(claim, update) for claim, update in await self.journal(updates))
+        return [task for task in handling if task is not None]
+
+    async def journal(
+        self, updates: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Claim | None, Mapping[str, Any]]]:
+        """The updates to handle, each with its attempt (None: the journal is down)."""
+        try:
+            claims = await self.inbox.receive(self.bot.id, updates)
+        except (SQLAlchemyError, OSError) as error:
+            if not self._journal_down:
+                log.warning("update journal unavailable, handling unjournaled: %s", error)
+            self._journal_down = True
+            return [(None, update) for update in updates]
+        if self._journal_down:
+            log.warning("update journal available again")
+            self._journal_down = False
+        by_id = {int(update["update_id"]): update for update in updates}
+        return [(claim, by_id[claim.update_id]) for claim in claims]
+
+    def start(self, claim: Claim | None, update: Mapping[str, Any]) -> asyncio.Task[None] | None:
+        if self.handoff is not None:
+            self.handoff(claim, update)
+            return None
+        task = asyncio.create_task(self._handle(claim, update))
+        if claim is None:
+            self._unjournaled.add(task)
+            task.add_done_callback(self._unjournaled.discard)
+        else:
+            attempt = claim.attempt
+            self._running[attempt] = task
+            task.add_done_callback(lambda _: self._running.pop(attempt, None))
+        return task
+
+    async def _handle(self, claim: Claim | None, update: Mapping[str, Any]) -> None:
+        outcome = "done"
+        token = current_claim.set(claim)
+        try:
+            await self.dispatcher.feed_raw_update(self.bot, dict(update))
+        except UpdateTakenOver:
+            log.warning(
+                "update taken over by another attempt", extra={"update_id": update.get("update_id")}
+            )
+            return
+        except ValidationError as error:  # not an update aiogram knows: it never will be
+            log.warning(
+                "update does not validate, skipped: %s",
+                error.errors()[:3],
+                extra={"update_id": update.get("update_id")},
+            )
+            outcome = "invalid"
+        except Exception:
+            log.exception("update failed", extra={"update_id": update.get("update_id")})
+            outcome = "failed"  # handled: a bug would fail the same way again
+        finally:
+            current_claim.reset(token)
+        if claim is None:
+            return
+        try:
+            if not await self.inbox.finish(claim, outcome):
+                log.warning(
+                    "update was taken over while it ran", extra={"update_id": claim.update_id}
+                )
+        except (SQLAlchemyError, OSError) as error:
+            # Its lease runs out and it is handled again: only a handler that wrote
+            # nothing to the database gets here, so nothing is written twice.
+            log.warning("could not record update %s as handled: %s", claim.update_id, error)
+
+    async def redrive(self, *, take_over: bool = True) -> None:
+        """Keeps this process's attempts alive and (``take_over``) handles again the
+        updates of dead processes; runs until cancelled."""
+        while True:
+            try:
+                await self.inbox.renew(list(self._running))
+                for claim, update in await self.inbox.claim_stale(self.bot.id) if take_over else ():
+                    log.warning(
+                        "handling update again: its earlier attempt did not finish",
+                        extra={"update_id": claim.update_id, "attempts": claim.attempts},
+                    )
+                    self.start(claim, update)
+            except (SQLAlchemyError, OSError) as error:
+                log.debug("update redrive skipped: %s", error)
+            await asyncio.sleep(REDRIVE_INTERVAL)
+
+    async def wait_idle(self) -> None:
+        """Waits for every update being handled here to finish (at shutdown)."""
+        pending = [*self._running.values(), *self._unjournaled]
+        if pending:
+            await asyncio.wait(pending)
+
+
+@contextlib.asynccontextmanager
+async def redriving(runner: UpdateRunner, *, take_over: bool = True) -> AsyncIterator[UpdateRunner]:
+    task = asyncio.create_task(runner.redrive(take_over=take_over), name="update-redrive")
+    try:
+        yield runner
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
