@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -37,10 +38,10 @@ from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=30)
 """How long claimed rows are this worker's. A worker that dies meanwhile leaves its rows
 to be sent again when their lease ends."""
-SEND_TIMEOUT = timedelta(seconds=60)
+SEND_TIMEOUT = timedelta(seconds=20)
 """The longest one message (with its album) may take; a row whose lease would end sooner
 is not started but left for the next claim, so no row is sent after its lease ended."""
 CAPTION_LIMIT = 1024
@@ -114,12 +115,11 @@ class OutboxWorker:
             )
         if not claimed:
             return claimed
-        outcomes: list[Outcome] = []
-        sending: list[OutboxMessage] = []
-        sends: list[asyncio.Task[Outcome]] = []
+        left: list[Outcome] = []
+        sends: list[asyncio.Task[None]] = []
         for message in claimed:
             if message.unreachable:
-                outcomes.append(
+                left.append(
                     Outcome(
                         message.id, OutboxState.SKIPPED, message.attempts, "recipient unreachable"
                     )
@@ -127,7 +127,7 @@ class OutboxWorker:
                 continue
             await self.bucket.acquire()
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
-                outcomes.append(
+                left.append(
                     Outcome(
                         message.id,
                         OutboxState.PENDING,
@@ -138,21 +138,26 @@ class OutboxWorker:
                 )
                 continue
             self.pacer.sent(message.chat_id)
-            sending.append(message)
-            sends.append(asyncio.create_task(self._deliver(message)))
-        delivered = await asyncio.gather(*sends)
-        outcomes += delivered
+            sends.append(asyncio.create_task(self._deliver_and_record(message, lease_until)))
+        await asyncio.gather(*sends)
+        await self._record(left, lease_until)
+        return claimed
+
+    async def _deliver_and_record(self, message: OutboxMessage, lease_until: datetime) -> None:
+        """Each message's outcome is written as soon as Telegram answered: a crash then
+        repeats at most the messages whose answer was not written yet."""
+        outcome = await self._deliver(message)
         # Only a blocked bot skips a message it tried to send.
-        blocked = [
-            m.user_id
-            for m, outcome in zip(sending, delivered, strict=True)
-            if outcome.state is OutboxState.SKIPPED and m.user_id
-        ]
+        blocked = [message.user_id] if outcome.state is OutboxState.SKIPPED else []
+        await self._record([outcome], lease_until, blocked=[u for u in blocked if u])
+
+    async def _record(
+        self, outcomes: list[Outcome], lease_until: datetime, *, blocked: Sequence[int] = ()
+    ) -> None:
         async with self.engine.connect() as connection:
             outbox = OutboxRepository(connection)
             await outbox.record(outcomes, lease_until=lease_until)
-            await outbox.mark_unreachable(blocked, now)
-        return claimed
+            await outbox.mark_unreachable(blocked, self.clock.now())
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping

@@ -84,7 +84,6 @@ class _Worker:
         self.stdout = proc.stdout
 
 
-
 async def _spawn_workers(count: int, database_url: str) -> list[_Worker]:
     env = dict(os.environ)
     # the polling process resolved the database (an embedded one included) and migrated it
