@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -32,6 +32,7 @@ from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
+from storage.outages import OutageLog, is_outage
 from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ SEND_TIMEOUT = timedelta(seconds=60)
 is not started but left for the next claim, so no row is sent after its lease ended."""
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
+OUTAGE_RETRY = 0.5
+"""Seconds between attempts while Postgres is unreachable."""
 
 
 class OutboxWorker:
@@ -71,6 +74,11 @@ class OutboxWorker:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._outage = OutageLog(log, "outbox")
+        # Outcomes of sent messages whose recording failed (Postgres went away after the
+        # send): recorded before anything new is claimed, within the rows' lease, so they
+        # are neither sent again nor left leased for minutes.
+        self._unrecorded: list[tuple[list[Outcome], list[int], datetime, datetime]] = []
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox rows, so delivery starts at once."""
@@ -83,11 +91,16 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 pause = self._pause_after(await self._deliver_batch())
+                self._outage.succeeded()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox batch failed")
-                pause = self.poll_interval
+            except Exception as error:
+                if is_outage(error):  # logged once per outage; retried soon
+                    self._outage.failed(error)
+                    pause = OUTAGE_RETRY
+                else:
+                    log.exception("outbox batch failed")
+                    pause = self.poll_interval
             if pause > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), pause)
@@ -105,6 +118,7 @@ class OutboxWorker:
         return len(await self._deliver_batch())
 
     async def _deliver_batch(self) -> list[OutboxMessage]:
+        await self._record_left_over()
         now = self.clock.now()
         lease_until = now + LEASE
         async with self.engine.connect() as connection:
@@ -148,11 +162,18 @@ class OutboxWorker:
             for m, outcome in zip(sending, delivered, strict=True)
             if outcome.state is OutboxState.SKIPPED and m.user_id
         ]
-        async with self.engine.connect() as connection:
-            outbox = OutboxRepository(connection)
-            await outbox.record(outcomes, lease_until=lease_until)
-            await outbox.mark_unreachable(blocked, now)
+        self._unrecorded.append((outcomes, blocked, lease_until, now))
+        await self._record_left_over()
         return claimed
+
+    async def _record_left_over(self) -> None:
+        while self._unrecorded:
+            outcomes, blocked, lease_until, now = self._unrecorded[0]
+            async with self.engine.connect() as connection:
+                outbox = OutboxRepository(connection)
+                await outbox.record(outcomes, lease_until=lease_until)
+                await outbox.mark_unreachable(blocked, now)
+            self._unrecorded.pop(0)
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping
