@@ -33,6 +33,7 @@ from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
+from storage.outages import OutageLog, is_outage
 from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ SEND_TIMEOUT = timedelta(seconds=20)
 is not started but left for the next claim, so no row is sent after its lease ended."""
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
+OUTAGE_RETRY = 0.5
+"""Seconds between attempts while Postgres is unreachable."""
 
 
 class OutboxWorker:
@@ -72,6 +75,12 @@ class OutboxWorker:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._outage = OutageLog(log, "outbox")
+        # Outcomes of sent messages whose recording failed (Postgres went away after the
+        # send): recorded before anything new is claimed, within the rows' lease, so they
+        # are neither sent again nor left leased for minutes.
+        self._unrecorded: list[tuple[list[Outcome], list[int], datetime, datetime]] = []
+        self._recording = asyncio.Lock()
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox rows, so delivery starts at once."""
@@ -84,11 +93,16 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 pause = self._pause_after(await self._deliver_batch())
+                self._outage.succeeded()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("outbox batch failed")
-                pause = self.poll_interval
+            except Exception as error:
+                if is_outage(error):  # logged once per outage; retried soon
+                    self._outage.failed(error)
+                    pause = OUTAGE_RETRY
+                else:
+                    log.exception("outbox batch failed")
+                    pause = self.poll_interval
             if pause > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), pause)
@@ -106,6 +120,7 @@ class OutboxWorker:
         return len(await self._deliver_batch())
 
     async def _deliver_batch(self) -> list[OutboxMessage]:
+        await self._record_left_over()
         now = self.clock.now()
         lease_until = now + LEASE
         async with self.engine.connect() as connection:
@@ -154,10 +169,19 @@ class OutboxWorker:
     async def _record(
         self, outcomes: list[Outcome], lease_until: datetime, *, blocked: Sequence[int] = ()
     ) -> None:
-        async with self.engine.connect() as connection:
-            outbox = OutboxRepository(connection)
-            await outbox.record(outcomes, lease_until=lease_until)
-            await outbox.mark_unreachable(blocked, self.clock.now())
+        if outcomes:
+            self._unrecorded.append((outcomes, list(blocked), lease_until, self.clock.now()))
+        await self._record_left_over()
+
+    async def _record_left_over(self) -> None:
+        async with self._recording:  # the sends of a batch record side by side
+            while self._unrecorded:
+                outcomes, blocked, lease_until, now = self._unrecorded[0]
+                async with self.engine.connect() as connection:
+                    outbox = OutboxRepository(connection)
+                    await outbox.record(outcomes, lease_until=lease_until)
+                    await outbox.mark_unreachable(blocked, now)
+                self._unrecorded.pop(0)
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping

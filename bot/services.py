@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.types import Update, User
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.classifier import OpenAIClassifier
@@ -19,6 +20,7 @@ from bot.media_store import TelegramMediaStore
 from bot.settings import Settings
 from domain.access import Actor
 from domain.clock import Clock
+from domain.enums import Language
 from domain.ports import Geocoder
 from domain.services.users import UserProfile
 from storage.repositories.settings import SqlSettingsRepository
@@ -71,6 +73,52 @@ class ProfileCache:
         self._people.clear()
 
 
+class LanguageCache:
+    """Each person's language as last seen in this process: read without I/O, so a
+    person is answered in their own language even while Postgres and Redis are down.
+
+    ``UserMiddleware`` remembers the language of every update's profile; ``of`` falls
+    back to the Telegram client's language when it is one the bot speaks, then to the
+    default.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, default: str) -> None:
+        self.default = default
+        self._known: dict[int, str] = {}
+
+    def remember(self, user_id: int, language: str) -> None:
+        if self._known.get(user_id) == language:
+            return
+        if len(self._known) >= self.LIMIT:
+            self._known.clear()
+        self._known[user_id] = language
+
+    def of(self, user_id: int | None, telegram_language_code: str | None = None) -> str:
+        """The person's language: remembered, else their Telegram client's (ru, uz or
+        en), else the default."""
+        known = self._known.get(user_id) if user_id is not None else None
+        if known is not None:
+            return known
+        code = (telegram_language_code or "")[:2]
+        return code if code in _LANGUAGES else self.default
+
+    def of_update(self, update: Update) -> str:
+        """The language of the person an update comes from (``of`` for its sender)."""
+        user = _sender(update)
+        return self.of(user.id, user.language_code) if user is not None else self.default
+
+
+_LANGUAGES = frozenset(language.value for language in Language)
+
+
+def _sender(update: Update) -> User | None:
+    event = update.event
+    user = getattr(event, "from_user", None)
+    return user if isinstance(user, User) else None
+
+
 def _no_wake() -> None:
     return None
 
@@ -93,6 +141,11 @@ class Services:
     deadline_settings_changed: Callable[[], None] = field(default=_no_wake)
     """Re-plans open requests after an admin changed SLA or calendar settings."""
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    languages: LanguageCache = field(init=False)
+    """Each person's language without I/O (for answers while a backing service is down)."""
+
+    def __post_init__(self) -> None:
+        self.languages = LanguageCache(self.translator.default)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.tz)

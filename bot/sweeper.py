@@ -10,7 +10,9 @@ claimed in batches and each request announces only its most severe news.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,9 +22,13 @@ from domain.access import Actor
 from domain.enums import Action
 from domain.services.deadlines import SWEEP_BATCH, SweepReport, replan_batch, sweep
 from domain.services.requests import record_action
+from storage.outages import OutageLog, is_outage
 from storage.repositories.inbox import SqlUpdateInbox
 
 log = logging.getLogger(__name__)
+
+OUTAGE_RETRY = 1.0
+"""Seconds between sweeps while Postgres is unreachable."""
 
 
 class DeadlineSweeper:
@@ -33,6 +39,7 @@ class DeadlineSweeper:
         self._scheduler: AsyncIOScheduler | None = None
         self._replan_again = False
         self._replanning = False
+        self._outage = OutageLog(log, "deadline sweep")
 
     async def run_once(self) -> SweepReport:
         """Sweep until nothing due is left; returns the totals."""
@@ -109,10 +116,25 @@ class DeadlineSweeper:
             log.info("inbox pruned", extra={"updates": pruned})
 
     async def _tick(self) -> None:
-        try:
-            await self.run_once()
-        except Exception:  # the next tick retries; a failed batch rolled back whole
-            log.exception("deadline sweep failed")
+        """One sweep. While Postgres is unreachable it is retried every ``OUTAGE_RETRY``
+        seconds (up to the next tick), so deadlines are caught up within a second or two
+        of its return, with one warning per outage; any other failure waits for the next
+        tick (a failed batch rolled back whole)."""
+        give_up = time.monotonic() + max(self.interval, OUTAGE_RETRY)
+        while True:
+            try:
+                await self.run_once()
+            except Exception as error:
+                if not is_outage(error):
+                    log.exception("deadline sweep failed")
+                    return
+                self._outage.failed(error)
+                if time.monotonic() >= give_up:
+                    return
+                await asyncio.sleep(OUTAGE_RETRY)
+            else:
+                self._outage.succeeded()
+                return
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone="UTC")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from fsm.callbacks import Count, Id
+
 
 class DeskInput(StatesGroup):
     """A typed answer the desk waits for; data: ``request_id`` (except ``search``)."""
@@ -29,7 +31,7 @@ class DeskCb(CallbackData, prefix="desk"):
     """
 
     action: str
-    request_id: int
+    request_id: Id
 
 
 class DeskPanelCb(CallbackData, prefix="dpanel"):
@@ -38,30 +40,30 @@ class DeskPanelCb(CallbackData, prefix="dpanel"):
 
 class DeskQueueCb(CallbackData, prefix="dq"):
     queue: str
-    page: int
+    page: Count
 
 
 class DeskItemCb(CallbackData, prefix="dqi"):
     """A request picked from a queue page (Back returns to that page)."""
 
-    request_id: int
+    request_id: Id
     queue: str
-    page: int
+    page: Count
 
 
 class DeskPickPageCb(CallbackData, prefix="dpp"):
-    request_id: int
-    page: int
+    request_id: Id
+    page: Count
 
 
 class DeskPickCb(CallbackData, prefix="dpk"):
-    request_id: int
-    executor_id: int
+    request_id: Id
+    executor_id: Id
 
 
 class DeskSetCb(CallbackData, prefix="dset"):
     """A chosen value: ``field`` cat | urg | hold | rej; ``value`` a canonical key or a template index and list version."""
 
-    request_id: int
+    request_id: Id
     field: str
     value: str

@@ -12,12 +12,14 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from fsm.callbacks import Id
+
 
 class EscalationExtendCb(CallbackData, prefix="esc"):
     """``action`` is always ``ext``; ``by`` a key of ``domain.schedule.EXTENSIONS``."""
 
     action: str
-    request_id: int
+    request_id: Id
     by: str
 
 
@@ -25,7 +27,7 @@ class EscalationCb(CallbackData, prefix="esc"):
     """``action``: ``call`` (show the resident's phone) or ``contacted``."""
 
     action: str
-    request_id: int
+    request_id: Id
 
 
 class FollowUpInput(StatesGroup):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from fsm.callbacks import Count, Id
+
 
 class JobFlow(StatesGroup):
     decline_reason = State()  # data: request_id
@@ -27,22 +29,22 @@ class JobCb(CallbackData, prefix="job"):
     """
 
     action: str
-    request_id: int
+    request_id: Id
 
 
 class JobEtaCb(CallbackData, prefix="jeta"):
     """Start the work; ``minutes`` 0 = without "on my way"."""
 
-    request_id: int
-    minutes: int
+    request_id: Id
+    minutes: Count
 
 
 class JobListCb(CallbackData, prefix="jobs"):
-    page: int
+    page: Count
 
 
 class PoolListCb(CallbackData, prefix="jpool"):
-    page: int
+    page: Count
 
 
 class DutyCb(CallbackData, prefix="duty"):

@@ -32,6 +32,7 @@ from aiogram.fsm.state import State, StatesGroup
 from domain.enums import AccessMode, Category, PlaceKind, TimeSlot, Urgency
 from domain.services.filing import FilingDraft, PlaceChoice
 from domain.services.residents import StoredMedia
+from fsm.callbacks import Id
 
 
 class Filing(StatesGroup):
@@ -72,17 +73,17 @@ class FilingCategoryCb(CallbackData, prefix="flc"):
 class FilingPlaceCb(CallbackData, prefix="flp"):
     """An apartment of the user's (re-checked on the server)."""
 
-    apartment_id: int
+    apartment_id: Id
 
 
 class FilingCommonCb(CallbackData, prefix="flb"):
     """The common areas of one of the user's buildings."""
 
-    building_id: int
+    building_id: Id
 
 
 class FilingAreaCb(CallbackData, prefix="fla"):
-    building_id: int
+    building_id: Id
     kind: PlaceKind
 
 
@@ -112,7 +113,7 @@ class FilingEditCb(CallbackData, prefix="fle"):
 
 
 class FilingJoinCb(CallbackData, prefix="flj"):
-    request_id: int
+    request_id: Id
     draft: str
 
 

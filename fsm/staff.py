@@ -15,6 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
 from domain.enums import Role, Specialization
+from fsm.callbacks import Count, Id
 
 
 class InviteCreation(StatesGroup):
@@ -45,16 +46,16 @@ class InviteSpecCb(CallbackData, prefix="invs"):
 
 
 class InviteBuildingCb(CallbackData, prefix="invb"):
-    building_id: int
-    page: int
+    building_id: Id
+    page: Count
 
 
 class InvitePageCb(CallbackData, prefix="invp"):
-    page: int
+    page: Count
 
 
 class InviteTtlCb(CallbackData, prefix="invt"):
-    hours: int
+    hours: Count
 
 
 class InviteNavCb(CallbackData, prefix="invn"):
@@ -68,7 +69,7 @@ class PeopleCb(CallbackData, prefix="ppl"):
     """The list: ``page`` | ``search`` (ask for text) | ``all`` (drop the search) | ``invite``."""
 
     action: str
-    page: int = 0
+    page: Count = 0
 
 
 class PersonCb(CallbackData, prefix="psn"):
@@ -79,21 +80,21 @@ class PersonCb(CallbackData, prefix="psn"):
     """
 
     action: str
-    user_id: int
-    page: int = 0
+    user_id: Id
+    page: Count = 0
 
 
 class PersonRoleCb(CallbackData, prefix="prol"):
-    user_id: int
+    user_id: Id
     role: Role
 
 
 class PersonSpecCb(CallbackData, prefix="pspc"):
-    user_id: int
+    user_id: Id
     specialization: Specialization
 
 
 class PersonBuildingCb(CallbackData, prefix="pbld"):
-    user_id: int
-    building_id: int
-    page: int
+    user_id: Id
+    building_id: Id
+    page: Count

@@ -23,6 +23,10 @@ from aiogram.fsm.storage.base import (
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+
+from storage.outages import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +62,24 @@ class LocalEventIsolation(BaseEventIsolation):
         self._locks.clear()
 
 
-LOCK_TIMEOUT = timedelta(seconds=60)
-"""How long one update may hold a user's lock (aiogram's default): a process that dies
-while handling an update frees the user this long after."""
+LOCK_TIMEOUT = timedelta(seconds=5)
+"""The lease of a user's lock: renewed every ``LOCK_RENEW_EVERY`` while the update runs,
+so it lapses this long after its holder stopped renewing (a process that died while
+handling an update frees the user within ``LOCK_TIMEOUT`` of its death)."""
+
+LOCK_RENEW_EVERY = 1.0
+"""Seconds between renewals of a held lock's lease (a fifth of it: four renewals in a row
+may be late or lost before the lease ends)."""
 
 LOCK_RETRY = 0.05
 """Seconds between attempts to take a lock another process holds."""
 
 # KEYS: lock, state, data. ARGV: token, lock ttl (ms).
-# Takes the user's lock and, only when it got it, reads their state and data.
+# Takes the user's lock and, only when it got it, reads their state and data. A retry
+# of a call whose answer was lost finds the lock already its own.
 _ACQUIRE = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+   or redis.call('GET', KEYS[1]) == ARGV[1] then
   return {1, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
 end
 return {0}
@@ -124,8 +135,9 @@ def _ttl_ms(ttl: int | timedelta | None) -> int:
 
 
 class _LockKeeper:
-    """Extends a held lock every third of its timeout while a (slow) update runs; almost
-    every update ends long before the first extension, which then never happens."""
+    """Renews a held lock's lease every ``every`` seconds while a (slow) update runs;
+    almost every update ends long before the first renewal, which then never happens.
+    A renewal that fails (Redis unreachable for a moment) is retried at the next one."""
 
     def __init__(
         self,
@@ -134,19 +146,31 @@ class _LockKeeper:
         token: str,
         timeout: timedelta,
         running: set[asyncio.Task[Any]],
+        every: float = LOCK_RENEW_EVERY,
     ) -> None:
         self._renew_script = renew
         self._args = {"keys": [lock_key], "args": [token, _ttl_ms(timeout)]}
         self._running = running  # kept referenced until done
-        self._every = timeout.total_seconds() / 3
+        self._every = min(every, timeout.total_seconds() / 3)
         self._loop = asyncio.get_running_loop()
         self._handle = self._loop.call_later(self._every, self._renew)
 
     def _renew(self) -> None:
         task = self._loop.create_task(self._renew_script(**self._args))
         self._running.add(task)
-        task.add_done_callback(self._running.discard)
+        task.add_done_callback(self._renewed)
         self._handle = self._loop.call_later(self._every, self._renew)
+
+    def _renewed(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            log.debug("lock renewal failed", exc_info=task.exception())
+        elif not task.result():
+            # The lease lapsed (the event loop stalled longer than it): another update
+            # of the user may run now; this one's conversation changes will be dropped.
+            log.warning("a conversation lock lapsed while its update was running")
 
     def cancel(self) -> None:
         self._handle.cancel()
@@ -160,8 +184,33 @@ class UpdateScopedRedisStorage(RedisStorage):
     is taken together with a read of state and data (one script), the update works on
     that copy, and what it changed is written together with the freeing of the lock
     (one script). No other update of the user, in any process, runs in between, so none
-    of them can tell the difference; what was written before an error is kept, as before.
-    Outside an update (another user's keys, background work) it is plain ``RedisStorage``.
+    of them can tell the difference. Outside an update (another user's keys, background
+    work) it is plain ``RedisStorage``.
+
+    **The lock is a short lease** (``LOCK_TIMEOUT``, 5 s) renewed every second while the
+    update runs, so a process that dies (SIGKILL, OOM, power) stops blocking its users
+    within 5 s, whoever restarts and wherever. Locks tagged with their owner and
+    released by it at start were the alternative; they free the user only when *that*
+    instance comes back, and with several processes and restarts elsewhere an owner's
+    death has to be detected anyway, which is what a lease does. A handler may take
+    minutes (a slow geocoder or model): the renewals keep its lock for as long as the
+    process is alive.
+
+    The cost is an event-loop stall longer than the lease (about 4 s past the last
+    renewal): the lease lapses while the update still runs, and the user's next update,
+    in another process, may start before it ends. Such an update is fenced: its release
+    finds another token and writes none of its conversation changes (the newer update's
+    state stands, an error is logged), and what it does in Postgres is checked by the
+    domain's own rules (transitions re-read the request under a row lock, so an action
+    already taken is refused, not repeated). Ordering between two updates of the user is
+    then the only thing lost, and only while the loop is stalled for seconds, which is a
+    fault of its own (the update would be answered late in any case).
+
+    **Changes of an update that failed because Postgres or Redis was unreachable are not
+    written** (``storage.outages.is_outage``): its unit of work rolled back, so the
+    person retries from the same step and nothing is half-written. Changes made before
+    any other error are kept, as before (a refused action, ``DomainError``, is answered
+    inside the handlers and is no failure at all).
     """
 
     def __init__(
@@ -188,21 +237,27 @@ class UpdateScopedRedisStorage(RedisStorage):
         state = taken[1].decode("utf-8") if isinstance(taken[1], bytes) else taken[1]
         scope = self._scopes[key] = _Scope(token, state, taken[2])
         keeper = _LockKeeper(self._renew, keys[0], token, self.lock_timeout, self._renewals)
+        keep_changes = True
         try:
             yield
+        except Exception as error:
+            keep_changes = not is_outage(error)
+            raise
         finally:
             keeper.cancel()
             del self._scopes[key]
             # Shielded: a second cancellation (shutdown) must not drop the update's changes.
-            await asyncio.shield(self._write_and_release(keys, scope))
+            await asyncio.shield(self._write_and_release(keys, scope, keep_changes))
 
-    async def _write_and_release(self, keys: list[str], scope: _Scope) -> None:
+    async def _write_and_release(
+        self, keys: list[str], scope: _Scope, keep_changes: bool = True
+    ) -> None:
         args: list[str | bytes | int] = [scope.token]
         for changed, value, ttl in (
             (scope.state_changed, scope.state, self.state_ttl),
             (scope.data_changed, scope.data, self.data_ttl),
         ):
-            if not changed:
+            if not changed or not keep_changes:
                 args += ["", "", 0]
             elif value is None:
                 args += ["del", "", 0]
@@ -280,6 +335,11 @@ class FsmBackend:
         await self.events_isolation.close()
 
 
+REDIS_RETRIES = 2
+REDIS_TIMEOUT = 3.0
+"""Seconds to connect to Redis or to wait for its answer."""
+
+
 def build_fsm_backend(redis_url: str | None, *, state_ttl: timedelta) -> FsmBackend:
     if not redis_url:
         log.warning(
@@ -287,7 +347,14 @@ def build_fsm_backend(redis_url: str | None, *, state_ttl: timedelta) -> FsmBack
             "so unfinished drafts are lost on restart and only one bot process may run"
         )
         return FsmBackend(MemoryStorage(), LocalEventIsolation(), None)
-    redis = Redis.from_url(redis_url)
+    redis = Redis.from_url(
+        redis_url,
+        # A connection Redis dropped (a restart) is retried at once on a new one; an
+        # unreachable Redis fails the update within seconds ("try again in a minute").
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.1), REDIS_RETRIES),
+        socket_connect_timeout=REDIS_TIMEOUT,
+        socket_timeout=REDIS_TIMEOUT,
+    )
     # with_destiny keeps separate FSM scopes apart; isolation serialises one user's updates.
     key_builder = DefaultKeyBuilder(with_destiny=True)
     storage = UpdateScopedRedisStorage(

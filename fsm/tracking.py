@@ -10,6 +10,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from fsm.callbacks import Count, Id
+
 
 class Tracking(StatesGroup):
     comment = State()  # data: request_id
@@ -26,15 +28,15 @@ class TrackListCb(CallbackData, prefix="trkl"):
     """A page of "My requests": ``archive`` False = active requests."""
 
     archive: bool
-    page: int
+    page: Count
 
 
 class TrackOpenCb(CallbackData, prefix="trko"):
     """A request picked from a list page (Back returns to that page)."""
 
-    request_id: int
+    request_id: Id
     archive: bool
-    page: int
+    page: Count
 
 
 class TrackCb(CallbackData, prefix="trk"):
@@ -44,23 +46,23 @@ class TrackCb(CallbackData, prefix="trk"):
     """
 
     action: str
-    request_id: int
+    request_id: Id
 
 
 class CloseLoopCb(CallbackData, prefix="rloop"):
     """Completed work: ``rloop:accept:<id>`` / ``rloop:return:<id>``."""
 
     action: str
-    request_id: int
+    request_id: Id
 
 
 class RateCb(CallbackData, prefix="rrate"):
-    request_id: int
-    stars: int
+    request_id: Id
+    stars: Count
 
 
 class RateSkipCb(CallbackData, prefix="rskip"):
     """Accept with the chosen stars and no text."""
 
-    request_id: int
-    stars: int
+    request_id: Id
+    stars: Count

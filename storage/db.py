@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import TextClause, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session
+
+from storage.outages import is_disconnect
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -43,19 +46,42 @@ def create_engine(
     max_overflow: int = 10,
     echo: bool = False,
 ) -> AsyncEngine:
-    """An asyncpg engine with a bounded pool that checks connections before use."""
-    return _create_async_engine(
+    """An asyncpg engine with a bounded pool that checks connections before use.
+
+    After Postgres restarts every pooled connection is dead. The ping on checkout (a
+    round trip per checkout: recovery is worth more than the few percent) finds them and
+    opens new ones, so the first update after the restart works; and any error of the
+    driver that means the connection is gone (``storage.outages.is_disconnect``: the
+    server's admin shutdown, "cannot connect now" while it starts, a closed socket) marks
+    the connection invalid, so it is dropped and the rest of the pool with it, instead of
+    being pooled again to fail the next update.
+    """
+    engine = _create_async_engine(
         normalize_database_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        # No ping per checkout (a round trip per transaction): a connection the
-        # server dropped fails once and SQLAlchemy then renews the whole pool.
-        pool_pre_ping=False,
+        pool_pre_ping=True,
         pool_recycle=1800,
-        pool_timeout=30,
+        pool_timeout=POOL_TIMEOUT,
         echo=echo,
-        connect_args={"server_settings": {"application_name": "ukbot"}},
+        connect_args={
+            "server_settings": {"application_name": "ukbot"},
+            "timeout": CONNECT_TIMEOUT,
+        },
     )
+    event.listen(engine.sync_engine, "handle_error", _mark_disconnects)
+    return engine
+
+
+POOL_TIMEOUT = 10
+"""Seconds an update waits for a pooled connection before it is told to try again."""
+CONNECT_TIMEOUT = 5
+"""Seconds to open a connection: a server that does not answer is an outage, not a wait."""
+
+
+def _mark_disconnects(context: ExceptionContext) -> None:
+    if not context.is_disconnect and is_disconnect(context.original_exception):
+        context.is_disconnect = True
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -43,6 +43,10 @@ class UserMiddleware(BaseMiddleware):
             if profile and profile.language
             else telegram_language(tg_user, self.translator.default)
         )
+        if tg_user is not None:
+            languages = getattr(data.get("services"), "languages", None)
+            if languages is not None:  # for answers while Postgres or Redis is down
+                languages.remember(tg_user.id, lang)
         t = self.translator.bind(lang)
         data["profile"] = profile
         data["t"] = t

@@ -34,6 +34,7 @@ cmd-language = Change language
 ## Errors (domain error keys)
 
 error-generic = Something went wrong on our side. Please try again in a minute.
+error-unavailable = The service is temporarily unavailable. Please try again in a minute.
 error-not-allowed = You are not allowed to do this.
 error-not-available = This item is not available to you.
 error-not-found = Nothing was found.

@@ -34,6 +34,7 @@ cmd-language = Сменить язык
 ## Errors (domain error keys)
 
 error-generic = Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.
+error-unavailable = Сервис временно недоступен. Попробуйте ещё раз через минуту.
 error-not-allowed = У вас нет прав на это действие.
 error-not-available = Этот объект вам недоступен.
 error-not-found = Ничего не найдено.

@@ -34,6 +34,7 @@ cmd-language = Tilni o'zgartirish
 ## Errors (domain error keys)
 
 error-generic = Bizning tomonimizda nimadir xato ketdi. Bir daqiqadan so'ng qayta urinib ko'ring.
+error-unavailable = Xizmat vaqtincha ishlamayapti. Bir daqiqadan so'ng qayta urinib ko'ring.
 error-not-allowed = Sizda bu amal uchun ruxsat yo'q.
 error-not-available = Bu ob'ekt siz uchun mavjud emas.
 error-not-found = Hech narsa topilmadi.
