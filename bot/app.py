@@ -14,7 +14,9 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
+from aiogram.types import ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import heap
@@ -45,7 +47,7 @@ from storage.db import (
     create_session_factory,
     resolve_database_url,
 )
-from storage.repositories.inbox import SqlUpdateInbox
+from storage.repositories.inbox import SqlUpdateInbox, UpdateTakenOver
 from storage.schema_version import migrate_if_behind
 
 log = logging.getLogger(__name__)
@@ -109,9 +111,16 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
         resident.router,
         fallback.router,  # last: whatever nobody handled still gets an answer
     )
+    # Before the routers' error handlers: another attempt handles that update, so this
+    # one answers nothing.
+    dp.errors.register(_taken_over, ExceptionTypeFilter(UpdateTakenOver))
     run_filters_inline(dp)
     gate_callbacks(dp)
     return dp
+
+
+async def _taken_over(event: ErrorEvent) -> None:
+    log.warning("update taken over by another attempt", extra={"update_id": event.update.update_id})
 
 
 @dataclass

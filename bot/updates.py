@@ -24,7 +24,7 @@ from aiogram import Bot, Dispatcher
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.repositories.inbox import Claim, SqlUpdateInbox, UpdateTakenOver, current_claim
+from storage.repositories.inbox import Claim, SqlUpdateInbox, current_claim
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +95,6 @@ class UpdateRunner:
         token = current_claim.set(claim)
         try:
             await self.dispatcher.feed_raw_update(self.bot, dict(update))
-        except UpdateTakenOver:
-            log.warning(
-                "update taken over by another attempt", extra={"update_id": update.get("update_id")}
-            )
-            return
         except ValidationError as error:  # not an update aiogram knows: it never will be
             log.warning(
                 "update does not validate, skipped: %s",

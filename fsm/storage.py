@@ -27,6 +27,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from storage.outages import is_outage
+from storage.repositories.inbox import UpdateTakenOver
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +242,8 @@ class UpdateScopedRedisStorage(RedisStorage):
         try:
             yield
         except Exception as error:
-            keep_changes = not is_outage(error)
+            # nothing of an update whose attempt another one took over may stand
+            keep_changes = not (is_outage(error) or isinstance(error, UpdateTakenOver))
             raise
         finally:
             keeper.cancel()
