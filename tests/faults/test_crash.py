@@ -27,7 +27,7 @@ import pytest_asyncio
 from sqlalchemy import text
 
 from bench.loadgen import FILED, make_lanes, make_pool
-from bench.procs import Child, child_env, spawn
+from bench.procs import Child, child_env, free_port, spawn
 from bench.world import People, new_people, seed
 from sandbox.client import EmulatorClient, Message, UserClient
 from sandbox.emulator.server import EmulatorServer, run_emulator
@@ -252,3 +252,42 @@ async def test_kill_9_during_filing_and_status_changes_loses_and_repeats_nothing
         f"{CHANGE_INSTANTS} changes; restart to first poll "
         f"{min(recoveries):.2f}-{max(recoveries):.2f} s"
     )
+
+
+WEBHOOK_INSTANTS = 3
+
+
+async def test_a_webhook_update_whose_process_was_killed_is_redelivered_and_handled_once(
+    stack: tuple[Stack, People],
+) -> None:
+    s, people = stack
+    port = free_port()
+    s.env.update(
+        UKBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
+        UKBOT_WEBHOOK_SECRET="faults-webhook-secret",
+        UKBOT_HTTP_PORT=str(port),
+    )
+    rng = random.Random(1507)
+    lanes = (await make_lanes(s.emu, people, bare=False))[:WEBHOOK_INSTANTS]
+    s.bot = await spawn("webhook-1", [sys.executable, "-m", "bot.cli", "run"], s.env, s.log_dir)
+    for lane in lanes:
+        await _to_summary(lane.resident)
+        await lane.resident.press("Confirm", wait_answer=False)
+        await asyncio.sleep(rng.uniform(0, KILL_WITHIN_S))
+        await s.kill_bot()
+        s.bot = await spawn(
+            f"webhook-{lane.index + 2}", [sys.executable, "-m", "bot.cli", "run"], s.env, s.log_dir
+        )
+        # the emulator, like Telegram, delivers the update again until it is answered;
+        # only when the kill fell between the commit and the reply is there nothing to see
+        try:
+            await lane.resident.expect(FILED, timeout=20)
+        except AssertionError:
+            await lane.resident.press("Confirm", timeout=10)
+        author = people.resident(lane.index)
+        count = await s.scalar("SELECT count(*) FROM requests WHERE author_id = :a", a=author)
+        assert count == 1
+        filed = [
+            m for m in await lane.resident.messages() if m.from_bot and FILED.search(m.content)
+        ]
+        assert len(filed) <= 1
