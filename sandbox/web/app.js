@@ -136,7 +136,7 @@ class Pane {
 
   wire() {
     const composer = this.$(".composer");
-    const input = this.$(".text");
+    const input = this.$(".composer-input");
     if (!this.canWrite) {
       composer.hidden = true;
       this.$(".readonly-note").hidden = false;
@@ -269,10 +269,12 @@ class Pane {
 
   wrapBubble(envelope, content) {
     const row = el("div", `row ${envelope.from_bot ? "in" : "out"}`);
+    const stack = el("div", "stack");
     const bubble = el("div", "bubble");
     bubble.append(content);
     bubble.append(el("div", "meta", clock(envelope.message.date)));
-    row.append(bubble);
+    stack.append(bubble);
+    row.append(stack);
     return content;
   }
 
@@ -294,6 +296,8 @@ class Pane {
     }
     const row = el("div", `row ${envelope.from_bot ? "in" : "out"}`);
     row.dataset.id = m.message_id;
+    const stack = el("div", "stack");  // the bubble and its keyboard, as wide as the wider
+    row.append(stack);
     const bubble = el("div", "bubble");
     if (this.spec.kind !== "private" && m.from && !envelope.from_bot) {
       bubble.append(el("div", "sender", [m.from.first_name, m.from.last_name].filter(Boolean).join(" ")));
@@ -316,9 +320,9 @@ class Pane {
     const meta = el("div", "meta", clock(m.edit_date || m.date));
     if (envelope.edited || m.edit_date) meta.prepend(el("span", "edited", "edited "));
     bubble.append(meta);
-    row.append(bubble);
+    stack.append(bubble);
     const keyboard = m.reply_markup && m.reply_markup.inline_keyboard;
-    if (keyboard) row.append(this.inlineKeyboard(m, keyboard));
+    if (keyboard) stack.append(this.inlineKeyboard(m, keyboard));
     return row;
   }
 
@@ -416,8 +420,9 @@ class Pane {
     const box = this.$(".reply-keyboard");
     box.replaceChildren();
     box.hidden = !this.replyKeyboard || !this.canWrite;
+    this.$(".composer-input").placeholder =
+      (this.replyKeyboard && this.replyKeyboard.input_field_placeholder) || "Message";
     if (box.hidden) return;
-    if (markup.input_field_placeholder) this.$(".text").placeholder = markup.input_field_placeholder;
     for (const row of markup.keyboard) {
       const line = el("div", "kb-row");
       for (const raw of row) {
@@ -514,8 +519,8 @@ class Pane {
     const file = input.files && input.files[0];
     if (!file) return;
     const kind = input.dataset.kind === "photo" && file.type.startsWith("image/") ? "photo" : "document";
-    const caption = this.$(".text").value.trim();
-    this.$(".text").value = "";
+    const caption = this.$(".composer-input").value.trim();
+    this.$(".composer-input").value = "";
     const data = await readAsBase64(file);
     await this.act(() => api("POST", `/users/${this.spec.userId}/send`, {
       chat_id: this.spec.chatId, kind, data_b64: data, file_name: file.name,
@@ -599,7 +604,7 @@ class Pane {
       if (item.description) node.append(el("div", "inline-desc", item.description));
       node.addEventListener("click", async () => {
         box.hidden = true;
-        this.$(".text").value = "";
+        this.$(".composer-input").value = "";
         await this.act(() => api("POST", `/users/${this.spec.userId}/choose_inline_result`, {
           chat_id: this.spec.chatId, inline_query_id: result.inline_query_id, result_id: item.id,
         }));
@@ -688,7 +693,7 @@ function closePane(key) {
 
 function refreshAddMenu() {
   const select = document.getElementById("add-pane");
-  select.replaceChildren(el("option", null, "＋ Open a chat…"));
+  select.replaceChildren(el("option", null, "+ Open a chat…"));
   select.firstChild.value = "";
   for (const spec of paneSpecs()) {
     if (page.panes.has(spec.key)) continue;
@@ -732,7 +737,7 @@ const TOUR = [
   ["resident", "Back to Dilnoza: press <b>📝 New request</b> → <b>Plumbing</b> → <b>My apartment</b>, describe the leak, attach a photo with 📎, press <b>Done</b>, then <b>Normal</b>, <b>Any time</b> twice and <b>Confirm</b>."],
   ["manager", "Malika gets the new request (and the staff group a post; the LLM adds a second opinion). Press <b>📂 Open</b> → <b>👷 Assign</b> → <b>Rustam</b>."],
   ["executor", "As the <b>executor</b>, Rustam: <b>✅ Accept</b> → <b>▶️ Start</b> → <b>🚗 30 min</b> → <b>✅ Complete</b>, send an “after” photo with 📎, press <b>✅ Done</b> and type what was done."],
-  ["resident", "Dilnoza is asked to accept the work: <b>✅ Accept</b> → <b>5 ⭐</b> → a word of thanks. That is one whole request! Open the staff group and storage channel from <b>＋ Open a chat</b>, or switch a language with 🌐."],
+  ["resident", "Dilnoza is asked to accept the work: <b>✅ Accept</b> → <b>5 ⭐</b> → a word of thanks. That is one whole request! Open the staff group and storage channel from <b>+ Open a chat</b>, or switch a language with 🌐."],
 ];
 
 let tourIndex = 0;
