@@ -195,3 +195,11 @@ async def test_alert_location_search_and_language_switch(browser_page: Any) -> N
     await expect(dilnoza.root.locator(".toast")).to_contain_text("Til: o'zbekcha")
     await dilnoza.press(NAVOI, message=nearest)
     await dilnoza.expect("Xonadon raqamini yozing")
+
+    # "reset demo" forgets everything: every pane is empty and Dilnoza is new again
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#reset-demo").click()
+    await expect(dilnoza.root.locator(".messages .row")).to_have_count(0)
+    await expect(aziz.root.locator(".messages .row")).to_have_count(0)
+    await dilnoza.type("/start")
+    await dilnoza.expect("Choose your language")
