@@ -919,11 +919,13 @@ class ControlApi:
 
         Each event is ``id: <seq>`` + ``data: <event JSON>`` as in ``/wait``; it starts
         after ``?after=`` (or the ``Last-Event-ID`` a reconnecting EventSource sends).
-        When the histories are dropped (reset) an ``event: reset`` ends the stream.
+        When the histories are dropped (reset), or the client has seen more than the
+        chat holds (the emulator restarted), an ``event: reset`` ends the stream.
         """
         try:
             conv = self._conv_for_view(request)
-            raw_after = request.query.get("after") or request.headers.get("Last-Event-ID")
+            # A reconnecting EventSource resumes from the last event it saw.
+            raw_after = request.headers.get("Last-Event-ID") or request.query.get("after")
             after = _int(raw_after, "after", 0)
         except ControlError as exc:
             return _control_error(exc.status, exc.message)
@@ -934,7 +936,8 @@ class ControlApi:
         await response.prepare(request)
         await response.write(b"retry: 1000\n\n")
         while not self.state.closing:
-            if self.state.generation != generation:
+            # A restarted emulator's history is shorter than what the client saw.
+            if self.state.generation != generation or after > conv.seq:
                 await response.write(b"event: reset\ndata: {}\n\n")
                 break
             events = conv.events_after(after)

@@ -395,6 +395,15 @@ class Pane {
           node.target = "_blank";
           node.rel = "noopener";
           node.append(el("span", "kb-corner", "↗"));
+        } else if ("switch_inline_query_current_chat" in button || "switch_inline_query" in button) {
+          node.type = "button";
+          node.addEventListener("click", () => {  // "@bot query" typed for the person
+            const query = button.switch_inline_query_current_chat ?? button.switch_inline_query;
+            const input = this.$(".composer-input");
+            input.value = `@${page.bot.username} ${query}`;
+            input.focus();
+            this.onTyping(input.value);
+          });
         } else {
           node.type = "button";
           if (!this.canWrite) node.disabled = true;
@@ -516,15 +525,22 @@ class Pane {
   }
 
   async sendFile(input) {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    const kind = input.dataset.kind === "photo" && file.type.startsWith("image/") ? "photo" : "document";
-    const caption = this.$(".composer-input").value.trim();
+    const files = [...(input.files || [])].slice(0, 10);
+    if (!files.length) return;
+    const caption = this.$(".composer-input").value.trim() || undefined;
     this.$(".composer-input").value = "";
-    const data = await readAsBase64(file);
+    const items = [];
+    for (const file of files) {
+      const kind = input.dataset.kind === "photo" && file.type.startsWith("image/") ? "photo" : "document";
+      items.push({
+        kind, data_b64: await readAsBase64(file), file_name: file.name,
+        mime_type: file.type || "application/octet-stream",
+      });
+    }
+    // Several files at once go as an album (a media group), as in Telegram.
+    const body = items.length > 1 ? { kind: "album", items, caption } : { ...items[0], caption };
     await this.act(() => api("POST", `/users/${this.spec.userId}/send`, {
-      chat_id: this.spec.chatId, kind, data_b64: data, file_name: file.name,
-      mime_type: file.type || "application/octet-stream", caption: caption || undefined,
+      chat_id: this.spec.chatId, ...body,
     }));
   }
 
@@ -679,6 +695,7 @@ function openPane(spec) {
   const pane = new Pane(spec);
   page.panes.set(spec.key, pane);
   document.getElementById("panes").append(pane.root);
+  if (!spec.pinned) pane.root.scrollIntoView({ behavior: "smooth", inline: "end" });
   pane.load().catch((error) => pane.toast(`⚠️ ${error.message}`));
   refreshAddMenu();
 }

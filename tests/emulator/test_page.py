@@ -49,7 +49,7 @@ async def test_event_stream_follows_a_chat_live(
     emulator: EmulatorServer, bot: Bot, emu: EmulatorClient, alice: UserClient
 ) -> None:
     await bot.send_message(alice.id, "before")  # history: the stream starts after it
-    chat = await emu.call("GET", f"/chats/{alice.id}")
+    chat = await emu.call("GET", f"/chats/{alice.id}", params={"bot_id": bot.id})
     url = f"/sandbox/api/chats/{alice.id}/events?bot_id={bot.id}&after={chat['seq']}"
     async with (
         aiohttp.ClientSession(emulator.base_url) as http,
@@ -111,3 +111,17 @@ async def test_page_info_and_reset_end_the_streams() -> None:
                 assert called == [True]
         finally:
             await emu.close()
+
+
+async def test_a_stream_ahead_of_the_chat_is_told_to_reset(
+    emulator: EmulatorServer, bot: Bot, alice: UserClient
+) -> None:
+    """A page still open from before the emulator restarted reloads the chat."""
+    await bot.send_message(alice.id, "one")
+    url = f"/sandbox/api/chats/{alice.id}/events?bot_id={bot.id}"
+    async with (
+        aiohttp.ClientSession(emulator.base_url) as http,
+        http.get(url, headers={"Last-Event-ID": "500"}) as response,
+    ):
+        name, _ = await anext(_sse(response))
+        assert name == "reset"
