@@ -88,6 +88,7 @@ async def run_sandbox(
                 "staff_chat_id": chats["staff"],
                 "storage_channel_id": chats["storage"],
                 "admin_ids": sorted({*settings.admin_ids, people.manager_id}),
+                "default_language": language,  # the staff group's posts, too
                 "geocoder_url": geocoder_url,
                 "geocoder_min_interval": 0.0,
                 "openai_api_key": SecretStr(SANDBOX_LLM_KEY),
