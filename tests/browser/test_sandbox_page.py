@@ -23,12 +23,26 @@ FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "sandbox.png"
 
 
-async def _close_tour(page: Any) -> None:
+async def _close_tour(page: Any, *, read_it: bool = False) -> None:
+    """A newcomer is greeted by the tour: read to its end, or closed at once."""
     tour = page.locator("#tour")
-    await expect(tour).to_be_visible()  # a newcomer is greeted by the tour
+    await expect(tour).to_be_visible()
     await expect(tour).to_contain_text("/start")
-    await page.locator("#tour-close").click()
+    await expect(page.locator(".pane.spotlight .pane-name")).to_have_text("Dilnoza Karimova")
+    if not read_it:
+        await page.locator("#tour-close").click()
+        await expect(tour).to_be_hidden()
+        return
+    steps = int(re.sub(r".* of ", "", await page.locator("#tour-step").text_content() or ""))
+    for step in range(2, steps + 1):
+        await page.locator("#tour-next").click()
+        await expect(page.locator("#tour-step")).to_contain_text(f"{step} of {steps}")
+        if step == 4:  # the manager's turn: her pane is the one in the spotlight
+            await expect(page.locator(".pane.spotlight .pane-name")).to_have_text("Malika Yusupova")
+    await expect(tour).to_contain_text("5 ⭐")
+    await page.locator("#tour-next").click()  # "Finish"
     await expect(tour).to_be_hidden()
+    await expect(page.locator(".pane.spotlight")).to_have_count(0)
 
 
 async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Path) -> None:
@@ -46,7 +60,7 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     await expect(resident.root.locator(".pane-role")).to_contain_text("Resident")
     await expect(executor.root.locator(".pane-role")).to_contain_text("Executor")
     await expect(manager.root.locator(".pane-role")).to_contain_text("Manager")
-    await _close_tour(page)
+    await _close_tour(page, read_it=True)
 
     # 1. onboarding: language, phone (reply keyboard), name, building, apartment
     await resident.type("/start")

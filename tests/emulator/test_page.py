@@ -125,3 +125,22 @@ async def test_a_stream_ahead_of_the_chat_is_told_to_reset(
     ):
         name, _ = await anext(_sse(response))
         assert name == "reset"
+
+
+async def test_an_open_stream_does_not_hold_up_stopping() -> None:
+    server = EmulatorServer(port=0)
+    await server.start()
+    try:
+        emu = EmulatorClient(server.base_url, "5550002:page-test")
+        await emu.create_user("Dilnoza", user_id=2, started=True)
+        await emu.close()
+        http = aiohttp.ClientSession(server.base_url)
+        stream = await http.get("/sandbox/api/chats/2/events?bot_id=5550002")
+        assert stream.status == 200
+    finally:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await server.stop()
+        assert loop.time() - started < 1.5
+    stream.close()
+    await http.close()
