@@ -3,7 +3,9 @@ side by side, only by typing and clicking in their panes."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,11 @@ PEOPLE = DemoPeople()
 AMIR_TEMUR = "Tashkent, Amir Temur avenue, 1"
 NAVOI = "Tashkent, Navoi street, 15"
 FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "sandbox.png"
+ROOT = Path(__file__).resolve().parents[2]
+# Every run saves its screenshot under var/; the README's copy is refreshed on request.
+SCREENSHOT = ROOT / "var" / "browser" / "sandbox.png"
+README_SCREENSHOT = ROOT / "docs" / "sandbox.png"
+UPDATE_SCREENSHOT_ENV = "UKBOT_UPDATE_SCREENSHOT"
 
 
 async def _close_tour(page: Any, *, read_it: bool = False) -> None:
@@ -154,8 +160,11 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     for pane in (resident, executor, manager):  # the newest messages in view
         await pane.root.locator(".messages").evaluate("el => { el.scrollTop = el.scrollHeight; }")
     await page.wait_for_timeout(300)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOT), type="png")
+    assert SCREENSHOT.stat().st_size > 10_000
+    if os.environ.get(UPDATE_SCREENSHOT_ENV):
+        shutil.copyfile(SCREENSHOT, README_SCREENSHOT)
 
 
 async def test_alert_location_search_and_language_switch(browser_page: Any) -> None:
