@@ -15,8 +15,8 @@ async function api(method, path, body) {
     init.body = JSON.stringify({ bot_id: page.info.bot_id, ...body });
   }
   const response = await fetch(API + path, init);
-  const data = await response.json();
-  if (!data.ok) throw new Error(data.error || response.statusText);
+  const data = await response.json().catch(() => ({ ok: false }));
+  if (!data.ok) throw new Error(data.error || `${response.status} ${response.statusText}`);
   return data.result;
 }
 
@@ -738,6 +738,9 @@ async function resetDemo() {
   button.disabled = true;
   try {
     await api("POST", "/page/reset", {});
+  } catch (error) {
+    window.alert(`The demo could not be reset: ${error.message}`);
+    return;
   } finally {
     button.disabled = false;
   }
