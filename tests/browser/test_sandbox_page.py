@@ -51,6 +51,15 @@ async def _close_tour(page: Any, *, read_it: bool = False) -> None:
     await expect(page.locator(".pane.spotlight")).to_have_count(0)
 
 
+async def _open_chat(page: Any, title: str) -> PaneDriver:
+    """Opens a group or channel pane from the "open a chat" menu."""
+    key = await page.locator("#add-pane option").filter(has_text=title).get_attribute("value")
+    await page.locator("#add-pane").select_option(key)
+    pane = PaneDriver(page, str(key))
+    await expect(pane.root.locator(".pane-name")).to_have_text(title)
+    return pane
+
+
 async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Path) -> None:
     page = browser_page
     photo = sample_photo(tmp_path / "leak.png")
@@ -73,6 +82,9 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     await resident.expect("Choose your language")
     await resident.press("English")
     await resident.expect("share your phone")
+    # the language question was edited in place into the answer
+    await expect(resident.rows("Choose your language")).to_have_count(0)
+    await expect(resident.rows("Language: English").locator(".edited")).to_be_visible()
     await resident.press_reply("Share my phone number")
     await expect(resident.root.locator(".row.out .contact").last).to_be_visible()
     await resident.expect("How should")
@@ -119,6 +131,13 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     assert match is not None
     number = match.group(1)
 
+    # the staff group got the post and the storage channel the photo (panes opened on demand)
+    staff = await _open_chat(page, "UK staff")
+    await staff.expect(number)
+    storage = await _open_chat(page, "UK storage")
+    await expect(storage.root.locator(".row.in img.photo")).to_have_count(1)
+    await expect(storage.root.locator(".composer")).to_be_hidden()  # only the bot posts
+
     # 3. the manager assigns from the card the bot sent her
     card = await manager.expect(number)
     await manager.press("Open", message=card)
@@ -156,6 +175,12 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     await resident.type("Quick and clean")
     await resident.expect(f"Request {number} is closed with your rating of 5")
     await executor.expect(f"accepted request {number} with a rating of 5")
+
+    # the staff group's post was edited to show the assignee; close the extra panes
+    await expect(staff.rows(number).filter(has_text="Rustam")).to_have_count(1)
+    for extra in (staff, storage):
+        await extra.root.locator(".close").click()
+        await expect(extra.root).to_have_count(0)
 
     for pane in (resident, executor, manager):  # the newest messages in view
         await pane.root.locator(".messages").evaluate("el => { el.scrollTop = el.scrollHeight; }")
