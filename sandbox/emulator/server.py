@@ -167,6 +167,8 @@ async def _fallback(request: web.Request) -> web.Response:
 async def _cors(request: web.Request, response: web.StreamResponse) -> None:
     if request.path.startswith(PREFIX):
         response.headers.update(CORS_HEADERS)
+    elif request.path.startswith("/web/"):  # revalidated, so a new sandbox's page is used
+        response.headers["Cache-Control"] = "no-cache"
 
 
 def main(argv: list[str] | None = None) -> None:

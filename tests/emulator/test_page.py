@@ -43,6 +43,7 @@ async def test_page_and_its_files_are_served(emulator: EmulatorServer) -> None:
             async with http.get(path) as response:
                 assert response.status == 200
                 assert kind in response.headers["Content-Type"]
+                assert response.headers["Cache-Control"] == "no-cache"
 
 
 async def test_event_stream_follows_a_chat_live(
