@@ -1,34 +1,49 @@
 """`ukbot sandbox`: the emulator, the bot against it and demo data, in one process.
 
-Anyone can try the product without a Telegram token: act as a resident, the
-manager and the executor through the emulator's control API (or the Python
-client in ``sandbox.client``).
+Anyone can try the product without a Telegram token: open the printed web page and
+play the resident, the executor and the manager side by side (or act as them through
+the emulator's control API and the Python client in ``sandbox.client``). The local
+geocoder and LLM stand-ins run next to it, so location search and triage work offline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 
+from aiogram.fsm.storage.base import StorageKey
 from pydantic import SecretStr
 
-from bot.app import open_runtime, polling
+from bot.app import Runtime, open_runtime, polling
 from bot.settings import Settings
+from domain.enums import Language
+from sandbox import nominatim, openai_fake
 from sandbox.client import EmulatorClient
-from sandbox.demo import DemoPeople, seed_demo
-from sandbox.emulator.server import run_emulator
+from sandbox.demo import DEMO_BUILDINGS, DEMO_POINTS, DemoPeople, reset_demo, seed_demo
+from sandbox.emulator.server import EmulatorServer, run_emulator
+from storage.repositories.settings import forget_desk_settings
 
 SANDBOX_TOKEN = "1000000001:sandbox-token"
+SANDBOX_LLM_KEY = "sandbox-key"
+# The language the demo staff and the verified resident start with (ru, uz or en).
+STAFF_LANGUAGE_ENV = "UKBOT_SANDBOX_STAFF_LANGUAGE"
 
 INSTRUCTIONS = """\
 UK Management Bot sandbox is running.
 
+  Open in a browser:  {url}/   (resident, executor and manager side by side)
+
   Bot API emulator:   {url}   (the bot polls it as it would poll Telegram)
   Control API:        {url}/sandbox/api   (JSON; see sandbox/emulator/README.md)
+  Geocoder:           {geocoder}   (Nominatim-compatible, demo places)
+  LLM:                {llm}   (OpenAI-compatible, triage hints)
 
 Demo people (Telegram ids):
-  manager + admin     {manager}
-  executor (plumber)  {executor}
-  resident            {resident}   (new: goes through onboarding on /start)
+  manager + admin         {manager}
+  executor (plumber)      {executor}
+  executor (electrician)  {electrician}
+  resident (verified)     {verified}
+  resident                {resident}   (new: goes through onboarding on /start)
 
 Act as the resident from Python:
 
@@ -42,39 +57,59 @@ Press Ctrl+C to stop.
 """
 
 
-async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 8081) -> None:
+def staff_language_from_env() -> Language:
+    raw = os.environ.get(STAFF_LANGUAGE_ENV, "").strip().lower()
+    return Language(raw) if raw in {lang.value for lang in Language} else Language.EN
+
+
+async def run_sandbox(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8081,
+    staff_language: Language | None = None,
+) -> None:
     people = DemoPeople()
-    async with run_emulator(host, port) as emulator:
+    language = staff_language or staff_language_from_env()
+    geocoder = nominatim.FakeNominatim(nominatim.DEMO_PLACES)
+    llm = openai_fake.FakeOpenAI(api_key=SANDBOX_LLM_KEY)
+    async with (
+        run_emulator(host, port) as emulator,
+        nominatim.serve(geocoder) as geocoder_url,
+        openai_fake.serve(llm) as llm_url,
+    ):
         token = settings.bot_token.get_secret_value() or SANDBOX_TOKEN
         emu = EmulatorClient(emulator.base_url, token)
-        await emu.create_user(
-            "Malika", "Manager", language_code="ru", user_id=people.manager_id, started=True
-        )
-        await emu.create_user(
-            "Rustam", "Executor", language_code="ru", user_id=people.executor_id, started=True
-        )
-        await emu.create_user("Dilnoza", "Resident", language_code="ru", user_id=people.resident_id)
-        staff = await emu.create_group("UK staff", members=[people.manager_id, people.executor_id])
-        storage = await emu.create_channel("UK storage")
+        chats = await _create_people_and_chats(emu, people, language)
         sandbox_settings = settings.model_copy(
             update={
                 "bot_token": SecretStr(token),
                 "telegram_api_url": emulator.base_url,
-                "staff_chat_id": staff.id,
-                "storage_channel_id": storage.id,
+                "staff_chat_id": chats["staff"],
+                "storage_channel_id": chats["storage"],
                 "admin_ids": sorted({*settings.admin_ids, people.manager_id}),
+                "default_language": language,  # the staff group's posts, too
+                "geocoder_url": geocoder_url,
+                "geocoder_min_interval": 0.0,
+                "openai_api_key": SecretStr(SANDBOX_LLM_KEY),
+                "openai_base_url": llm_url,
             }
         )
         try:
             async with open_runtime(sandbox_settings) as runtime:
-                await seed_demo(runtime.services.session_factory, people)
+                await seed_demo(runtime.services.session_factory, people, staff_language=language)
+                _wire_page(emulator, runtime, people, chats, language)
                 async with polling(runtime) as poller:
                     print(
                         INSTRUCTIONS.format(
                             url=emulator.base_url,
                             token=token,
+                            geocoder=geocoder_url,
+                            llm=llm_url,
                             manager=people.manager_id,
                             executor=people.executor_id,
+                            electrician=people.electrician_id,
+                            verified=people.verified_resident_id,
                             resident=people.resident_id,
                         ),
                         flush=True,
@@ -82,6 +117,72 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
                     await poller
         finally:
             await emu.close()
+
+
+async def _create_people_and_chats(
+    emu: EmulatorClient, people: DemoPeople, language: Language
+) -> dict[str, int]:
+    """The demo people as Telegram users, the staff group and the storage channel."""
+    for person in people.everyone:
+        new = person.id == people.resident_id  # the bot has never heard of them
+        await emu.create_user(
+            person.first_name,
+            person.last_name,
+            language_code="ru" if new else language.value,
+            user_id=person.id,
+            started=not new,
+        )
+    staff = await emu.create_group("UK staff", members=list(people.staff_ids))
+    storage = await emu.create_channel("UK storage", owner=people.manager_id)
+    return {"staff": staff.id, "storage": storage.id}
+
+
+def _wire_page(
+    emulator: EmulatorServer,
+    runtime: Runtime,
+    people: DemoPeople,
+    chats: dict[str, int],
+    language: Language,
+) -> None:
+    """What the web page shows, and its "reset demo" button."""
+    emulator.page_info = {
+        "bot_id": runtime.bot.id,
+        "people": [
+            {
+                "id": p.id,
+                "name": f"{p.first_name} {p.last_name}",
+                "role": p.role,
+                "pinned": i < 3,
+            }
+            for i, p in enumerate(people.everyone)
+        ],
+        "chats": [
+            {
+                "id": chats["staff"],
+                "title": "UK staff",
+                "role": "Staff group",
+                "as": people.manager_id,
+            },
+            {"id": chats["storage"], "title": "UK storage", "role": "Storage channel"},
+        ],
+        "places": list(DEMO_POINTS),
+        "buildings": [b.address for b in DEMO_BUILDINGS],
+        "languages": ["ru", "uz", "en"],
+        "staff_language": language.value,
+    }
+
+    async def reset() -> None:
+        services = runtime.services
+        await reset_demo(services.session_factory, people, staff_language=language)
+        forget_desk_settings()
+        services.profiles.clear()
+        for person in people.everyone:
+            key = StorageKey(bot_id=runtime.bot.id, chat_id=person.id, user_id=person.id)
+            await runtime.dispatcher.storage.set_state(key, None)
+            await runtime.dispatcher.storage.set_data(key, {})
+        emulator.state.clear_histories()
+
+    emulator.on_page_reset = reset
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from .state import (
 log = logging.getLogger(__name__)
 PREFIX = "/sandbox/api"
 MAX_WAIT = 120.0
+SSE_KEEPALIVE = 15.0  # seconds between comments on an idle event stream
 DEFAULT_LOCATION = (41.311081, 69.240562)
 
 
@@ -126,6 +127,7 @@ class ControlApi:
             web.get(PREFIX + "/chats", h(self.list_chats)),
             web.get(PREFIX + "/chats/{chat_id}", h(self.get_chat)),
             web.get(PREFIX + "/chats/{chat_id}/wait", h(self.wait_chat)),
+            web.get(PREFIX + "/chats/{chat_id}/events", self.stream_chat),
             web.post(PREFIX + "/chats/{chat_id}/members", h(self.set_member)),
             web.post(PREFIX + "/chats/{chat_id}/migrate", h(self.migrate_chat)),
             web.get(PREFIX + "/callbacks", h(self.list_callbacks)),
@@ -911,6 +913,43 @@ class ControlApi:
         while conv.seq <= after and loop.time() < deadline and not self.state.closing:
             await conv.waiters.wait(deadline - loop.time())
         return {"events": [_event_json(e) for e in conv.events_after(after)], "seq": conv.seq}
+
+    async def stream_chat(self, request: web.Request) -> web.StreamResponse:
+        """The chat's events as Server-Sent Events (``text/event-stream``), live.
+
+        Each event is ``id: <seq>`` + ``data: <event JSON>`` as in ``/wait``; it starts
+        after ``?after=`` (or the ``Last-Event-ID`` a reconnecting EventSource sends).
+        When the histories are dropped (reset), or the client has seen more than the
+        chat holds (the emulator restarted), an ``event: reset`` ends the stream.
+        """
+        try:
+            conv = self._conv_for_view(request)
+            # A reconnecting EventSource resumes from the last event it saw.
+            raw_after = request.headers.get("Last-Event-ID") or request.query.get("after")
+            after = _int(raw_after, "after", 0)
+        except ControlError as exc:
+            return _control_error(exc.status, exc.message)
+        generation = self.state.generation
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        await response.write(b"retry: 1000\n\n")
+        while not self.state.closing:
+            # A restarted emulator's history is shorter than what the client saw.
+            if self.state.generation != generation or after > conv.seq:
+                await response.write(b"event: reset\ndata: {}\n\n")
+                break
+            events = conv.events_after(after)
+            for event in events:
+                chunk = f"id: {event[0]}\ndata: {dumps(_event_json(event))}\n\n"
+                await response.write(chunk.encode())
+            if events:
+                after = events[-1][0]
+                continue
+            if not await conv.waiters.wait(SSE_KEEPALIVE):
+                await response.write(b": keep-alive\n\n")
+        return response
 
     # --------------------------------------------------------------- callbacks
 

@@ -6,6 +6,12 @@ In-process use (tests, local runs)::
         bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url)))
 
 Standalone: ``python -m sandbox.emulator --port 8081``.
+
+``/`` serves the sandbox's web page (``sandbox/web/``): chat panes that act as
+users through the control API and follow chats live (``/chats/{id}/events``).
+What the page shows (its people, chats and places) is set by whoever runs the
+emulator through :attr:`EmulatorServer.page_info`, and its "reset" button calls
+:attr:`EmulatorServer.on_page_reset`.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -22,10 +29,11 @@ from aiohttp import web
 from .botapi import TOKEN_RE, BotApi
 from .control import PREFIX, ControlApi
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from .state import EmulatorConfig, EmulatorState, dumps
+from .state import JSON, EmulatorConfig, EmulatorState, dumps
 from .webhook import WebhookDelivery
 
 log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 MAX_BODY = 60 * 1024 * 1024  # uploads up to Telegram's 50 MB bot limit, plus form overhead
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -54,6 +62,8 @@ class EmulatorServer:
         self.webhooks = WebhookDelivery(self.state)
         self.botapi = BotApi(self.state, self.webhooks)
         self.control = ControlApi(self.state, self.botapi)
+        self.page_info: JSON = {}
+        self.on_page_reset: Callable[[], Awaitable[None]] | None = None
         self.app = self._build_app()
         self._runner: web.AppRunner | None = None
 
@@ -67,6 +77,10 @@ class EmulatorServer:
         app.router.add_route("*", "/bot{token}/{method}", self.botapi.handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_routes(self.control.routes())
+        app.router.add_get(PREFIX + "/page", self._page_info)
+        app.router.add_post(PREFIX + "/page/reset", self._page_reset)
+        app.router.add_get("/", self._index)
+        app.router.add_static("/web/", WEB_DIR, append_version=False)
         app.router.add_route("*", PREFIX + "{tail:.*}", _fallback)
         app.on_response_prepare.append(_cors)
         return app
@@ -79,6 +93,29 @@ class EmulatorServer:
             return _api_error(NOT_FOUND)
         return web.Response(
             body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    async def _page_info(self, request: web.Request) -> web.Response:
+        bot_id = self.page_info.get("bot_id") or self.state.default_bot_id
+        info = {
+            "bot": None if bot_id is None else self.state.bot(bot_id).me(),
+            **self.page_info,
+        }
+        return web.Response(
+            body=dumps({"ok": True, "result": info}).encode(), content_type="application/json"
+        )
+
+    async def _page_reset(self, request: web.Request) -> web.Response:
+        """The page's "reset" button: the sandbox's hook, else only the chat histories."""
+        if self.on_page_reset is not None:
+            await self.on_page_reset()
+        else:
+            self.state.clear_histories()
+        return web.Response(
+            body=dumps({"ok": True, "result": True}).encode(), content_type="application/json"
         )
 
     async def start(self) -> None:
@@ -130,6 +167,8 @@ async def _fallback(request: web.Request) -> web.Response:
 async def _cors(request: web.Request, response: web.StreamResponse) -> None:
     if request.path.startswith(PREFIX):
         response.headers.update(CORS_HEADERS)
+    elif request.path.startswith("/web/"):  # revalidated, so a new sandbox's page is used
+        response.headers["Cache-Control"] = "no-cache"
 
 
 def main(argv: list[str] | None = None) -> None:

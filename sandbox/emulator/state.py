@@ -521,6 +521,7 @@ class EmulatorState:
             int, JSON
         ] = {}  # username/first_name overrides set before first use
         self.closing = False
+        self.generation = 0  # bumped whenever chat histories are dropped (live streams restart)
 
     # -- bots ------------------------------------------------------------------
 
@@ -796,8 +797,22 @@ class EmulatorState:
         for conv in self.convs.values():
             conv.waiters.notify()
 
+    def clear_histories(self) -> None:
+        """Drop every chat's messages (users, chats, members and bots stay).
+
+        Message ids start again from 1; live streams of the old histories end.
+        """
+        old = list(self.convs.values())
+        self.convs.clear()
+        self.generation += 1
+        for conv in old:
+            conv.waiters.notify()
+
     def reset(self) -> None:
         """Forget everything (users, chats, bots, files, faults, counters)."""
+        self.generation += 1
+        for conv in self.convs.values():
+            conv.waiters.notify()
         for bot in self.bots.values():
             if bot.webhook_task is not None:
                 bot.webhook_task.cancel()

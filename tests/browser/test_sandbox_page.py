@@ -1,0 +1,253 @@
+"""The sandbox's web page in a real browser: one whole request played by three people
+side by side, only by typing and clicking in their panes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from sandbox.demo import DemoPeople
+from tests.browser.conftest import sample_photo
+from tests.browser.panes import PaneDriver
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+PEOPLE = DemoPeople()
+AMIR_TEMUR = "Tashkent, Amir Temur avenue, 1"
+NAVOI = "Tashkent, Navoi street, 15"
+FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
+ROOT = Path(__file__).resolve().parents[2]
+# Every run saves its screenshot under var/; the README's copy is refreshed on request.
+SCREENSHOT = ROOT / "var" / "browser" / "sandbox.png"
+README_SCREENSHOT = ROOT / "docs" / "sandbox.png"
+UPDATE_SCREENSHOT_ENV = "UKBOT_UPDATE_SCREENSHOT"
+
+
+async def _close_tour(page: Any, *, read_it: bool = False) -> None:
+    """A newcomer is greeted by the tour: read to its end, or closed at once."""
+    tour = page.locator("#tour")
+    await expect(tour).to_be_visible()
+    await expect(tour).to_contain_text("/start")
+    await expect(page.locator(".pane.spotlight .pane-name")).to_have_text("Dilnoza Karimova")
+    if not read_it:
+        await page.locator("#tour-close").click()
+        await expect(tour).to_be_hidden()
+        return
+    steps = int(re.sub(r".* of ", "", await page.locator("#tour-step").text_content() or ""))
+    for step in range(2, steps + 1):
+        await page.locator("#tour-next").click()
+        await expect(page.locator("#tour-step")).to_contain_text(f"{step} of {steps}")
+        if step == 4:  # the manager's turn: her pane is the one in the spotlight
+            await expect(page.locator(".pane.spotlight .pane-name")).to_have_text("Malika Yusupova")
+    await expect(tour).to_contain_text("5 ⭐")
+    await page.locator("#tour-next").click()  # "Finish"
+    await expect(tour).to_be_hidden()
+    await expect(page.locator(".pane.spotlight")).to_have_count(0)
+
+
+async def _open_chat(page: Any, title: str) -> PaneDriver:
+    """Opens a group or channel pane from the "open a chat" menu."""
+    key = await page.locator("#add-pane option").filter(has_text=title).get_attribute("value")
+    await page.locator("#add-pane").select_option(key)
+    pane = PaneDriver(page, str(key))
+    await expect(pane.root.locator(".pane-name")).to_have_text(title)
+    return pane
+
+
+async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Path) -> None:
+    page = browser_page
+    photo = sample_photo(tmp_path / "leak.png")
+    resident = PaneDriver.person(page, PEOPLE.resident_id)
+    executor = PaneDriver.person(page, PEOPLE.executor_id)
+    manager = PaneDriver.person(page, PEOPLE.manager_id)
+    for pane, title in (
+        (resident, "Dilnoza Karimova"),
+        (executor, "Rustam Aliev"),
+        (manager, "Malika Yusupova"),
+    ):
+        await expect(pane.root.locator(".pane-name")).to_have_text(title)
+    await expect(resident.root.locator(".pane-role")).to_contain_text("Resident")
+    await expect(executor.root.locator(".pane-role")).to_contain_text("Executor")
+    await expect(manager.root.locator(".pane-role")).to_contain_text("Manager")
+    await _close_tour(page, read_it=True)
+
+    # 1. onboarding: language, phone (reply keyboard), name, building, apartment
+    await resident.type("/start")
+    await resident.expect("Choose your language")
+    await resident.press("English")
+    await resident.expect("share your phone")
+    # the language question was edited in place into the answer
+    await expect(resident.rows("Choose your language")).to_have_count(0)
+    await expect(resident.rows("Language: English").locator(".edited")).to_be_visible()
+    await resident.press_reply("Share my phone number")
+    await expect(resident.root.locator(".row.out .contact").last).to_be_visible()
+    await resident.expect("How should")
+    await resident.type("Dilnoza Karimova")
+    await resident.expect("Find your building")
+    await resident.type("Amir")
+    await resident.expect("matching your search")
+    await resident.press(AMIR_TEMUR)
+    await resident.expect("apartment number")
+    await resident.type("7")
+    await resident.expect("owner or a tenant")
+    await resident.press("Owner")
+    await resident.expect("sent to the manager for verification")
+
+    # the manager verifies the address from the card that arrived live in her pane
+    card = await manager.expect("Verification request")
+    await expect(card).to_contain_text("Dilnoza Karimova")
+    await manager.press("Approve", message=card)
+    await manager.expect("Approved: apartment 7")
+    await resident.expect("Your address is verified")
+
+    # 2. filing with a photo, through the main menu's reply keyboard
+    await resident.press_reply("New request")
+    await resident.expect("What is the problem about")
+    await resident.press("Plumbing")
+    await resident.expect("Where is the problem")
+    await resident.press("My apartment")
+    await resident.expect("Describe the problem")
+    await resident.type("Water is leaking under the kitchen sink.")
+    await resident.expect("Add photos")
+    await resident.attach_photo(photo)
+    await resident.expect("Files attached: 1 of")
+    await resident.press("Done")
+    await resident.expect("How urgent")
+    await resident.press("Normal")
+    await resident.expect("How can the specialist get in")
+    await resident.press("Any time")
+    await resident.expect("When is a visit convenient")
+    await resident.press("Any time")
+    await resident.expect("Please check your request")
+    await resident.press("Confirm")
+    filed = await resident.expect(FILED)
+    match = FILED.search(await filed.inner_text())
+    assert match is not None
+    number = match.group(1)
+
+    # the staff group got the post and the storage channel the photo (panes opened on demand)
+    staff = await _open_chat(page, "UK staff")
+    await staff.expect(number)
+    storage = await _open_chat(page, "UK storage")
+    await expect(storage.root.locator(".row.in img.photo")).to_have_count(1)
+    await expect(storage.root.locator(".composer")).to_be_hidden()  # only the bot posts
+
+    # 3. the manager assigns from the card the bot sent her
+    card = await manager.expect(number)
+    await manager.press("Open", message=card)
+    staff_card = await manager.expect(f"Request {number}")
+    await manager.press("Assign", message=staff_card)
+    picker = await manager.expect("Executor for request")
+    await expect(picker).to_contain_text("Rustam")
+    await manager.press("Rustam", message=picker)
+
+    # 4. the executor's job card appears live; accept, start, complete with a photo
+    job = await executor.expect(f"Request {number} is assigned to you")
+    await executor.press("Accept", message=job)
+    await executor.expect(f"Job {number}")
+    await resident.expect(f"Request {number}: Accepted by executor")
+    await executor.press("Start")
+    await executor.expect("Are you on your way")
+    await executor.press("30 min")
+    await executor.expect("Status: In progress")
+    await executor.press("Complete")
+    await executor.expect('Send "after" photos')
+    await executor.attach_photo(photo)
+    await executor.expect("Photo received")
+    await executor.press("Done")
+    await executor.expect("attached to job")
+    await executor.type("Replaced the siphon")
+    await executor.expect(f"Job {number} is completed")
+
+    # 5. the resident sees the result and accepts it with five stars
+    done = await resident.expect(f"Request {number} is done")
+    await expect(resident.root.locator(".row.in img.photo").last).to_be_visible()  # "after"
+    await resident.press("Accept", message=done)
+    await resident.expect("How do you rate the work")
+    await resident.press("5 ⭐")
+    await resident.expect("Your rating: 5 ⭐")
+    await resident.type("Quick and clean")
+    await resident.expect(f"Request {number} is closed with your rating of 5")
+    await executor.expect(f"accepted request {number} with a rating of 5")
+
+    # the staff group's post was edited to show the assignee; close the extra panes
+    await expect(staff.rows(number).filter(has_text="Rustam")).to_have_count(1)
+    for extra in (staff, storage):
+        await extra.root.locator(".close").click()
+        await expect(extra.root).to_have_count(0)
+
+    for pane in (resident, executor, manager):  # the newest messages in view
+        await pane.root.locator(".messages").evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    await page.wait_for_timeout(300)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOT), type="png")
+    assert SCREENSHOT.stat().st_size > 10_000
+    if os.environ.get(UPDATE_SCREENSHOT_ENV):
+        shutil.copyfile(SCREENSHOT, README_SCREENSHOT)
+
+
+async def test_alert_location_search_and_language_switch(browser_page: Any) -> None:
+    page = browser_page
+    await _close_tour(page)
+
+    # an inline button whose answer is an alert: the verified resident files an emergency
+    await page.locator("#add-pane").select_option(f"user-{PEOPLE.verified_resident_id}")
+    aziz = PaneDriver.person(page, PEOPLE.verified_resident_id)
+    await expect(aziz.root.locator(".pane-name")).to_have_text("Aziz Rahimov")
+    await aziz.type("/start")
+    await aziz.expect("Main menu")
+    await aziz.press_reply("New request")
+    await aziz.expect("What is the problem about")
+    await aziz.press("Plumbing")
+    await aziz.expect("Where is the problem")
+    await aziz.press("My apartment")
+    await aziz.expect("Describe the problem")
+    await aziz.type("A pipe burst, water is pouring into the hall.")
+    await aziz.expect("Add photos")
+    await aziz.press("Skip")
+    await aziz.expect("How urgent")
+    await aziz.press("Emergency")
+    alert = aziz.root.locator(".alert")
+    await expect(alert).to_be_visible()
+    await expect(alert.locator(".alert-text")).to_contain_text("Emergency: call the dispatcher now")
+    await alert.locator(".alert-ok").click()
+    await expect(alert).to_be_hidden()
+
+    # a location share finds the nearest demo building through the local geocoder
+    dilnoza = PaneDriver.person(page, PEOPLE.resident_id)
+    await dilnoza.type("/start")
+    await dilnoza.expect("Choose your language")
+    await dilnoza.press("English")
+    await dilnoza.expect("share your phone")
+    await dilnoza.press_reply("Share my phone number")
+    await dilnoza.expect("How should")
+    await dilnoza.type("Dilnoza Karimova")
+    await dilnoza.expect("Find your building")
+    await dilnoza.press_reply("Share my location")
+    await dilnoza.share_location("Near Navoi street, 15")
+    nearest = await dilnoza.expect("Buildings nearest to you")
+    await expect(nearest).to_contain_text("Your location: 15, Navoi street")
+    first = nearest.locator(".kb-button").first
+    await expect(first).to_contain_text(NAVOI)
+    await expect(first).to_contain_text("km")
+
+    # switching her language to uz: the bot answers in Uzbek from then on
+    await dilnoza.root.locator("select.lang").select_option("uz")
+    await dilnoza.expect("Til: o'zbekcha")
+    await expect(dilnoza.root.locator(".toast")).to_contain_text("Til: o'zbekcha")
+    await dilnoza.press(NAVOI, message=nearest)
+    await dilnoza.expect("Xonadon raqamini yozing")
+
+    # "reset demo" forgets everything: every pane is empty and Dilnoza is new again
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.locator("#reset-demo").click()
+    await expect(dilnoza.root.locator(".messages .row")).to_have_count(0)
+    await expect(aziz.root.locator(".messages .row")).to_have_count(0)
+    await dilnoza.type("/start")
+    await dilnoza.expect("Choose your language")
