@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 SETTLE_AFTER_START = 1.0
 """Seconds after polling starts when the start-up heap is settled (``bot.heap``)."""
 
+DRAIN_ON_STOP = 10.0
+"""Seconds a stop waits for the updates being handled when polling stops."""
+
 
 class BotSession(AiohttpSession):
     """aiogram's HTTP session, keeping the response models it parses alive.
@@ -226,6 +229,11 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
+        # Updates still being handled finish before the runtime closes the FSM storage
+        # and the pool under them (aiogram keeps no public handle on these tasks).
+        handling = set(getattr(rt.dispatcher, "_handle_update_tasks", ()))
+        if handling:
+            await asyncio.wait(handling, timeout=DRAIN_ON_STOP)
 
 
 async def run_polling(settings: Settings) -> None:
@@ -233,7 +241,8 @@ async def run_polling(settings: Settings) -> None:
         # Once the first long poll is out: settling (a full collection) need not delay it.
         asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
-        await poller
+        # a stop cancels us, not the poller: polling() stops it gracefully
+        await asyncio.shield(poller)
 
 
 async def run_webhook(settings: Settings) -> None:

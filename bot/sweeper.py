@@ -10,6 +10,7 @@ claimed in batches and each request announces only its most severe news.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -113,6 +114,8 @@ class DeadlineSweeper:
             await self.run_once()
         except Exception:  # the next tick retries; a failed batch rolled back whole
             log.exception("deadline sweep failed")
+        except asyncio.CancelledError:  # the bot is stopping (stop() cancels a running tick)
+            log.info("deadline sweep interrupted by the stop; its batch rolled back")
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone="UTC")

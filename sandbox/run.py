@@ -79,7 +79,8 @@ async def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int 
                         ),
                         flush=True,
                     )
-                    await poller
+                    # a stop cancels us, not the poller: polling() stops it gracefully
+                    await asyncio.shield(poller)
         finally:
             await emu.close()
 
