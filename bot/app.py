@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 SETTLE_AFTER_START = 1.0
 """Seconds after polling starts when the start-up heap is settled (``bot.heap``)."""
 
+DRAIN_ON_STOP = 10.0
+"""Seconds a stop waits for the updates being handled when polling stops."""
+
 
 class BotSession(AiohttpSession):
     """aiogram's HTTP session, keeping the response models it parses alive.
@@ -234,7 +237,8 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await poller
-        await rt.updates.wait_idle()
+        # before the runtime closes the FSM storage and the pool under them
+        await rt.updates.wait_idle(DRAIN_ON_STOP)
 
 
 async def run_polling(settings: Settings) -> None:
@@ -242,7 +246,8 @@ async def run_polling(settings: Settings) -> None:
         # Once the first long poll is out: settling (a full collection) need not delay it.
         asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
-        await poller
+        # a stop cancels us, not the poller: polling() stops it gracefully
+        await asyncio.shield(poller)
 
 
 async def run_webhook(settings: Settings) -> None:
@@ -268,4 +273,4 @@ async def run_webhook(settings: Settings) -> None:
                 await asyncio.Event().wait()  # until cancelled (Ctrl+C / SIGTERM)
         finally:
             await runner.cleanup()
-            await rt.updates.wait_idle()
+            await rt.updates.wait_idle(DRAIN_ON_STOP)

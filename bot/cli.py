@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.logging_setup import setup_logging
 from bot.settings import Settings
+
+log = logging.getLogger("bot.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,13 +83,69 @@ async def _directory_import(settings: Settings, path: Path) -> int:
     return 0
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    # A service manager's stop behaves like Ctrl+C: tasks are cancelled, cleanups run.
-    raise KeyboardInterrupt
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _run_until_stopped(main: Coroutine[Any, Any, None], settings: Settings) -> None:
+    """Run ``main`` until it ends or SIGINT / SIGTERM arrives, then let its cleanups run.
+
+    The first signal cancels ``main`` (the way Ctrl+C does), so every ``finally`` runs
+    in order: polling stops, connections close, the embedded server stops. Repeats
+    while stopping are ignored: a stop signal usually comes twice, once to the whole
+    process group (systemd, docker, a terminal) and once forwarded by a parent such
+    as ``uv run``, and a second interruption would abandon the cleanups half way
+    (leaving the embedded PostgreSQL running). Cleanups are bounded by their own
+    timeouts. A KeyboardInterrupt raised in the middle of a task, as the default
+    handler does, would also log tracebacks of whatever it hit.
+    """
+
+    async def runner() -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        stopping: list[str] = []
+
+        def stop(name: str) -> None:
+            if stopping:
+                log.info("%s: already stopping", name)
+                return
+            stopping.append(name)
+            log.info("%s: stopping", name)
+            task.cancel()
+
+        for signum in _STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
+        try:
+            await main
+        except asyncio.CancelledError:
+            if not stopping:
+                raise
+
+    try:
+        asyncio.run(runner())
+    finally:
+        # Exiting now: a late repeat of the signal must not interrupt the last steps.
+        for signum in _STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        _release_embedded_postgres(settings)
+
+
+def _release_embedded_postgres(settings: Settings) -> None:
+    """Unregister this process from the embedded server, stopping it when no other
+    process uses it. ``open_runtime`` does the same on a normal exit (then this finds
+    nothing to do); this covers a stop that came while the server was being started
+    (the starting thread finishes before ``asyncio.run`` returns) or an error."""
+    if settings.database_url is not None:
+        return
+    from bot.embedded_pg import stop_embedded_postgres
+
+    try:
+        stop_embedded_postgres(settings.data_dir / "postgres")
+    except Exception:
+        log.exception("could not stop the embedded PostgreSQL")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -120,11 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             from bot.workers import run_polling_with_workers
 
-            with contextlib.suppress(KeyboardInterrupt):
-                asyncio.run(run_polling_with_workers(settings))
+            _run_until_stopped(run_polling_with_workers(settings), settings)
             return 0
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
+        _run_until_stopped(
+            run_webhook(settings) if settings.webhook_url else run_polling(settings), settings
+        )
         return 0
     if args.command == "worker":
         from bot import heap
@@ -132,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         heap.pause_during_start()
         from bot.workers import run_worker
 
+        # A stop reaches the whole process group: the polling process ends our input
+        # (and kills us if we do not stop in time), then we stop.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         asyncio.run(run_worker(settings))
         return 0
     if args.command == "db" and args.db_command == "upgrade":
@@ -146,8 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sandbox":
         from sandbox.run import run_sandbox
 
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_sandbox(settings, host=args.host, port=args.port))
+        _run_until_stopped(run_sandbox(settings, host=args.host, port=args.port), settings)
         return 0
     parser.print_help()
     return 2

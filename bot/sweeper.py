@@ -124,6 +124,9 @@ class DeadlineSweeper:
         while True:
             try:
                 await self.run_once()
+            except asyncio.CancelledError:  # the bot is stopping (stop() cancels a running tick)
+                log.info("deadline sweep interrupted by the stop; its batch rolled back")
+                return
             except Exception as error:
                 if not is_outage(error):
                     log.exception("deadline sweep failed")

@@ -135,11 +135,12 @@ class UpdateRunner:
                 log.debug("update redrive skipped: %s", error)
             await asyncio.sleep(REDRIVE_INTERVAL)
 
-    async def wait_idle(self) -> None:
-        """Waits for every update being handled here to finish (at shutdown)."""
+    async def wait_idle(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Waits for the updates being handled here to finish (at shutdown); those still
+        running after ``timeout`` are handled again after the restart."""
         pending = [*self._running.values(), *self._unjournaled]
         if pending:
-            await asyncio.wait(pending)
+            await asyncio.wait(pending, timeout=timeout)
 
 
 @contextlib.asynccontextmanager

@@ -60,7 +60,10 @@ class LocalEventIsolation(BaseEventIsolation):
         return len(self._locks)
 
     async def close(self) -> None:
-        self._locks.clear()
+        # Nothing to free: entries leave with their last holder. aiogram closes the FSM
+        # when polling stops, while updates may still be handled; clearing here made
+        # their release fail.
+        return
 
 
 LOCK_TIMEOUT = timedelta(seconds=5)

@@ -114,7 +114,8 @@ async def run_sandbox(
                         ),
                         flush=True,
                     )
-                    await poller
+                    # a stop cancels us, not the poller: polling() stops it gracefully
+                    await asyncio.shield(poller)
         finally:
             await emu.close()
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -65,16 +64,11 @@ def pg_server_url() -> Iterator[str]:
     if env_url:
         yield normalize_database_url(env_url)
         return
-    from bot.embedded_pg import (
-        embedded_dir_usable,
-        ensure_embedded_server,
-        stop_embedded_postgres,
-    )
+    from bot.embedded_pg import ensure_embedded_server, stop_embedded_postgres
 
+    # as `ukbot run` does: run as root in a checkout the unprivileged server user cannot
+    # enter, the cluster and a copy of the programs live in bot.embedded_pg.SHARED_DIR
     directory = EMBEDDED_TEST_DIR
-    if not embedded_dir_usable(directory):
-        # run as root in a checkout the unprivileged server user cannot enter
-        directory = Path(tempfile.gettempdir()) / "ukbot-test-postgres"
     server = ensure_embedded_server(directory, database=None, server_options=_FAST_SERVER_OPTIONS)
     try:
         yield server.url("postgres")
