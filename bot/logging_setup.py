@@ -43,3 +43,5 @@ def setup_logging(fmt: str = "console", level: str = "INFO") -> None:
     # aiogram logs every handled update at INFO; that is noise on the hot path.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler says "running job ... executed successfully" at every tick (15 s).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -65,6 +65,7 @@ async def poll(bot: Bot, allowed: list[str], receive: Receive) -> None:
     url = bot.session.api.api_url(token=bot.token, method="getUpdates")
     offset: int | None = None
     failures = 0
+    log.info("long polling for updates (bot id %d)", bot.id)
     while True:
         try:
             updates = await get_updates(session, url, offset, allowed)

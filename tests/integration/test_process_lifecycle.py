@@ -156,7 +156,7 @@ async def test_run_stops_everything_on_a_group_signal(
     )
     proc = _start(["run"], env, tmp_path)
     try:
-        await _wait_for(proc, tmp_path / "stderr", "Run polling for bot")
+        await _wait_for(proc, tmp_path / "stderr", "long polling for updates")
         await _stop_and_check(proc, signal.SIGTERM, repeat=True, data_dir=data_dir, logs=tmp_path)
     finally:
         if proc.poll() is None:
