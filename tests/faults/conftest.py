@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -92,8 +93,14 @@ class World:
             await asyncio.sleep(0.2)
 
 
+@pytest.fixture
+def bot_env() -> dict[str, str]:
+    """Settings of the bot beside the world's own (a test module may override it)."""
+    return {}
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def world() -> AsyncIterator[World]:
+async def world(bot_env: dict[str, str]) -> AsyncIterator[World]:
     redis_server_binary()  # skipped (failed on CI) before anything starts
     directory = scratch_directory()
     pg = Postgres(directory / "pg")
@@ -159,6 +166,7 @@ async def world() -> AsyncIterator[World]:
                     "UKBOT_OUTBOX_GROUP_PER_MINUTE": "1000000",
                     "UKBOT_OUTBOX_GLOBAL_RATE": "200",
                     "UKBOT_SWEEP_INTERVAL": "5",
+                    **bot_env,
                 },
                 directory / "bot.log",
             )
