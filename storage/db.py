@@ -45,6 +45,7 @@ def create_engine(
     pool_size: int = 20,
     max_overflow: int = 10,
     echo: bool = False,
+    pre_ping: bool = True,
 ) -> AsyncEngine:
     """An asyncpg engine with a bounded pool that checks connections before use.
 
@@ -54,13 +55,14 @@ def create_engine(
     driver that means the connection is gone (``storage.outages.is_disconnect``: the
     server's admin shutdown, "cannot connect now" while it starts, a closed socket) marks
     the connection invalid, so it is dropped and the rest of the pool with it, instead of
-    being pooled again to fail the next update.
+    being pooled again to fail the next update. (``pre_ping=False`` only for tests of
+    what happens to a connection that dies after its checkout.)
     """
     engine = _create_async_engine(
         normalize_database_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT,
         echo=echo,
