@@ -9,13 +9,14 @@ import asyncpg
 import pytest
 from aiogram import Bot
 from aiogram.types import ErrorEvent, Update
+from aiogram.utils.callback_answer import CallbackAnswer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.i18n import Translator
 from bot.services import LanguageCache
 from domain.errors import NotAllowed
-from handlers.errors import answer_unavailable, on_unexpected_error
+from handlers.errors import DomainErrorMiddleware, answer_unavailable, on_unexpected_error
 from storage.outages import Unavailable, is_outage
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -163,3 +164,31 @@ async def test_an_outage_already_answered_is_only_logged() -> None:
         services=cast(Any, _Services()),
     )
     assert bot.calls == []
+
+
+async def _fail(_event: Any, _data: dict[str, Any]) -> None:
+    raise _dbapi(asyncpg.exceptions.AdminShutdownError("terminating connection"))
+
+
+async def test_an_outage_inside_a_handler_is_answered_there_and_goes_on_marked() -> None:
+    bot = FakeBot()
+    press = _update("callback").callback_query
+    answer = CallbackAnswer(answered=False)
+    data: dict[str, Any] = {"t": TRANSLATOR.bind("en"), "callback_answer": answer, "bot": bot}
+    with pytest.raises(Unavailable):
+        await DomainErrorMiddleware()(_fail, cast(Any, press), data)
+    assert answer.text == TRANSLATOR("en", "error-unavailable") and answer.show_alert
+
+    message = _update("message").message
+    data = {"t": TRANSLATOR.bind("uz"), "bot": bot}
+    with pytest.raises(Unavailable):
+        await DomainErrorMiddleware()(_fail, cast(Any, message), data)
+    assert bot.calls == [("send_message", 501, TRANSLATOR("uz", "error-unavailable"), {})]
+
+
+async def test_a_bug_inside_a_handler_is_not_an_outage() -> None:
+    async def bug(_event: Any, _data: dict[str, Any]) -> None:
+        raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        await DomainErrorMiddleware()(bug, cast(Any, _update("message").message), {})
