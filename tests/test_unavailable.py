@@ -192,3 +192,23 @@ async def test_a_bug_inside_a_handler_is_not_an_outage() -> None:
 
     with pytest.raises(KeyError):
         await DomainErrorMiddleware()(bug, cast(Any, _update("message").message), {})
+
+
+def _raised_while_handling(first: Exception) -> Exception:
+    from sqlalchemy.exc import PendingRollbackError
+
+    def rollback_after() -> None:
+        try:
+            raise first
+        except Exception:
+            raise PendingRollbackError("Can't reconnect until invalid transaction is rolled back")  # noqa: B904
+
+    with pytest.raises(PendingRollbackError) as raised:
+        rollback_after()
+    return raised.value
+
+
+async def test_an_error_raised_while_handling_an_outage_is_the_outage() -> None:
+    outage = _dbapi(asyncpg.exceptions.AdminShutdownError("terminating connection"))
+    assert is_outage(_raised_while_handling(outage))
+    assert not is_outage(_raised_while_handling(KeyError("a bug")))
