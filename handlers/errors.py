@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware, Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, Update
+from aiogram.types import CallbackQuery, Chat, ErrorEvent, Message, TelegramObject, Update
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator, Translator, get_translator
@@ -73,17 +73,26 @@ class DomainErrorMiddleware(BaseMiddleware):
         except Exception as error:
             if isinstance(error, Unavailable) or not is_outage(error):
                 raise
-            t = data["t"]
+            text = data["t"]("error-unavailable")
             answer = data.get("callback_answer")
+            chat = _chat_of(event)
             if isinstance(event, CallbackQuery) and answer is not None and not answer.answered:
-                answer.text = t("error-unavailable")
+                answer.text = text
                 answer.show_alert = True
-            elif isinstance(event, Message) and event.chat.type == "private":
+            elif chat is not None and chat.type == "private":  # the press was answered
                 with contextlib.suppress(TelegramAPIError):
-                    await event.answer(t("error-unavailable"))
+                    await data["bot"].send_message(chat.id, text)
             else:
                 raise
             raise Unavailable(str(error)) from error
+
+
+def _chat_of(event: TelegramObject) -> Chat | None:
+    if isinstance(event, Message):
+        return event.chat
+    if isinstance(event, CallbackQuery) and event.message is not None:
+        return event.message.chat
+    return None
 
 
 async def answer_unavailable(

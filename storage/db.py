@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import TextClause, event
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from storage.outages import is_disconnect
 
@@ -45,22 +47,27 @@ def create_engine(
     pool_size: int = 20,
     max_overflow: int = 10,
     echo: bool = False,
+    drop_closed: bool = True,
 ) -> AsyncEngine:
-    """An asyncpg engine with a bounded pool that checks connections before use.
+    """An asyncpg engine with a bounded pool that drops dead connections.
 
-    After Postgres restarts every pooled connection is dead. The ping on checkout (a
-    round trip per checkout: recovery is worth more than the few percent) finds them and
-    opens new ones, so the first update after the restart works; and any error of the
-    driver that means the connection is gone (``storage.outages.is_disconnect``: the
-    server's admin shutdown, "cannot connect now" while it starts, a closed socket) marks
-    the connection invalid, so it is dropped and the rest of the pool with it, instead of
-    being pooled again to fail the next update.
+    After Postgres restarts every pooled connection is dead. The driver learns it without
+    a word from us (the server says goodbye and closes the socket), so a connection is
+    looked at when it leaves the pool, with no round trip: a closed one is thrown away
+    and a new one opened (``drop_closed``), and the first update after the restart works.
+    A connection that dies in use, or silently, fails its statement once: any driver
+    error that means the connection is gone (``storage.outages.is_disconnect``: the
+    server's admin shutdown, "cannot connect now" while it starts, a reset socket) marks
+    it invalid, and SQLAlchemy then renews the whole pool instead of pooling it again.
+    No ping per checkout (``pool_pre_ping``): it would cost a round trip per transaction
+    for what the two above already cover. (``drop_closed=False`` only for tests of a
+    connection that dies after its checkout.)
     """
     engine = _create_async_engine(
         normalize_database_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT,
         echo=echo,
@@ -70,6 +77,8 @@ def create_engine(
         },
     )
     event.listen(engine.sync_engine, "handle_error", _mark_disconnects)
+    if drop_closed:
+        event.listen(engine.sync_engine.pool, "checkout", _drop_closed)
     return engine
 
 
@@ -82,6 +91,13 @@ CONNECT_TIMEOUT = 5
 def _mark_disconnects(context: ExceptionContext) -> None:
     if not context.is_disconnect and is_disconnect(context.original_exception):
         context.is_disconnect = True
+
+
+def _drop_closed(_dbapi: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
+    driver = record.driver_connection
+    if driver is not None and driver.is_closed():
+        # The pool throws the connection away and checks out a new one in its place.
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

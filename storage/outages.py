@@ -67,7 +67,24 @@ def is_outage(error: BaseException) -> bool:
         | asyncpg.exceptions.ConnectionDoesNotExistError
         | asyncpg.exceptions.InterfaceError
         | asyncpg.exceptions.OperatorInterventionError,
-    ) or (error.__cause__ is not None and is_disconnect(error.__cause__))
+    ) or _raised_by_outage(error)
+
+
+def _raised_by_outage(error: BaseException) -> bool:
+    """An error raised while handling an outage's error (a rollback on the dead
+    connection, a session whose transaction the outage invalidated) is the outage too."""
+    seen = 0
+    current = error.__cause__ or error.__context__
+    while current is not None and seen < 5:
+        if isinstance(current, DBAPIError) and (
+            current.connection_invalidated or is_disconnect(current)
+        ):
+            return True
+        if is_disconnect(current) or isinstance(current, RedisConnectionError | RedisTimeoutError):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 class OutageLog:

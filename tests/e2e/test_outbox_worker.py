@@ -355,3 +355,33 @@ async def test_rows_the_lease_would_not_cover_are_left_for_the_next_claim(
     assert [r.state for r in await env.rows()] == [OutboxState.SENT] * 3
     for person in people:
         assert len([m for m in await person.messages() if m.from_bot]) == 1
+
+
+async def test_outcomes_lost_to_an_outage_are_recorded_when_the_database_returns(
+    env: OutboxEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postgres goes away between the send and the recording of its outcome: the worker
+    records it at its next batch instead of leaving the row leased for minutes and
+    sending it again when the lease ends."""
+    person = await env.user(9_400_000_101, Language.EN)
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    worker = env.worker()
+    record = OutboxRepository.record
+    failures = iter([ConnectionRefusedError(111, "Connect call failed")])
+
+    async def record_unless_down(self: OutboxRepository, *args: Any, **kwargs: Any) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        await record(self, *args, **kwargs)
+
+    monkeypatch.setattr(OutboxRepository, "record", record_unless_down)
+    with pytest.raises(ConnectionRefusedError):
+        await worker.deliver_batch()
+    [row] = [r for r in await env.rows() if r.user_id == person.id]
+    assert row.state == OutboxState.PENDING  # leased, its outcome known only to the worker
+    assert await worker.deliver_batch() == 0
+    [row] = [r for r in await env.rows() if r.user_id == person.id]
+    assert row.state == OutboxState.SENT
+    menu = get_translator()("en", "menu-title")
+    assert [m.content for m in await person.messages() if m.from_bot].count(menu) == 1

@@ -1,0 +1,52 @@
+"""While Postgres is down the deadline sweep is retried within a second or two, with one
+warning for the whole outage; a bug waits for the next tick."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+import pytest
+
+from bot import sweeper as sweeper_module
+from bot.sweeper import DeadlineSweeper
+from domain.services.deadlines import SweepReport
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def _sweeper(outcomes: list[BaseException | None]) -> tuple[DeadlineSweeper, list[int]]:
+    sweeper = DeadlineSweeper(cast(Any, object()), interval=15)
+    calls: list[int] = []
+
+    async def run_once() -> SweepReport:
+        calls.append(1)
+        outcome = outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+        return SweepReport(0, 0, 0, 0)
+
+    sweeper.run_once = run_once  # type: ignore[method-assign]
+    return sweeper, calls
+
+
+async def test_an_outage_is_retried_soon_and_logged_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sweeper_module, "OUTAGE_RETRY", 0.01)
+    down = ConnectionRefusedError(111, "Connect call failed")
+    sweeper, calls = _sweeper([down, down, down, None])
+    with caplog.at_level(logging.INFO, logger="bot.sweeper"):
+        await sweeper._tick()
+    assert len(calls) == 4
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert [level for level, _ in messages] == ["WARNING", "INFO"]
+    assert "working again" in messages[1][1]
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+async def test_a_bug_waits_for_the_next_tick(caplog: pytest.LogCaptureFixture) -> None:
+    sweeper, calls = _sweeper([ValueError("a bug"), None])
+    await sweeper._tick()
+    assert len(calls) == 1
+    assert [r.levelname for r in caplog.records if r.name == "bot.sweeper"] == ["ERROR"]
