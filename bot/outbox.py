@@ -34,7 +34,7 @@ from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
 from storage.outages import OutageLog, is_outage
-from storage.repositories.outbox import OutboxMessage, OutboxRepository, Outcome
+from storage.repositories.outbox import SENT_AGAIN, OutboxMessage, OutboxRepository, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -227,10 +227,13 @@ class OutboxWorker:
                 next_attempt_at=self.clock.now()
                 + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)),
             )
+        if message.in_doubt:
+            log.warning(SENT_AGAIN, extra={"outbox_id": message.id, "chat_id": message.chat_id})
         return Outcome(
             message.id,
             OutboxState.SENT,
             attempts,
+            SENT_AGAIN if message.in_doubt else None,
             sent_at=self.clock.now(),
             sent_message_id=message_id,
         )

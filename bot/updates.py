@@ -50,6 +50,10 @@ class UpdateRunner:
         """Where updates go instead of being handled here (``bot.workers``)."""
         self._running: dict[str, asyncio.Task[None]] = {}  # attempt → its handling
         self._unjournaled: set[asyncio.Task[None]] = set()
+        self._unrecorded: dict[str, tuple[Claim, str]] = {}  # attempt → (claim, outcome)
+        """Updates handled here whose "handled" could not be written (the database was
+        down): written as soon as it is back, their leases kept meanwhile, so they are
+        not handled again (their person was told to try again)."""
         self._journal_down = False
 
     async def receive(self, updates: Sequence[Mapping[str, Any]]) -> list[asyncio.Task[None]]:
@@ -107,24 +111,34 @@ class UpdateRunner:
             outcome = "failed"  # handled: a bug would fail the same way again
         finally:
             current_claim.reset(token)
-        if claim is None:
-            return
+        if claim is not None and not await self._finish(claim, outcome):
+            self._unrecorded[claim.attempt] = (claim, outcome)
+
+    async def _finish(self, claim: Claim, outcome: str) -> bool:
+        """Writes that the update was handled; False while the database is away."""
         try:
             if not await self.inbox.finish(claim, outcome):
                 log.warning(
                     "update was taken over while it ran", extra={"update_id": claim.update_id}
                 )
         except (SQLAlchemyError, OSError) as error:
-            # Its lease runs out and it is handled again: only a handler that wrote
-            # nothing to the database gets here, so nothing is written twice.
             log.warning("could not record update %s as handled: %s", claim.update_id, error)
+            return False
+        return True
+
+    async def _record_handled(self) -> None:
+        for attempt, (claim, outcome) in list(self._unrecorded.items()):
+            if not await self._finish(claim, outcome):
+                return
+            del self._unrecorded[attempt]
 
     async def redrive(self, *, take_over: bool = True) -> None:
         """Keeps this process's attempts alive and (``take_over``) handles again the
         updates of dead processes; runs until cancelled."""
         while True:
             try:
-                await self.inbox.renew(list(self._running))
+                await self._record_handled()
+                await self.inbox.renew([*self._running, *self._unrecorded])
                 for claim, update in await self.inbox.claim_stale(self.bot.id) if take_over else ():
                     log.warning(
                         "handling update again: its earlier attempt did not finish",

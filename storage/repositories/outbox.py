@@ -60,6 +60,9 @@ class OutboxMessage:
     language: str | None
     unreachable: bool
     queued: int  # pending rows of the chat, this one included
+    in_doubt: bool = False
+    """Claimed before by a worker that died without writing the outcome: Telegram may
+    have delivered it already (sending it again is the lesser evil: it is not lost)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,11 @@ class Outcome:
     sent_message_id: int | None = None
 
 
+IN_FLIGHT = "in flight"
+"""``last_error`` of a claimed row until its outcome is written: a row claimed again
+with it was being sent when its worker died."""
+SENT_AGAIN = "sent again after a crash: the recipient may have it twice"
+
 # The oldest pending row of each chat, if it is due: a chat's later rows wait for it (order
 # within a chat), and no worker holds two rows of one chat (a second one could not be sent
 # before the chat's interval anyway). ``busy`` are chats this worker has just sent to.
@@ -87,7 +95,8 @@ _CLAIM = (
         """
         WITH due AS (
             SELECT o.id, heads.queued, u.language,
-                   coalesce(u.unreachable, false) AS unreachable
+                   coalesce(u.unreachable, false) AS unreachable,
+                   coalesce(o.last_error = :in_flight, false) AS in_doubt
             FROM outbox AS o
             JOIN (
                 SELECT min(id) AS id, count(*) AS queued
@@ -101,11 +110,12 @@ _CLAIM = (
             LIMIT :limit
             FOR UPDATE OF o SKIP LOCKED
         )
-        UPDATE outbox AS o SET next_attempt_at = :lease_until
+        UPDATE outbox AS o SET next_attempt_at = :lease_until, last_error = :in_flight
         FROM due
         WHERE o.id = due.id
         RETURNING o.id, o.chat_id, o.user_id, o.template, o.params, o.buttons, o.media,
-                  o.edit_of, o.attempts, due.language, due.unreachable, due.queued
+                  o.edit_of, o.attempts, due.language, due.unreachable, due.queued,
+                  due.in_doubt
         """
     )
     .bindparams(
@@ -127,6 +137,7 @@ _CLAIM = (
         language=String,
         unreachable=Boolean,
         queued=Integer,
+        in_doubt=Boolean,
     )
 )
 
@@ -181,7 +192,14 @@ class OutboxRepository:
         """Lease due rows to this worker until ``lease_until``, at most one per chat and
         none of ``busy`` chats; other workers do not claim them meanwhile (no double send)."""
         result = await self.session.execute(
-            _CLAIM, {"busy": list(busy), "now": now, "lease_until": lease_until, "limit": limit}
+            _CLAIM,
+            {
+                "busy": list(busy),
+                "now": now,
+                "lease_until": lease_until,
+                "limit": limit,
+                "in_flight": IN_FLIGHT,
+            },
         )
         rows = sorted(result, key=lambda row: row.id)
         return [OutboxMessage(**row._mapping) for row in rows]

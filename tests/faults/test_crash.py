@@ -4,7 +4,8 @@ The bot runs as a real process (``python -m bot.cli run``, long polling) against
 emulator, on its own database and the tests' Redis. A resident presses Confirm (or a
 manager picks an executor), the bot is killed with SIGKILL 0-40 ms later and started
 again. Afterwards every request exists once, every transition is recorded once, and
-every notification reached its recipient once.
+every notification reached its recipient — twice only if the kill fell between
+Telegram accepting it and the outbox writing that down, and then it is marked so.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sandbox.client import EmulatorClient, Message, UserClient
 from sandbox.emulator.server import EmulatorServer, run_emulator
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
+from storage.repositories.outbox import SENT_AGAIN
 from tests.faults.conftest import redis_for_faults
 
 pytestmark = [pytest.mark.faults, pytest.mark.asyncio(loop_scope="session")]
@@ -239,17 +241,21 @@ async def test_kill_9_during_filing_and_status_changes_loses_and_repeats_nothing
     job_cards = _count(await executor.messages(), r"Request (\S+) is assigned to you")
     managers_messages = [m for lane in lanes for m in await lane.manager.messages()]
     managers_cards = _count(managers_messages, r"New request №(\S+)")
-    filed_numbers = sorted(numbers.values())
-    assert sorted(managers_cards) == filed_numbers
-    assert set(managers_cards.values()) == {1}, managers_cards
+    # Every notification arrived. One arrives twice only when the kill fell between
+    # Telegram accepting it and the outbox writing that down (milliseconds): Telegram has
+    # no way to send exactly once, so such a row is sent again, and marked so.
+    assert sorted(managers_cards) == sorted(numbers.values())
     assert sorted(job_cards) == sorted(numbers[lane.index] for lane in lanes[:CHANGE_INSTANTS])
-    assert set(job_cards.values()) == {1}, job_cards
+    twice = sum(n - 1 for n in (*managers_cards.values(), *job_cards.values()))
+    sent_again = await s.scalar("SELECT count(*) FROM outbox WHERE last_error = :e", e=SENT_AGAIN)
+    assert twice <= sent_again  # type: ignore[operator]
     given_up = await s.scalar("SELECT count(*) FROM inbox_updates WHERE outcome = 'given up'")
     assert given_up == 0
     print(
         f"\nkill -9 at {FILING_INSTANTS + CHANGE_INSTANTS} instants: "
         f"{total} requests for {FILING_INSTANTS} filings, {assigned} assignments for "
-        f"{CHANGE_INSTANTS} changes; restart to first poll "
+        f"{CHANGE_INSTANTS} changes; notifications delivered twice {twice} "
+        f"(sent again while in doubt: {sent_again}); restart to first poll "
         f"{min(recoveries):.2f}-{max(recoveries):.2f} s"
     )
 
