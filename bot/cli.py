@@ -145,7 +145,15 @@ def _release_embedded_postgres(settings: Settings) -> None:
         log.exception("could not stop the embedded PostgreSQL")
 
 
+def _exit_quietly(signum: int, frame: object) -> None:
+    # Until a command installs its own handling: a stop while importing needs no
+    # cleanup, and deserves no KeyboardInterrupt traceback.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _exit_quietly)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -208,22 +208,12 @@ def _run_as(pgdata: Path) -> _RunAs | None:
     return _RunAs(entry.pw_uid, entry.pw_gid, entry.pw_name)
 
 
-def _reachable_by(path: Path, user: _RunAs) -> Path | None:
-    """The first ancestor of ``path`` that ``user`` cannot traverse, or None."""
-    for parent in reversed(path.resolve().parents):
-        st = parent.stat()
-        if st.st_uid == user.uid:
-            ok = bool(st.st_mode & stat.S_IXUSR)
-        elif st.st_gid == user.gid:
-            ok = bool(st.st_mode & stat.S_IXGRP)
-        else:
-            ok = bool(st.st_mode & stat.S_IXOTH)
-        if not ok:
-            return parent
-    return None
+_EXECUTE = (stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH)
 
 
 def _permits(st: os.stat_result, user: _RunAs, bits: tuple[int, int, int]) -> bool:
+    """Whether ``user`` has the owner's, group's or others' ``bits`` on a file (as the
+    kernel checks: the first class that matches decides; supplementary groups aside)."""
     if st.st_uid == user.uid:
         return bool(st.st_mode & bits[0])
     if st.st_gid == user.gid:
@@ -231,10 +221,16 @@ def _permits(st: os.stat_result, user: _RunAs, bits: tuple[int, int, int]) -> bo
     return bool(st.st_mode & bits[2])
 
 
+def _reachable_by(path: Path, user: _RunAs) -> Path | None:
+    """The first ancestor of ``path`` that ``user`` cannot traverse, or None."""
+    for parent in reversed(path.resolve().parents):
+        if not _permits(parent.stat(), user, _EXECUTE):
+            return parent
+    return None
+
+
 def _executable_by(path: Path, user: _RunAs) -> bool:
-    if _reachable_by(path, user) is not None:
-        return False
-    return _permits(path.stat(), user, (stat.S_IXUSR, stat.S_IXGRP, stat.S_IXOTH))
+    return _reachable_by(path, user) is None and _permits(path.stat(), user, _EXECUTE)
 
 
 def _shared_dir(*parts: str) -> Path:
@@ -254,9 +250,17 @@ def _shared_dir(*parts: str) -> Path:
     current = parent
     for name in (SHARED_DIR.name, *parts):
         current = current / name
-        with contextlib.suppress(FileExistsError):
+        try:
             os.mkdir(current, 0o755)
             os.chmod(current, 0o755)  # whatever the umask
+        except FileExistsError:
+            pass
+        except OSError as exc:  # e.g. a read-only file system
+            raise EmbeddedPostgresError(
+                f"cannot create {current} ({exc.strerror}) for PostgreSQL, which runs as user "
+                f"'{UNPRIVILEGED_USER}' and cannot reach the data or programs where they are; "
+                "put the checkout and UKBOT_DATA_DIR in folders it can enter, or set UKBOT_DATABASE_URL"
+            ) from exc
         st = os.lstat(current)
         if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0 or st.st_mode & 0o022:
             raise EmbeddedPostgresError(
