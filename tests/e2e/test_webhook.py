@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
+import random
 import socket
+from collections import Counter
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -18,6 +22,114 @@ from tests.e2e.conftest import Desk
 
 WEBHOOK_TOKEN = "7000000002:e2e-webhook-token"
 SECRET = "s3cret-token_for-webhook"
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> Any:
+    kinds = ["int", "big", "str", "bool", "null", "float"] + (["list", "dict"] if depth < 3 else [])
+    kind = rng.choice(kinds)
+    if kind == "int":
+        return rng.randint(-(2**31), 2**31)
+    if kind == "big":
+        return rng.choice([2**63, -(2**63) - 1, 10**20, 2**64])
+    if kind == "str":
+        return "".join(rng.choice('ab/ \u0436\U0001f600\x00"') for _ in range(rng.randint(0, 8)))
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "null":
+        return None
+    if kind == "float":
+        return rng.uniform(-1e9, 1e9)
+    if kind == "list":
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    return {
+        rng.choice(["update_id", "message", "text", "from", "chat", "id", "data", "x"]): (
+            _random_value(rng, depth + 1)
+        )
+        for _ in range(rng.randint(0, 4))
+    }
+
+
+def _mutated(rng: random.Random, update: dict[str, Any]) -> dict[str, Any]:
+    """A real update with one field, somewhere inside, replaced or removed."""
+    mutated = json.loads(json.dumps(update))
+    node = mutated
+    while True:
+        key = rng.choice(list(node))
+        if isinstance(node[key], dict) and node[key] and rng.random() < 0.6:
+            node = node[key]
+            continue
+        if rng.random() < 0.3:
+            del node[key]
+        else:
+            node[key] = _random_value(rng)
+        return mutated
+
+
+def _fuzzed_bodies(rng: random.Random, count: int, base_id: int) -> list[bytes]:
+    press = {
+        "update_id": 0,
+        "callback_query": {
+            "id": "77",
+            "from": {"id": 9_250_000_900, "is_bot": False, "first_name": "Fuzz"},
+            "chat_instance": "1",
+            "data": "job:accept:99999999999999999999",
+        },
+    }
+    message = {
+        "update_id": 0,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": 9_250_000_900, "type": "private"},
+            "from": {"id": 9_250_000_900, "is_bot": False, "first_name": "Fuzz"},
+            "text": "/start",
+        },
+    }
+    bodies = []
+    for n in range(count):
+        shape = rng.random()
+        if shape < 0.6:
+            update = _mutated(rng, rng.choice([press, message]))
+            if "update_id" in update and rng.random() < 0.8:
+                update["update_id"] = base_id + n  # each a new update, as Telegram's are
+            bodies.append(json.dumps(update).encode())
+        elif shape < 0.9:
+            bodies.append(json.dumps(_random_value(rng)).encode())
+        else:
+            raw = json.dumps(_mutated(rng, message)).encode()
+            cut = rng.randint(0, len(raw))
+            bodies.append(raw[:cut] + bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 3))))
+    return bodies
+
+
+async def test_fuzzed_webhook_bodies_never_get_a_server_error(desk: Desk) -> None:
+    """No body makes the webhook answer 5xx (Telegram would retry it for ever), and the
+    bot still answers a person afterwards."""
+    settings = desk.runtime.settings.model_copy(update={"bot_token": SecretStr(WEBHOOK_TOKEN)})
+    bot = create_bot(settings)
+    updates = UpdateRunner(desk.runtime.dispatcher, bot, desk.runtime.updates.inbox)
+    runtime = dataclasses.replace(desk.runtime, bot=bot, updates=updates)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    runner = web.AppRunner(create_web_app(runtime, webhook_secret=SECRET))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    statuses: Counter[int] = Counter()
+    try:
+        async with aiohttp.ClientSession() as http:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            for body in _fuzzed_bodies(random.Random(15), 1_000, 9_250_100_000):
+                async with http.post(url, data=body, headers=headers) as answer:
+                    statuses[answer.status] += 1
+    finally:
+        await runner.cleanup()
+        await bot.session.close()
+    assert set(statuses) <= {200, 400}, statuses
+    assert statuses[200] > 100 and statuses[400] > 100  # both kinds were tried
+    # the desk's own bot still serves people
+    user = await desk.emu.create_user("AfterFuzz", language_code="en", user_id=9_250_000_901)
+    await user.send_command("start")
+    await user.expect("Choose your language")
 
 
 def _free_port() -> int:
