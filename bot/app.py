@@ -191,7 +191,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     try:
         sweeper = DeadlineSweeper(services, interval=settings.sweep_interval)
         services.deadline_settings_changed = sweeper.settings_changed
-        updates = UpdateRunner(dispatcher, bot, SqlUpdateInbox(engine))
+        updates = UpdateRunner(dispatcher, bot, SqlUpdateInbox(engine), applied=fsm.applied)
         yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper, updates)
     finally:
         for task in list(services.background):

@@ -17,11 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.repositories.inbox import Claim, SqlUpdateInbox, current_claim
@@ -42,12 +43,16 @@ class UpdateRunner:
         inbox: SqlUpdateInbox,
         *,
         handoff: Handoff | None = None,
+        applied: Callable[[Claim], Awaitable[bool]] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
         self.inbox = inbox
         self.handoff = handoff
         """Where updates go instead of being handled here (``bot.workers``)."""
+        self.applied = applied
+        """Whether an update's conversation changes were written (``fsm.storage``): one
+        that wrote no database change is done then, though not recorded as handled."""
         self._running: dict[str, asyncio.Task[None]] = {}  # attempt → its handling
         self._unjournaled: set[asyncio.Task[None]] = set()
         self._unrecorded: dict[str, tuple[Claim, str]] = {}  # attempt → (claim, outcome)
@@ -96,6 +101,13 @@ class UpdateRunner:
 
     async def _handle(self, claim: Claim | None, update: Mapping[str, Any]) -> None:
         outcome = "done"
+        if claim is not None and claim.attempts > 1 and await self._applied(claim):
+            log.info(
+                "update was done before its process died", extra={"update_id": claim.update_id}
+            )
+            if not await self._finish(claim, outcome):
+                self._unrecorded[claim.attempt] = (claim, outcome)
+            return
         token = current_claim.set(claim)
         try:
             await self.dispatcher.feed_raw_update(self.bot, dict(update))
@@ -113,6 +125,14 @@ class UpdateRunner:
             current_claim.reset(token)
         if claim is not None and not await self._finish(claim, outcome):
             self._unrecorded[claim.attempt] = (claim, outcome)
+
+    async def _applied(self, claim: Claim) -> bool:
+        if self.applied is None:
+            return False
+        try:
+            return await self.applied(claim)
+        except (RedisError, OSError):
+            return False  # handled again: with Redis away it is answered "unavailable"
 
     async def _finish(self, claim: Claim, outcome: str) -> bool:
         """Writes that the update was handled; False while the database is away."""

@@ -27,7 +27,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from storage.outages import is_outage
-from storage.repositories.inbox import UpdateTakenOver
+from storage.repositories.inbox import Claim, UpdateTakenOver, current_claim
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +116,20 @@ for i = 0, 1 do
     redis.call('DEL', KEYS[2 + i])
   end
 end
+if KEYS[4] then
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
+end
 redis.call('DEL', KEYS[1])
 return 1
 """
+
+APPLIED_KEEP = timedelta(hours=1)
+"""How long the mark that an update's conversation changes were written is kept: an
+update is handled again within seconds of its process's death, or not at all."""
+
+
+def applied_key(claim: Claim) -> str:
+    return f"ukbot:applied:{claim.bot_id}:{claim.update_id}"
 
 
 @dataclass(slots=True)
@@ -268,6 +279,12 @@ class UpdateScopedRedisStorage(RedisStorage):
                 args += ["del", "", 0]
             else:
                 args += ["set", value, _ttl_ms(ttl)]
+        claim = current_claim.get()
+        if claim is not None and keep_changes:
+            # Written with the changes: an update whose process died before it was
+            # recorded as handled in Postgres is known to be done (``applied``).
+            keys = [*keys, applied_key(claim)]
+            args.append(_ttl_ms(APPLIED_KEEP))
         if not await self._release(keys=keys, args=args):
             log.error(
                 "a conversation lock expired before its update ended; its changes are dropped",
@@ -334,6 +351,11 @@ class FsmBackend:
     storage: BaseStorage
     events_isolation: BaseEventIsolation
     redis: Redis | None
+
+    async def applied(self, claim: Claim) -> bool:
+        """Whether the update's handling finished and its conversation changes were
+        written (Redis only; in memory they died with the process anyway)."""
+        return self.redis is not None and bool(await self.redis.exists(applied_key(claim)))
 
     async def close(self) -> None:
         await self.storage.close()
