@@ -29,7 +29,7 @@ from sandbox.emulator.server import EmulatorServer
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Outbox, User
-from storage.repositories.outbox import OutboxRepository, Outcome
+from storage.repositories.outbox import SENT_AGAIN, OutboxRepository, Outcome
 
 TOKEN = "7000000003:outbox-semantics"
 
@@ -335,8 +335,17 @@ async def test_a_late_outcome_does_not_overwrite_the_next_workers(env: OutboxEnv
         late = Outcome(row.id, OutboxState.PENDING, 1, "timeout", next_attempt_at=now)
         await OutboxRepository(session).record([late], lease_until=now + LEASE)
     [stored] = await env.rows()
-    assert stored.state is OutboxState.SENT and stored.last_error is None
+    # the second worker cannot know whether the stalled one had sent it: it says so
+    assert stored.state is OutboxState.SENT and stored.last_error == SENT_AGAIN
     assert len([m for m in await person.messages() if m.from_bot]) == 1
+
+
+async def test_a_message_claimed_and_sent_once_carries_no_doubt(env: OutboxEnv) -> None:
+    person = await env.user(9_400_000_099, Language.EN)
+    await env.enqueue(Notification.to_user(person.id, "menu-title"))
+    assert await env.worker().deliver_batch() == 1
+    [stored] = await env.rows()
+    assert stored.state is OutboxState.SENT and stored.last_error is None
 
 
 async def test_rows_the_lease_would_not_cover_are_left_for_the_next_claim(
