@@ -63,6 +63,12 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _closed_in(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Closed (done and accepted, or auto-accepted) in [start, end); a cancellation or a
+    rejection also sets ``closed_at`` but is not counted as closed."""
+    return and_(Request.status == _S.CLOSED, Request.closed_at >= start, Request.closed_at < end)
+
+
 class SqlReportsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -117,7 +123,7 @@ class SqlReportsRepository:
     ) -> DigestNumbers:
         where = _in_scope(scope)
         created = and_(Request.created_at >= start, Request.created_at < end)
-        closed = and_(Request.closed_at >= start, Request.closed_at < end)
+        closed = _closed_in(start, end)
         totals = (
             await self.session.execute(
                 select(
@@ -152,7 +158,7 @@ class SqlReportsRepository:
                     func.count().filter(Rating.stars <= 2),
                 )
                 .join(Request, Request.id == Rating.request_id)
-                .where(where, Rating.created_at >= start, Rating.created_at < end)
+                .where(where, closed)
             )
         ).one()
         return DigestNumbers(
@@ -209,20 +215,19 @@ class SqlReportsRepository:
     async def _executors(
         self, where: ColumnElement[bool], start: datetime, end: datetime, now: datetime
     ) -> tuple[ExecutorLine, ...]:
-        closed = and_(Request.closed_at >= start, Request.closed_at < end)
-        rated = and_(Rating.created_at >= start, Rating.created_at < end)
+        closed = _closed_in(start, end)
         rows = await self.session.execute(
             select(
                 _name(User),
                 func.count().filter(closed),
                 func.count().filter(closed, Request.completed_at > Request.complete_due_at),
-                func.avg(Rating.stars).filter(rated),
+                func.avg(Rating.stars).filter(closed),
                 func.count().filter(Request.status.in_(_OPEN)),
             )
             .select_from(Request)
             .join(User, User.id == Request.assignee_id)
             .outerjoin(Rating, Rating.request_id == Request.id)
-            .where(where, or_(closed, Request.status.in_(_OPEN), rated))
+            .where(where, or_(closed, Request.status.in_(_OPEN)))
             .group_by(User.id, User.full_name, User.first_name)
             .order_by(func.count().filter(closed).desc(), _name(User))
         )
@@ -268,7 +273,7 @@ class SqlReportsRepository:
             per_day.setdefault(row[0], [0, 0, 0, 0])[0] = int(row[1])
         for row in await self.session.execute(
             select(day_of(Request.closed_at), func.count())
-            .where(where, Request.closed_at >= start, Request.closed_at < end)
+            .where(where, _closed_in(start, end))
             .group_by(text("1"))
         ):
             per_day.setdefault(row[0], [0, 0, 0, 0])[1] = int(row[1])
