@@ -137,6 +137,7 @@ def render_home(t: BoundTranslator, settings: DeskSettings) -> str:
 
 def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    builder.button(text=t("settings-btn-desk"), callback_data=SettingsCb(action=A_DESK))
     for category in Category:
         builder.button(
             text=t("settings-btn-category", category=t(f"category-{category.value}")),
@@ -150,10 +151,9 @@ def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
         ("settings-btn-auto-accept", A_AUTO_ACCEPT),
         ("settings-btn-reminder", A_REMINDER),
         ("settings-btn-follow-up", A_FOLLOW_UP),
-        ("settings-btn-desk", A_DESK),
     ):
         builder.button(text=t(key), callback_data=SettingsCb(action=action))
-    builder.adjust(2, 2, 2, 2, 2, 2, 2, 2)
+    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 1)
     return builder.as_markup()
 
 

@@ -4,6 +4,7 @@ from the pool, auto-assignment per building, the digests' schedule and recipient
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from domain.enums import Role, Specialization, VerificationState
@@ -213,3 +214,26 @@ async def _settings(desk: Desk):  # type: ignore[no-untyped-def]
     forget_desk_settings()
     async with desk.runtime.services.session_factory() as session:
         return await SqlSettingsRepository(session).load()
+
+
+async def test_no_dead_buttons_in_the_desk_rules(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dead-button walk over the admin's menu presses every kind of desk-rules button
+    (within its cap of presses)."""
+    from tests.e2e import test_no_dead_buttons
+    from tests.e2e.test_no_dead_buttons import _kind, _walk
+
+    # deep enough for a building's switch (Settings → desk rules → buildings → switch)
+    monkeypatch.setattr(test_no_dead_buttons, "MAX_PRESSES", 320)
+    monkeypatch.setattr(test_no_dead_buttons, "TIME_BUDGET", 60.0)
+
+    await seed_directory(desk.runtime.services.session_factory)
+    admin = await _admin(desk, "Walker")
+    walker = await _walk(desk, admin, "admin", ["⚙️ Settings"])
+    left = {(_kind(i.screen), _kind(i.data), _kind(i.label)) for i in walker.queue}
+    pressed = {data for key in walker.visited - left for data in [key[1]]}
+    for kind in ("cfg:desk:", "cfg:phone:", "cfg:flag:unv", "cfg:flag:pool", "cfg:flag:dd"):
+        assert kind in pressed, (kind, sorted(pressed))
+    for kind in ("cfg:flag:dw", "cfg:dhour:", "cfg:drcp:", "cfg:blds:#", "cfg:auto:#.#.#"):
+        assert kind in pressed, (kind, sorted(pressed))
