@@ -14,7 +14,7 @@ BASE_COMMANDS = ("start", "new", "my", "help", "language")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.EXECUTOR: ("jobs", "pool"),
     Role.MANAGER: ("panel", "find", "people", "invite", "reports", "export"),
-    Role.ADMIN: ("panel", "find", "people", "invite", "reports", "export", "settings"),
+    Role.ADMIN: ("panel", "find", "people", "invite", "reports", "export", "settings", "audit"),
 }
 
 

@@ -24,6 +24,7 @@ from domain.services.sla_settings import (
     SlaRow,
     duration_parts,
 )
+from fsm.audit import AuditCb
 
 # Button actions.
 A_HOME = "home"  # the main screen
@@ -153,7 +154,8 @@ def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
         ("settings-btn-follow-up", A_FOLLOW_UP),
     ):
         builder.button(text=t(key), callback_data=SettingsCb(action=action))
-    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 1)
+    builder.button(text=t("audit-btn-open"), callback_data=AuditCb(action="show"))
+    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 2)
     return builder.as_markup()
 
 
