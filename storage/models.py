@@ -267,6 +267,10 @@ class Invite(Base):
         sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 # --------------------------------------------------------------------------- requests

@@ -11,6 +11,7 @@ from handlers.manager import (
     desk,
     escalation,
     inline,
+    invites,
     people,
     reports,
     templates,
@@ -24,6 +25,7 @@ staff.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
 staff.include_routers(
     verification.router,
     people.router,
+    invites.router,
     desk.router,
     templates.router,
     reports.router,

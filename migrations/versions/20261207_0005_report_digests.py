@@ -1,9 +1,11 @@
-"""Reports: one row per scheduled digest and period
+"""Reports: one row per scheduled digest and period; invites can be revoked
 
 A digest is sent once per period however many processes run: the process whose
 INSERT of ``(kind, period_start)`` wins sends it (``storage/repositories/reports.py``);
 a process that died while sending leaves ``sent_at`` empty and its claim is taken
 over once ``claimed_at`` is old.
+
+An invite revoked before it was used (``revoked_at``, ``revoked_by``) no longer works.
 
 Revision ID: 0005
 Revises: 0004
@@ -37,7 +39,20 @@ def upgrade() -> None:
             "kind", "period_start", name=op.f("uq_report_digests_kind_period_start")
         ),
     )
+    op.add_column("invites", sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("invites", sa.Column("revoked_by", sa.BigInteger(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_invites_revoked_by_users"),
+        "invites",
+        "users",
+        ["revoked_by"],
+        ["id"],
+        ondelete="SET NULL",
+    )
 
 
 def downgrade() -> None:
+    op.drop_constraint(op.f("fk_invites_revoked_by_users"), "invites", type_="foreignkey")
+    op.drop_column("invites", "revoked_by")
+    op.drop_column("invites", "revoked_at")
     op.drop_table("report_digests")
