@@ -40,7 +40,7 @@ from domain.services.reports import (
 )
 from storage.repositories.reports import SqlReportsRepository
 
-BATCH = 2000
+BATCH = 500
 """Rows fetched from the cursor and written per step."""
 
 _WIDTHS = {
