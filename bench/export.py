@@ -238,7 +238,7 @@ async def live(database_url: str, period: Period, clock_now: datetime) -> LiveRe
     async with run_emulator() as server:
         emu = EmulatorClient(server.base_url, token)
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=token,
             telegram_api_url=server.base_url,
             database_url=database_url,
@@ -346,7 +346,7 @@ def _section(
 
 
 async def _main(args: argparse.Namespace) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     server = await choose_server(settings, args.database_url)
     now = datetime.now(UTC)
     first = (now - timedelta(days=args.days + 1)).astimezone(TASHKENT).date()

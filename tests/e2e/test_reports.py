@@ -336,3 +336,50 @@ async def test_digest_on_demand_from_the_reports_screen(desk: Desk) -> None:
     assert "Bobur: 1 · 0 · 5.0 · 0" in text
     photo = await manager.expect(lambda m: m.photo is not None)
     assert photo.caption
+
+
+async def test_other_users_are_answered_while_a_large_export_is_prepared(desk: Desk) -> None:
+    """5,000 requests exported to XLSX through the buttons; meanwhile another user's
+    presses are answered at once (the 50,000-request run is ``bench.export``)."""
+    from bench.export import seed
+
+    services = desk.runtime.services
+    now = services.clock.now()
+    first = (now - timedelta(days=8)).astimezone(TZ).date()
+    async with services.session_factory() as session, session.begin():
+        await seed(session, 5000, _at(first + timedelta(days=1), 0), 7)
+    admin = await _admin(desk, "Aziz")
+    other = await _admin(desk, "Nodira")
+    await other.send_command("reports")
+    await other.expect("Reports")
+    await admin.send_command("export")
+    await admin.expect("Which period")
+    await admin.press("✏️ Type dates")
+    await admin.expect("two dates")
+    await admin.send_text(f"{first:%d.%m.%Y} - {now.astimezone(TZ):%d.%m.%Y}")
+    await admin.expect("Which buildings")
+    await admin.press("🏢 All buildings")
+    await admin.expect("Which format")
+    await admin.press("📗 Excel (XLSX)")
+    await admin.expect("Preparing the file")
+    waiting = asyncio.create_task(admin.expect(lambda m: m.document is not None, timeout=120))
+    latencies: list[float] = []
+    labels = ("📤 Export requests", "◀️ Back")
+    loop = asyncio.get_running_loop()
+    while not waiting.done():
+        started = loop.time()
+        await other.press(labels[len(latencies) % 2])
+        latencies.append(loop.time() - started)
+        await asyncio.sleep(0.05)
+    document = await waiting
+    assert document.file_id is not None
+    book = load_workbook(io.BytesIO(await admin.emu.download(document.file_id)), read_only=True)
+    assert sum(1 for _ in book.worksheets[0].iter_rows(values_only=True)) == 5001
+    ordered = sorted(latencies)
+    print(
+        f"presses during the export: {len(ordered)}, median {ordered[len(ordered) // 2]:.3f} s, "
+        f"worst {ordered[-1]:.3f} s"
+    )
+    assert len(latencies) >= 5
+    assert ordered[len(ordered) // 2] < 0.2
+    assert ordered[-1] < 0.2
