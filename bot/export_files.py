@@ -2,14 +2,15 @@
 column widths, dates as real dates, a second sheet with per-executor totals) and CSV
 (UTF-8 with a BOM so Excel opens Cyrillic correctly).
 
-This module runs in the export's worker process (``bot.exports``): it imports only
-what writing needs, and keeps the one writer of that process between calls.
+This module is the export's worker process (``python -m bot.export_files``, started
+by ``bot.exports``): it imports only what writing needs.
 """
 
 from __future__ import annotations
 
 import csv
-import resource
+import pickle
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -192,25 +193,44 @@ class CsvWriter(_Base):
         self.file.close()
 
 
-_writer: _Writer | None = None
-"""The worker process's writer (one export per process)."""
+# --------------------------------------------------------------------------- worker process
+#
+# ``python -m bot.export_files`` reads length-prefixed pickles from stdin: first
+# ``(format, path, labels, timezone, now)``, then lists of rows, then ``None``; it
+# answers its peak resident memory (KiB) on stdout when the file is complete. Only
+# the parent (the bot, which pickled them) ever writes to its stdin.
 
 
-def open_file(fmt: ExportFormat, path: str, labels: Labels, tz: str, now: datetime) -> None:
-    global _writer
+def _read_frame(stream: Any) -> Any:
+    size = stream.read(8)
+    if len(size) < 8:
+        raise EOFError("the export was abandoned")
+    return pickle.loads(stream.read(int.from_bytes(size, "big")))
+
+
+def frame(value: object) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(8, "big") + data
+
+
+def _peak_kib() -> int:
+    with open("/proc/self/status") as status:  # this process's own high-water mark
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def serve(stdin: Any, stdout: Any) -> None:
+    fmt, path, labels, tz, now = _read_frame(stdin)
     kind = XlsxWriter if fmt is ExportFormat.XLSX else CsvWriter
-    _writer = kind(Path(path), labels, ZoneInfo(tz), now)
+    writer: _Writer = kind(Path(path), labels, ZoneInfo(tz), now)
+    while (rows := _read_frame(stdin)) is not None:
+        writer.write(rows)
+    writer.close()
+    stdout.write(f"{_peak_kib()}\n".encode())
+    stdout.flush()
 
 
-def write_rows(rows: list[ExportRow]) -> None:
-    assert _writer is not None
-    _writer.write(rows)
-
-
-def close_file() -> int:
-    """Finish the file; the worker's peak resident memory in KiB."""
-    global _writer
-    assert _writer is not None
-    _writer.close()
-    _writer = None
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,29 +1,28 @@
 """Export of a period's requests to XLSX or CSV (``bot.export_files``).
 
-The rows come from a server-side cursor in batches; each batch is handed to a worker
-process that writes it to a temporary file. Neither memory nor the bot's event loop
-grows with the period: 50,000 requests cost one batch of rows in memory at a time,
-and the writing (openpyxl is pure Python) never competes with the bot's event loop
-for the interpreter lock.
+The rows come from a server-side cursor in batches; each batch is piped to a worker
+process (``python -m bot.export_files``) that writes it to a temporary file. Neither
+memory nor the bot's event loop grows with the period: 50,000 requests cost one batch
+of rows in memory at a time, and the writing (openpyxl is pure Python) never competes with the bot's event loop
+for the interpreter lock. A worker that fails or is killed fails the export; the
+temporary file is removed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
+import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import export_files
-from bot.export_files import Labels
+from bot.export_files import Labels, frame
 from bot.i18n import BoundTranslator
 from domain.enums import Category, RequestStatus, Urgency
 from domain.services.reports import (
@@ -81,25 +80,38 @@ async def build_export(
     labels = labels_of(t)
     handle, name = tempfile.mkstemp(prefix="ukbot-export-", suffix=f".{fmt.value}")
     os.close(handle)
-    loop = asyncio.get_running_loop()
-    # a fresh interpreter per export: nothing of the bot's state (sockets, threads) is
-    # inherited, and it exits with the export
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    # A fresh interpreter that imports only the writer: nothing of the bot's state is
+    # inherited, and the writing never holds this process's interpreter lock.
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.export_files",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert worker.stdin is not None and worker.stdout is not None
     try:
-        await loop.run_in_executor(pool, export_files.open_file, fmt, name, labels, tz.key, now)
+        worker.stdin.write(frame((fmt, name, labels, tz.key, now)))
         start, end = period.bounds(tz)
         count = 0
         async with session_factory() as session, session.begin():
             repository = SqlReportsRepository(session)
             async for rows in repository.export_rows(scope, start, end, batch=batch):
-                await loop.run_in_executor(pool, export_files.write_rows, rows)
+                worker.stdin.write(frame(rows))
+                await worker.stdin.drain()  # the worker writes while the next batch is read
                 count += len(rows)
-        peak = await loop.run_in_executor(pool, export_files.close_file)
+        worker.stdin.write(frame(None))
+        await worker.stdin.drain()
+        worker.stdin.close()
+        answer = await worker.stdout.read()
+        if await worker.wait() != 0 or not answer.strip().isdigit():
+            raise RuntimeError(f"the export worker failed (exit code {worker.returncode})")
     except BaseException:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
         with contextlib.suppress(FileNotFoundError):
             os.remove(name)
         raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     filename = f"requests_{period.start:%Y-%m-%d}_{period.end:%Y-%m-%d}.{fmt.value}"
-    return ExportFile(Path(name), filename, count, peak)
+    return ExportFile(Path(name), filename, count, int(answer))
