@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,11 @@ from storage.repositories.reports import SqlReportsRepository
 
 BATCH = 500
 """Rows fetched from the cursor and written per step."""
+MAX_CONCURRENT = 2
+"""Exports prepared at once by one bot process; more wait their turn."""
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def labels_of(t: BoundTranslator) -> Labels:
@@ -77,6 +83,21 @@ async def build_export(
     batch: int = BATCH,
 ) -> ExportFile:
     """Stream the period's requests into a temporary file; the caller removes it."""
+    slots = _slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(MAX_CONCURRENT))
+    async with slots:
+        return await _build(session_factory, scope, period, fmt, t, tz, now, batch)
+
+
+async def _build(
+    session_factory: Callable[[], Any],
+    scope: ReportScope,
+    period: Period,
+    fmt: ExportFormat,
+    t: BoundTranslator,
+    tz: ZoneInfo,
+    now: datetime,
+    batch: int,
+) -> ExportFile:
     labels = labels_of(t)
     handle, name = tempfile.mkstemp(prefix="ukbot-export-", suffix=f".{fmt.value}")
     os.close(handle)
