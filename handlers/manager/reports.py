@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 router = Router(name="reports")
 router.message.filter(F.chat.type == "private")
 
-BUILDINGS_SHOWN = 12
+BUILDINGS_SHOWN = 10
 EXPORT_PERIODS = (
     PeriodKey.THIS_WEEK,
     PeriodKey.LAST_WEEK,
@@ -120,7 +120,12 @@ def periods_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 
 
 def scope_keyboard(
-    t: BoundTranslator, period: Period, everything: bool, buildings: list[tuple[int, str]]
+    t: BoundTranslator,
+    period: Period,
+    everything: bool,
+    buildings: list[tuple[int, str]],
+    page: int,
+    more: bool,
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -132,8 +137,22 @@ def scope_keyboard(
             text=address[:60],
             callback_data=ReportsCb(action="scope", period=period.key, building=building_id),
         )
-    builder.button(text=t("reports-btn-back"), callback_data=ReportsCb(action="export"))
     builder.adjust(1)
+    nav = InlineKeyboardBuilder()
+    if page > 0:
+        nav.button(
+            text=t("nav-prev"),
+            callback_data=ReportsCb(action="period", period=period.key, page=page - 1),
+        )
+    if more:
+        nav.button(
+            text=t("nav-next"),
+            callback_data=ReportsCb(action="period", period=period.key, page=page + 1),
+        )
+    builder.attach(nav)
+    back = InlineKeyboardBuilder()
+    back.button(text=t("reports-btn-back"), callback_data=ReportsCb(action="export"))
+    builder.attach(back)
     return builder.as_markup()
 
 
@@ -197,14 +216,17 @@ async def on_screen(
 
 
 async def _scope_screen(
-    services: Services, t: BoundTranslator, actor: Actor, period: Period
+    services: Services, t: BoundTranslator, actor: Actor, period: Period, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     scope = report_scope(actor)
     async with services.reader() as uow:
-        buildings = await SqlDigestLog(uow.session).buildings(scope, BUILDINGS_SHOWN)
+        found = await SqlDigestLog(uow.session).buildings(
+            scope, BUILDINGS_SHOWN + 1, offset=page * BUILDINGS_SHOWN
+        )
     everything = scope.scope.building_ids is None
     text = t("reports-scope-title", period=period_text(period))
-    return text, scope_keyboard(t, period, everything, buildings)
+    more = len(found) > BUILDINGS_SHOWN
+    return text, scope_keyboard(t, period, everything, found[:BUILDINGS_SHOWN], page, more)
 
 
 @router.callback_query(ReportsCb.filter(F.action == "period"))
@@ -218,7 +240,7 @@ async def on_period(
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
     period = _period(services, callback_data.period)
-    await _show(query, *await _scope_screen(services, t, actor, period))
+    await _show(query, *await _scope_screen(services, t, actor, period, callback_data.page))
 
 
 @router.callback_query(ReportsCb.filter(F.action == "scope"))

@@ -315,12 +315,14 @@ class SqlDigestLog:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def buildings(self, scope: ReportScope, limit: int) -> list[tuple[int, str]]:
+    async def buildings(
+        self, scope: ReportScope, limit: int, *, offset: int = 0
+    ) -> list[tuple[int, str]]:
         ids = scope.scope.building_ids
         stmt = select(Building.id, Building.address).order_by(Building.address, Building.id)
         if ids is not None:
             stmt = stmt.where(Building.id.in_(sorted(ids)))
-        rows = await self.session.execute(stmt.limit(limit))
+        rows = await self.session.execute(stmt.offset(offset).limit(limit))
         return [(int(row[0]), str(row[1])) for row in rows]
 
     async def building_address(self, building_id: int) -> str | None:

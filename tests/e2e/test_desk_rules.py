@@ -239,5 +239,11 @@ async def test_no_dead_buttons_in_the_desk_rules(
         assert kind in pressed, (kind, sorted(pressed))
     for kind in ("aud:show:#:#:#", "aud:person:#:#:#", "aud:request:#:#:#", "aud:csv:#:#:#"):
         assert kind in pressed, (kind, sorted(pressed))  # the audit log
-    for kind in ("rep:export::#:", "rep:file:#-#:#:xlsx", "rep:file:#-#:#:csv", "oinv:list:#"):
+    for kind in (
+        "rep:export::#::#",
+        "rep:file:#-#:#:xlsx:#",
+        "rep:file:#-#:#:csv:#",
+        "rep:period:tw:#::#",
+        "oinv:list:#",
+    ):
         assert kind in pressed, (kind, sorted(pressed))  # reports, open invites

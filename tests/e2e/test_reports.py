@@ -383,3 +383,22 @@ async def test_other_users_are_answered_while_a_large_export_is_prepared(desk: D
     assert len(latencies) >= 5
     assert ordered[len(ordered) // 2] < 0.2
     assert ordered[-1] < 0.2
+
+
+async def test_the_buildings_of_an_export_are_listed_a_page_at_a_time(desk: Desk) -> None:
+    from tests.e2e.helpers import NAVOI, seed_directory
+
+    await seed_directory(desk.runtime.services.session_factory)  # 12 buildings
+    admin = await _admin(desk)
+    await admin.send_command("export")
+    await admin.expect("Which period")
+    await admin.press("this month")
+    first = await admin.expect("Which buildings")
+    assert len(first.buttons) == 1 + 10 + 2  # all, ten buildings, next, back
+    assert not first.has_button(NAVOI)
+    await admin.press("Next ▶️")
+    second = await admin.expect(lambda m: m.has_button(NAVOI))
+    assert second.has_button("◀️ Back") and not second.has_button("Next ▶️")
+    await admin.press(NAVOI)
+    chosen = await admin.expect("Which format")
+    assert NAVOI in chosen.content
