@@ -51,7 +51,17 @@ def render_chart(days: tuple[DayLine, ...], labels: ChartLabels) -> bytes:
     sla.set_ylabel("%")
     handles = axes.get_legend_handles_labels()
     more = sla.get_legend_handles_labels()
-    axes.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize="small")
+    axes.legend(
+        handles[0] + more[0],
+        handles[1] + more[1],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1 if len(days) <= 10 else -0.18),
+        ncol=3,
+        fontsize="small",
+        frameon=False,
+    )
+    if len(days) > 10:
+        axes.tick_params(axis="x", labelrotation=60, labelsize="small")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
