@@ -5,7 +5,7 @@ Thin handlers: the scope and the period are checked by ``domain.services.reports
 (a manager gets their buildings, an admin everything; a forged building is "not
 available"); the numbers come from SQL. An export is prepared in the background:
 the press is answered at once with "preparing…", the rows are streamed from a
-server-side cursor into a file in a worker thread, then the file is sent.
+server-side cursor into a file by a writer process, then the file is sent.
 """
 
 from __future__ import annotations
