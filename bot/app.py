@@ -22,6 +22,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot import heap
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
+from bot.digests import DigestSender
 from bot.dispatch_tuning import gate_callbacks, run_filters_inline
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
@@ -136,6 +137,7 @@ class Runtime:
     outbox: OutboxWorker
     sweeper: DeadlineSweeper
     updates: UpdateRunner
+    digests: DigestSender
 
 
 @contextlib.asynccontextmanager
@@ -192,7 +194,8 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         sweeper = DeadlineSweeper(services, interval=settings.sweep_interval)
         services.deadline_settings_changed = sweeper.settings_changed
         updates = UpdateRunner(dispatcher, bot, SqlUpdateInbox(engine), applied=fsm.applied)
-        yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper, updates)
+        digests = DigestSender(services, bot)
+        yield Runtime(settings, services, bot, dispatcher, fsm, outbox, sweeper, updates, digests)
     finally:
         for task in list(services.background):
             task.cancel()
@@ -215,9 +218,11 @@ async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
     outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
     if rt.settings.sweep_interval > 0:
         rt.sweeper.start()
+        rt.digests.start()
     try:
         yield
     finally:
+        rt.digests.stop()
         rt.sweeper.stop()
         outbox_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -13,8 +13,8 @@ BASE_COMMANDS = ("start", "new", "my", "help", "language")
 # Role sections add their commands here as the features land.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.EXECUTOR: ("jobs", "pool"),
-    Role.MANAGER: ("panel", "find", "people", "invite"),
-    Role.ADMIN: ("panel", "find", "people", "invite", "settings"),
+    Role.MANAGER: ("panel", "find", "people", "invite", "reports", "export"),
+    Role.ADMIN: ("panel", "find", "people", "invite", "reports", "export", "settings", "audit"),
 }
 
 

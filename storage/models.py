@@ -267,6 +267,10 @@ class Invite(Base):
         sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 # --------------------------------------------------------------------------- requests
@@ -605,6 +609,21 @@ class AuditLog(Base):
     entity_id: Mapped[str]
     data: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     at: Mapped[dt.datetime] = mapped_column(server_default=sa.func.now(), index=True)
+
+
+class ReportDigest(Base):
+    """A scheduled digest of one period: the row's unique key makes it sent once."""
+
+    __tablename__ = "report_digests"
+    __table_args__ = (sa.UniqueConstraint("kind", "period_start"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # domain.services.reports.DigestKind
+    period_start: Mapped[dt.date] = mapped_column(sa.Date)
+    period_end: Mapped[dt.date] = mapped_column(sa.Date)
+    claimed_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+    recipients: Mapped[int] = mapped_column(server_default="0")
 
 
 class GeocodeCache(Base):

@@ -12,6 +12,7 @@ from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.filing import SqlFilingRepository
 from storage.repositories.inbox import current_claim, mark_handled
+from storage.repositories.invites import SqlInviteRepository
 from storage.repositories.jobs import SqlJobsRepository
 from storage.repositories.media import SqlMediaRepository
 from storage.repositories.outbox import OutboxRepository
@@ -26,6 +27,7 @@ from storage.repositories.users import SqlUserRepository
 class SqlUnitOfWork:
     session: AsyncSession
     users: SqlUserRepository
+    invites: SqlInviteRepository
     audit: SqlAuditLog
     outbox: OutboxRepository
     directory: SqlDirectoryRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.desk = SqlDeskRepository(self.session)
         self.jobs = SqlJobsRepository(self.session)
         self.schedule = SqlScheduleRepository(self.session, self._tz)
+        self.invites = SqlInviteRepository(self.session)
         return self
 
     async def __aexit__(

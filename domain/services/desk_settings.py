@@ -33,6 +33,12 @@ class DeskSettings:
     """Monday = 0."""
     holidays: tuple[str, ...] = ()
     """ISO dates (``2026-12-08``) that are not working days."""
+    digest_daily: bool = True
+    digest_weekly: bool = True
+    digest_hour: int = 9
+    """Local hour the digests go out (the weekly one on Mondays, for the week before)."""
+    digest_recipients: str = "all"
+    """``managers`` (their buildings), ``admins`` (everything) or ``all`` of them."""
     sla_overrides: dict[str, dict[str, Any]] | None = None
     """``"category:urgency"`` → ``{"accept_minutes", "complete_minutes", "business_hours"}``;
     a pair without an override uses the product defaults for its urgency."""

@@ -84,6 +84,7 @@ class Invite:
     expires_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    revoked_at: datetime | None = None
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
@@ -446,6 +447,8 @@ async def accept_invite(
         raise NotFound("error-invite-unknown")
     if invite.is_used:
         raise ValidationFailed("error-invite-used")
+    if invite.revoked_at is not None:
+        raise ValidationFailed("error-invite-revoked")
     if invite.is_expired(now):
         raise ValidationFailed("error-invite-expired")
     person = await uow.staff.get_person(user_id, lock=True)

@@ -26,6 +26,7 @@ from bot.services import Services
 from domain.access import Actor
 from domain.enums import Category, Language, Urgency
 from domain.errors import NotAllowed, ValidationFailed
+from domain.services import desk_rules as rules
 from domain.services import sla_settings as uc
 from domain.services.desk_settings import DeskSettings
 from handlers.admin import settings_views as v
@@ -92,10 +93,16 @@ def _weekdays(t: BoundTranslator, settings: DeskSettings) -> Screen:
     return v.render_weekdays(t, settings), v.weekdays_keyboard(t, settings)
 
 
+def _desk(t: BoundTranslator, settings: DeskSettings, tz: ZoneInfo) -> Screen:
+    return v.render_desk(t, settings, tz.key), v.desk_keyboard(t, settings)
+
+
 def _screen_for(t: BoundTranslator, settings: DeskSettings, back_to: str, tz: ZoneInfo) -> Screen:
-    """The screen a prompt was opened from: ``home``, ``hols`` or a category."""
+    """The screen a prompt was opened from: ``home``, ``hols``, ``desk`` or a category."""
     if back_to == v.A_HOLIDAYS:
         return _holidays(t, settings)
+    if back_to == v.A_DESK:
+        return _desk(t, settings, tz)
     if back_to in Category._value2member_map_:
         return _category_screen(t, settings, Category(back_to), tz)
     return _home(t, settings)
@@ -267,6 +274,85 @@ async def on_quiet_off(
     await _show(query, _home(t, settings))
 
 
+# --------------------------------------------------------------------------- desk rules
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_DESK))
+async def on_desk(
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    await _show(query, _desk(t, await _load(services), _tz(services)))
+
+
+@router.callback_query(SettingsCb.filter(F.action.in_({v.A_FLAG, v.A_RECIPIENTS})))
+async def on_desk_tap(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    async with services.uow() as uow:
+        if callback_data.action == v.A_RECIPIENTS:
+            settings = await rules.next_digest_recipients(uow, actor)
+        else:
+            key = v.FLAG_ARGS.get(callback_data.arg)
+            if key is None:
+                raise ValidationFailed(uc.ERROR_OUTDATED)
+            settings = await rules.toggle_flag(uow, actor, key)
+    services.profiles.clear()  # who may file or claim is read with the profile
+    callback_answer.text = t("settings-saved")
+    await _show(query, _desk(t, settings, _tz(services)))
+
+
+def _page_arg(arg: str) -> int:
+    if not arg.isdigit():
+        raise ValidationFailed(uc.ERROR_OUTDATED)
+    return int(arg)
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_BUILDINGS))
+async def on_buildings(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    async with services.reader() as uow:
+        page = await rules.buildings_page(uow, actor, _page_arg(callback_data.arg))
+    await _show(query, (v.render_buildings(t, page), v.buildings_keyboard(t, page)))
+
+
+@router.callback_query(SettingsCb.filter(F.action == v.A_AUTO))
+async def on_auto_assign(
+    query: CallbackQuery,
+    callback_data: SettingsCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    await _leave_own_state(state)
+    building, value, page = [*callback_data.arg.split("."), "", "", ""][:3]
+    if not building.isdigit() or value not in {"0", "1"}:
+        raise ValidationFailed(uc.ERROR_OUTDATED)
+    async with services.uow() as uow:
+        await rules.toggle_auto_assign(uow, actor, int(building), value == "1")
+    callback_answer.text = t("settings-saved")
+    async with services.reader() as uow:
+        listing = await rules.buildings_page(uow, actor, _page_arg(page or "0"))
+    await _show(query, (v.render_buildings(t, listing), v.buildings_keyboard(t, listing)))
+
+
 # --------------------------------------------------------------------------- typed values
 
 
@@ -307,6 +393,10 @@ def _prompt(
         return t("settings-ask-quiet", current=v.quiet_text(t, settings)), v.A_HOME
     if field == v.A_HOLIDAY_ADD:
         return t("settings-ask-holiday"), v.A_HOLIDAYS
+    if field == v.A_PHONE:
+        return t("settings-ask-phone", current=settings.dispatcher_phone), v.A_DESK
+    if field == v.A_DIGEST_HOUR:
+        return t("settings-ask-digest-hour", current=f"{settings.digest_hour:02d}:00"), v.A_DESK
     if field == v.A_AUTO_ACCEPT:
         return t(
             "settings-ask-auto-accept",
@@ -339,6 +429,8 @@ def _prompt(
                 v.A_AUTO_ACCEPT,
                 v.A_REMINDER,
                 v.A_FOLLOW_UP,
+                v.A_PHONE,
+                v.A_DIGEST_HOUR,
             }
         )
     )
@@ -388,6 +480,10 @@ async def _save_typed(
             return await uc.set_auto_accept_reminder_hours(uow, actor, text)
         if field == v.A_FOLLOW_UP:
             return await uc.set_follow_up_hours(uow, actor, text)
+        if field == v.A_PHONE:
+            return await rules.set_dispatcher_phone(uow, actor, text)
+        if field == v.A_DIGEST_HOUR:
+            return await rules.set_digest_hour(uow, actor, text)
     raise ValidationFailed(uc.ERROR_OUTDATED)
 
 
@@ -422,6 +518,9 @@ async def on_value(
     elif field == v.A_SLA:
         await message.answer(t("settings-saved"))
         text, markup = _category_screen(t, settings, _pair(arg)[0], _tz(services))
+    elif field in {v.A_PHONE, v.A_DIGEST_HOUR}:
+        await message.answer(t("settings-saved"))
+        text, markup = _desk(t, settings, _tz(services))
     else:
         await message.answer(t("settings-saved"))
         text, markup = _home(t, settings)
@@ -435,6 +534,8 @@ async def on_wrong_input(message: Message, state: FSMContext, t: BoundTranslator
     back_to = v.A_HOME
     if field == v.A_HOLIDAY_ADD:
         back_to = v.A_HOLIDAYS
+    elif field in {v.A_PHONE, v.A_DIGEST_HOUR}:
+        back_to = v.A_DESK
     elif field == v.A_SLA:
         back_to = str(data.get("settings_arg", "")).partition(".")[0]
     await message.answer(t("settings-text-hint"), reply_markup=v.cancel_keyboard(t, back_to))

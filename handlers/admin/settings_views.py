@@ -16,6 +16,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from domain.enums import Category, Urgency
+from domain.services.desk_rules import BuildingsPage
 from domain.services.desk_settings import DeskSettings
 from domain.services.sla_settings import (
     SLA_KIND_ACCEPT,
@@ -23,6 +24,7 @@ from domain.services.sla_settings import (
     SlaRow,
     duration_parts,
 )
+from fsm.audit import AuditCb
 
 # Button actions.
 A_HOME = "home"  # the main screen
@@ -41,7 +43,22 @@ A_QUIET_OFF = "quietoff"
 A_AUTO_ACCEPT = "aa"  # ask for the auto-accept delay
 A_REMINDER = "aar"  # ask for the reminder
 A_FOLLOW_UP = "fu"  # ask for the follow-up time
-A_CANCEL = "cancel"  # arg: the screen to go back to (home | cat name | hols)
+A_CANCEL = "cancel"  # arg: the screen to go back to (home | cat name | hols | desk)
+A_DESK = "desk"  # the desk rules screen
+A_PHONE = "phone"  # ask for the dispatcher phone
+A_FLAG = "flag"  # arg: a FLAG_ARGS key → toggle yes/no
+A_DIGEST_HOUR = "dhour"  # ask for the digests' hour
+A_RECIPIENTS = "drcp"  # next recipients choice
+A_BUILDINGS = "blds"  # arg: page → auto-assignment per building
+A_AUTO = "auto"  # arg: building_id.value(0|1).page → set auto-assignment
+
+FLAG_ARGS = {
+    "unv": "unverified_residents_may_file",
+    "pool": "pool_claim_enabled",
+    "dd": "digest_daily",
+    "dw": "digest_weekly",
+}
+"""Short button data → the yes/no setting."""
 
 URGENCY_ICONS = {Urgency.EMERGENCY: "🔴", Urgency.URGENT: "🟠", Urgency.NORMAL: "🟢"}
 
@@ -121,6 +138,7 @@ def render_home(t: BoundTranslator, settings: DeskSettings) -> str:
 
 def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    builder.button(text=t("settings-btn-desk"), callback_data=SettingsCb(action=A_DESK))
     for category in Category:
         builder.button(
             text=t("settings-btn-category", category=t(f"category-{category.value}")),
@@ -136,7 +154,8 @@ def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
         ("settings-btn-follow-up", A_FOLLOW_UP),
     ):
         builder.button(text=t(key), callback_data=SettingsCb(action=action))
-    builder.adjust(2, 2, 2, 2, 2, 2, 2, 1)
+    builder.button(text=t("audit-btn-open"), callback_data=AuditCb(action="show"))
+    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 2)
     return builder.as_markup()
 
 
@@ -294,3 +313,109 @@ def cancel_keyboard(
         ]
     )
     return InlineKeyboardMarkup(inline_keyboard=keyboard)
+
+
+# --------------------------------------------------------------------------- desk rules
+
+
+def _yes_no(t: BoundTranslator, value: bool) -> str:
+    return t("settings-yes" if value else "settings-no")
+
+
+def _on_off(t: BoundTranslator, value: bool) -> str:
+    return t("settings-on" if value else "settings-off")
+
+
+def render_desk(t: BoundTranslator, settings: DeskSettings, timezone: str) -> str:
+    lines = [
+        t("settings-desk-title"),
+        "",
+        t("settings-line-phone", phone=settings.dispatcher_phone),
+        t("settings-line-unverified", value=_yes_no(t, settings.unverified_residents_may_file)),
+        t("settings-line-pool", value=_yes_no(t, settings.pool_claim_enabled)),
+        t(
+            "settings-line-digests",
+            daily=_on_off(t, settings.digest_daily),
+            weekly=_on_off(t, settings.digest_weekly),
+            hour=f"{settings.digest_hour:02d}:00",
+        ),
+        t(
+            "settings-line-recipients",
+            who=t(f"settings-recipients-{settings.digest_recipients}"),
+        ),
+        t("settings-line-timezone", timezone=timezone),
+    ]
+    return "\n".join(lines)
+
+
+def desk_keyboard(t: BoundTranslator, settings: DeskSettings) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("settings-btn-phone"), callback_data=SettingsCb(action=A_PHONE))
+    for arg, key in FLAG_ARGS.items():
+        builder.button(
+            text=t(f"settings-btn-flag-{arg}", value=_yes_no(t, bool(getattr(settings, key)))),
+            callback_data=SettingsCb(action=A_FLAG, arg=arg),
+        )
+    builder.button(
+        text=t("settings-btn-digest-hour", hour=f"{settings.digest_hour:02d}:00"),
+        callback_data=SettingsCb(action=A_DIGEST_HOUR),
+    )
+    builder.button(
+        text=t(
+            "settings-btn-recipients",
+            who=t(f"settings-recipients-{settings.digest_recipients}"),
+        ),
+        callback_data=SettingsCb(action=A_RECIPIENTS),
+    )
+    builder.button(
+        text=t("settings-btn-buildings"), callback_data=SettingsCb(action=A_BUILDINGS, arg="0")
+    )
+    builder.adjust(1)
+    markup = builder.as_markup()
+    markup.inline_keyboard.append([_back_button(t)])
+    return markup
+
+
+def render_buildings(t: BoundTranslator, page: BuildingsPage) -> str:
+    return t("settings-buildings-title", page=page.page + 1, pages=page.pages)
+
+
+def buildings_keyboard(t: BoundTranslator, page: BuildingsPage) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in page.items:
+        builder.button(
+            text=t(
+                "settings-btn-auto-on" if item.auto_assign else "settings-btn-auto-off",
+                address=item.address[:48],
+            ),
+            callback_data=SettingsCb(
+                action=A_AUTO, arg=f"{item.id}.{int(not item.auto_assign)}.{page.page}"
+            ),
+        )
+    builder.adjust(1)
+    nav: list[InlineKeyboardButton] = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("nav-prev"),
+                callback_data=SettingsCb(action=A_BUILDINGS, arg=str(page.page - 1)).pack(),
+            )
+        )
+    if page.page + 1 < page.pages:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("nav-next"),
+                callback_data=SettingsCb(action=A_BUILDINGS, arg=str(page.page + 1)).pack(),
+            )
+        )
+    markup = builder.as_markup()
+    if nav:
+        markup.inline_keyboard.append(nav)
+    markup.inline_keyboard.append(
+        [
+            InlineKeyboardButton(
+                text=t("settings-btn-desk-back"), callback_data=SettingsCb(action=A_DESK).pack()
+            )
+        ]
+    )
+    return markup

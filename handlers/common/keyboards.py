@@ -27,8 +27,8 @@ def language_keyboard() -> InlineKeyboardMarkup:
 RESIDENT_MENU: tuple[str, ...] = ("menu-new-request", "menu-my-requests")
 ROLE_MENUS: dict[Role, tuple[str, ...]] = {
     Role.EXECUTOR: ("menu-my-jobs", "menu-pool"),
-    Role.MANAGER: ("menu-panel", "menu-people"),
-    Role.ADMIN: ("menu-panel", "menu-people", "menu-settings"),
+    Role.MANAGER: ("menu-panel", "menu-people", "menu-reports"),
+    Role.ADMIN: ("menu-panel", "menu-people", "menu-reports", "menu-settings"),
 }
 
 

@@ -61,6 +61,7 @@ from domain.services.staff import (
     toggle_role,
     toggle_specialization,
 )
+from fsm.invites import OpenInvitesCb
 from fsm.staff import (
     InviteBuildingCb,
     InviteCreation,
@@ -78,6 +79,7 @@ from fsm.staff import (
 )
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.filters import MenuButton
+from handlers.manager.invites import offer_hand_back
 
 log = logging.getLogger(__name__)
 router = Router(name="people")
@@ -196,6 +198,7 @@ def _people_keyboard(t: BoundTranslator, page: PeoplePage) -> InlineKeyboardMark
     if page.query:
         tools.button(text=t("staff-btn-all"), callback_data=PeopleCb(action="all"))
     tools.button(text=t("staff-btn-invite"), callback_data=PeopleCb(action="invite"))
+    tools.button(text=t("staff-btn-invites"), callback_data=OpenInvitesCb(action="list"))
     builder.attach(tools)
     return builder.as_markup()
 
@@ -540,6 +543,11 @@ async def on_status_change(
     name = _esc(view.card.display_name)
     callback_answer.text = t("staff-reactivated" if active else "staff-deactivated", name=name)
     await _render_card(query, t, view, callback_data.page)
+    if not active:
+        assert query.bot is not None
+        await offer_hand_back(
+            query.bot, services, t, actor, callback_data.user_id, callback_data.page
+        )
 
 
 # --------------------------------------------------------------------------- invites

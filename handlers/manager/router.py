@@ -7,14 +7,29 @@ presser manages the building, so anybody else gets "not available".
 from aiogram import Router
 
 from domain.enums import Role
-from handlers.manager import desk, escalation, inline, people, templates, verification
+from handlers.manager import (
+    desk,
+    escalation,
+    inline,
+    invites,
+    people,
+    reports,
+    templates,
+    verification,
+)
 from handlers.roles import HasRole
 
 staff = Router(name="manager-staff")
 staff.message.filter(HasRole(Role.MANAGER, Role.ADMIN))
 staff.callback_query.filter(HasRole(Role.MANAGER, Role.ADMIN))
 staff.include_routers(
-    verification.router, people.router, desk.router, templates.router, inline.router
+    verification.router,
+    people.router,
+    invites.router,
+    desk.router,
+    templates.router,
+    reports.router,
+    inline.router,
 )
 
 router = Router(name="manager")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy import Select, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import Role, UserStatus
+from domain.services.desk_rules import BuildingRule
 from domain.services.residents import ApartmentInfo, BuildingInfo
 from storage.models import Apartment, Building, Entrance, ManagerBuilding, User, UserRole
 
@@ -57,6 +58,26 @@ class SqlDirectoryRepository:
             select(Building).order_by(Building.address, Building.id).offset(offset).limit(limit)
         )
         return [_building(row) for row in rows]
+
+    async def auto_assign_page(self, offset: int, limit: int) -> list[BuildingRule]:
+        rows = await self.session.execute(
+            select(Building.id, Building.address, Building.auto_assign)
+            .order_by(Building.address, Building.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [BuildingRule(int(row[0]), str(row[1]), bool(row[2])) for row in rows]
+
+    async def set_auto_assign(self, building_id: int, value: bool) -> BuildingRule | None:
+        row = (
+            await self.session.execute(
+                update(Building)
+                .where(Building.id == building_id)
+                .values(auto_assign=value)
+                .returning(Building.id, Building.address, Building.auto_assign)
+            )
+        ).first()
+        return BuildingRule(int(row[0]), str(row[1]), bool(row[2])) if row else None
 
     async def search_buildings(self, text: str, limit: int) -> list[BuildingInfo]:
         words = [w for w in text.lower().replace(",", " ").split() if w][:6]

@@ -39,6 +39,7 @@ def _invite(row: InviteRow) -> Invite:
         expires_at=row.expires_at,
         used_by=row.used_by,
         used_at=row.used_at,
+        revoked_at=row.revoked_at,
     )
 
 

@@ -1,0 +1,33 @@
+# Settings: desk rules (dispatcher phone, who may file or claim, digests, auto-assignment).
+
+settings-btn-desk = 🏢 Desk rules and digests
+settings-desk-title = 🏢 Desk rules and digests
+settings-line-phone = 📞 Dispatcher phone: { $phone }
+settings-line-unverified = 🏠 Residents not yet verified may file: { $value }
+settings-line-pool = 🙋 Executors may take jobs from the pool: { $value }
+settings-line-digests = 📊 Digests: daily { $daily }, weekly { $weekly } (Mondays), at { $hour }
+settings-line-recipients = 👥 Digests go to: { $who }
+settings-line-timezone = 🕒 Time zone: { $timezone } (set by the installation)
+settings-yes = yes
+settings-no = no
+settings-on = on
+settings-off = off
+settings-recipients-all = managers and admins
+settings-recipients-managers = managers
+settings-recipients-admins = admins
+settings-btn-phone = 📞 Dispatcher phone
+settings-btn-flag-unv = 🏠 Unverified may file: { $value }
+settings-btn-flag-pool = 🙋 Claim from the pool: { $value }
+settings-btn-flag-dd = 📊 Daily digest: { $value }
+settings-btn-flag-dw = 📊 Weekly digest: { $value }
+settings-btn-digest-hour = 🕘 Digest time: { $hour }
+settings-btn-recipients = 👥 Digests to: { $who }
+settings-btn-buildings = 🤖 Auto-assignment by building
+settings-buildings-title = 🤖 Auto-assignment by building (page { $page } of { $pages }). Press a building to switch it:
+settings-btn-auto-on = ✅ { $address }
+settings-btn-auto-off = ⛔ { $address }
+settings-btn-desk-back = ◀️ Back to desk rules
+settings-ask-phone = Send the dispatcher's phone number (now { $current }), e.g. +998 71 200-00-00.
+settings-ask-digest-hour = At what hour should the digests go out (now { $current })? Send an hour from 0 to 23, e.g. 9 or 09:00.
+settings-error-phone = This is not a phone number. Send 7 to 15 digits, e.g. +998 71 200-00-00.
+settings-error-hour = Send an hour from 0 to 23, e.g. 9 or 09:00.

@@ -1,0 +1,33 @@
+# Настройки: правила работы (телефон диспетчера, кто может подавать и брать заявки, сводки, автоназначение).
+
+settings-btn-desk = 🏢 Правила и сводки
+settings-desk-title = 🏢 Правила работы и сводки
+settings-line-phone = 📞 Телефон диспетчера: { $phone }
+settings-line-unverified = 🏠 Неподтверждённые жители могут подавать заявки: { $value }
+settings-line-pool = 🙋 Исполнители могут брать заявки из общего списка: { $value }
+settings-line-digests = 📊 Сводки: ежедневная { $daily }, еженедельная { $weekly } (по понедельникам), в { $hour }
+settings-line-recipients = 👥 Сводки получают: { $who }
+settings-line-timezone = 🕒 Часовой пояс: { $timezone } (задаётся при установке)
+settings-yes = да
+settings-no = нет
+settings-on = вкл.
+settings-off = выкл.
+settings-recipients-all = менеджеры и администраторы
+settings-recipients-managers = менеджеры
+settings-recipients-admins = администраторы
+settings-btn-phone = 📞 Телефон диспетчера
+settings-btn-flag-unv = 🏠 Неподтверждённые подают: { $value }
+settings-btn-flag-pool = 🙋 Брать из общего списка: { $value }
+settings-btn-flag-dd = 📊 Ежедневная сводка: { $value }
+settings-btn-flag-dw = 📊 Еженедельная сводка: { $value }
+settings-btn-digest-hour = 🕘 Время сводок: { $hour }
+settings-btn-recipients = 👥 Сводки: { $who }
+settings-btn-buildings = 🤖 Автоназначение по домам
+settings-buildings-title = 🤖 Автоназначение по домам (страница { $page } из { $pages }). Нажмите на дом, чтобы переключить:
+settings-btn-auto-on = ✅ { $address }
+settings-btn-auto-off = ⛔ { $address }
+settings-btn-desk-back = ◀️ К правилам работы
+settings-ask-phone = Отправьте телефон диспетчера (сейчас { $current }), например +998 71 200-00-00.
+settings-ask-digest-hour = В котором часу отправлять сводки (сейчас { $current })? Отправьте час от 0 до 23, например 9 или 09:00.
+settings-error-phone = Это не номер телефона. Отправьте от 7 до 15 цифр, например +998 71 200-00-00.
+settings-error-hour = Отправьте час от 0 до 23, например 9 или 09:00.

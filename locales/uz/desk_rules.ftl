@@ -1,0 +1,33 @@
+# Sozlamalar: ish qoidalari (dispetcher telefoni, kim ariza bera va ola oladi, xulosalar, avtomatik tayinlash).
+
+settings-btn-desk = 🏢 Qoidalar va xulosalar
+settings-desk-title = 🏢 Ish qoidalari va xulosalar
+settings-line-phone = 📞 Dispetcher telefoni: { $phone }
+settings-line-unverified = 🏠 Tasdiqlanmagan aholi ariza bera oladi: { $value }
+settings-line-pool = 🙋 Ijrochilar umumiy ro'yxatdan ish ola oladi: { $value }
+settings-line-digests = 📊 Xulosalar: kunlik { $daily }, haftalik { $weekly } (dushanba kunlari), soat { $hour }
+settings-line-recipients = 👥 Xulosalarni oladi: { $who }
+settings-line-timezone = 🕒 Vaqt mintaqasi: { $timezone } (o'rnatishda belgilanadi)
+settings-yes = ha
+settings-no = yo'q
+settings-on = yoqilgan
+settings-off = o'chirilgan
+settings-recipients-all = menejerlar va administratorlar
+settings-recipients-managers = menejerlar
+settings-recipients-admins = administratorlar
+settings-btn-phone = 📞 Dispetcher telefoni
+settings-btn-flag-unv = 🏠 Tasdiqlanmaganlar ariza beradi: { $value }
+settings-btn-flag-pool = 🙋 Umumiy ro'yxatdan olish: { $value }
+settings-btn-flag-dd = 📊 Kunlik xulosa: { $value }
+settings-btn-flag-dw = 📊 Haftalik xulosa: { $value }
+settings-btn-digest-hour = 🕘 Xulosalar vaqti: { $hour }
+settings-btn-recipients = 👥 Xulosalar: { $who }
+settings-btn-buildings = 🤖 Uylar bo'yicha avtomatik tayinlash
+settings-buildings-title = 🤖 Uylar bo'yicha avtomatik tayinlash ({ $pages } dan { $page }-sahifa). Almashtirish uchun uyni bosing:
+settings-btn-auto-on = ✅ { $address }
+settings-btn-auto-off = ⛔ { $address }
+settings-btn-desk-back = ◀️ Ish qoidalariga qaytish
+settings-ask-phone = Dispetcher telefon raqamini yuboring (hozir { $current }), masalan +998 71 200-00-00.
+settings-ask-digest-hour = Xulosalar soat nechada yuborilsin (hozir { $current })? 0 dan 23 gacha soatni yuboring, masalan 9 yoki 09:00.
+settings-error-phone = Bu telefon raqami emas. 7 dan 15 gacha raqam yuboring, masalan +998 71 200-00-00.
+settings-error-hour = 0 dan 23 gacha soatni yuboring, masalan 9 yoki 09:00.
