@@ -18,7 +18,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
@@ -35,6 +34,7 @@ from domain.services.audit_view import AuditEntry, AuditFilter, AuditPage, Perso
 from fsm.audit import AuditCb, AuditInput
 from handlers.admin.settings_views import A_HOME, SettingsCb
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.common.screens import show_screen
 from storage.repositories.audit import SqlAuditReader
 
 router = Router(name="admin-audit")
@@ -166,19 +166,6 @@ async def _screen(
     return text, page_keyboard(t, found)
 
 
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    message = query.message
-    if isinstance(message, Message) and message.chat.type == "private" and message.text:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
 def _filter(callback_data: AuditCb) -> AuditFilter:
     return AuditFilter(
         actor_id=callback_data.user or None, request_id=callback_data.request or None
@@ -206,7 +193,7 @@ async def on_page(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
-    await _show(
+    await show_screen(
         query, *await _screen(services, t, actor, _filter(callback_data), callback_data.page)
     )
 
@@ -222,10 +209,10 @@ async def on_ask(
     await _actor(services, query.from_user.id)
     if callback_data.action == "person":
         await state.set_state(AuditInput.person)
-        await _show(query, t("audit-ask-person"), cancel_keyboard(t))
+        await show_screen(query, t("audit-ask-person"), cancel_keyboard(t))
     else:
         await state.set_state(AuditInput.request)
-        await _show(query, t("audit-ask-request"), cancel_keyboard(t))
+        await show_screen(query, t("audit-ask-request"), cancel_keyboard(t))
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -32,6 +31,7 @@ from domain.services.desk_settings import DeskSettings
 from handlers.admin import settings_views as v
 from handlers.admin.settings_views import SettingsCb, SettingsInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.common.screens import show_screen
 from handlers.filters import MenuButton
 
 router = Router(name="admin-settings")
@@ -109,18 +109,7 @@ def _screen_for(t: BoundTranslator, settings: DeskSettings, back_to: str, tz: Zo
 
 
 async def _show(query: CallbackQuery, screen: Screen) -> None:
-    """Replace the pressed message in the private chat, else post to the presser."""
-    text, markup = screen
-    message = query.message
-    if isinstance(message, Message) and message.chat.type == "private" and message.text:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    await show_screen(query, *screen)
 
 
 async def _leave_own_state(state: FSMContext) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
@@ -27,6 +26,7 @@ from domain.services.invites import (
 )
 from fsm.invites import HandBackCb, OpenInvitesCb
 from fsm.staff import PeopleCb, PersonCb
+from handlers.common.screens import show_screen
 
 router = Router(name="invites")
 
@@ -36,19 +36,6 @@ async def _actor(services: Services, user_id: int) -> Actor:
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
     return actor
-
-
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    message = query.message
-    if isinstance(message, Message) and message.chat.type == "private" and message.text:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 def _line(t: BoundTranslator, invite: OpenInvite, tz: ZoneInfo) -> str:
@@ -96,7 +83,7 @@ async def _invites_screen(
 @router.callback_query(OpenInvitesCb.filter(F.action == "list"))
 async def on_invites(query: CallbackQuery, t: BoundTranslator, services: Services) -> None:
     actor = await _actor(services, query.from_user.id)
-    await _show(query, *await _invites_screen(services, t, actor))
+    await show_screen(query, *await _invites_screen(services, t, actor))
 
 
 @router.callback_query(OpenInvitesCb.filter(F.action == "revoke"))
@@ -111,7 +98,7 @@ async def on_revoke(
     async with services.uow() as uow:
         await revoke_invite(uow, actor, callback_data.invite_id, services.clock.now())
     callback_answer.text = t("staff-invite-revoked", id=callback_data.invite_id)
-    await _show(query, *await _invites_screen(services, t, actor))
+    await show_screen(query, *await _invites_screen(services, t, actor))
 
 
 # --------------------------------------------------------------------------- hand back
@@ -166,4 +153,4 @@ async def on_hand_back(
             action="open", user_id=callback_data.user_id, page=callback_data.page
         ),
     )
-    await _show(query, text, builder.as_markup())
+    await show_screen(query, text, builder.as_markup())

@@ -14,7 +14,6 @@ import logging
 from functools import lru_cache
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
@@ -40,6 +39,7 @@ from domain.services.reports import (
 )
 from fsm.reports import ReportsCb, ReportsInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.common.screens import show_screen
 from handlers.filters import MenuButton
 from storage.repositories.reports import SqlDigestLog
 
@@ -76,19 +76,6 @@ def _period(services: Services, key: str) -> Period:
 async def _leave_own_state(state: FSMContext) -> None:
     if await state.get_state() == ReportsInput.dates.state:
         await state.clear()
-
-
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    message = query.message
-    if isinstance(message, Message) and message.chat.type == "private" and message.text:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
 
 
 # --------------------------------------------------------------------------- screens
@@ -210,9 +197,9 @@ async def on_screen(
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
     if callback_data.action == "home":
-        await _show(query, t("reports-title"), home_keyboard(t))
+        await show_screen(query, t("reports-title"), home_keyboard(t))
     else:
-        await _show(query, t("reports-export-title"), periods_keyboard(t))
+        await show_screen(query, t("reports-export-title"), periods_keyboard(t))
 
 
 async def _scope_screen(
@@ -240,7 +227,7 @@ async def on_period(
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
     period = _period(services, callback_data.period)
-    await _show(query, *await _scope_screen(services, t, actor, period, callback_data.page))
+    await show_screen(query, *await _scope_screen(services, t, actor, period, callback_data.page))
 
 
 @router.callback_query(ReportsCb.filter(F.action == "scope"))
@@ -260,7 +247,7 @@ async def on_scope(
         period=period_text(period),
         scope=await scope_label(services, t, scope),
     )
-    await _show(query, text, format_keyboard(t, period, callback_data.building))
+    await show_screen(query, text, format_keyboard(t, period, callback_data.building))
 
 
 @router.callback_query(ReportsCb.filter(F.action == "ask"))
@@ -269,7 +256,7 @@ async def on_ask_dates(
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(ReportsInput.dates)
-    await _show(query, t("reports-ask-dates"), cancel_keyboard(t))
+    await show_screen(query, t("reports-ask-dates"), cancel_keyboard(t))
 
 
 @lru_cache(maxsize=1)

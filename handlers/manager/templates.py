@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -33,6 +32,7 @@ from domain.services.templates import (
 from fsm.desk import DeskPanelCb
 from fsm.templates import TemplateInput, TemplatesCb
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.common.screens import show_screen
 from handlers.manager.desk_keyboards import template_text
 
 router = Router(name="templates")
@@ -94,20 +94,6 @@ async def _screen(services: Services, t: BoundTranslator) -> tuple[str, InlineKe
     return render_templates(t, templates), templates_keyboard(t, templates)
 
 
-async def _show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Replace the pressed message in the private chat, else post to the presser."""
-    message = query.message
-    if isinstance(message, Message) and message.chat.type == "private" and message.text:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    assert query.bot is not None
-    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
-
-
 async def _leave_own_state(state: FSMContext) -> None:
     if await state.get_state() == TemplateInput.text.state:
         await state.clear()
@@ -127,7 +113,7 @@ async def on_templates(
     if callback_data.action == "cancel":
         callback_answer.text = t("desk-nothing-changed")
     text, markup = await _screen(services, t)
-    await _show(query, text, markup)
+    await show_screen(query, text, markup)
 
 
 @router.callback_query(TemplatesCb.filter(F.action == "add"))
@@ -136,7 +122,7 @@ async def on_add(
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(TemplateInput.text)
-    await _show(
+    await show_screen(
         query,
         t("templates-ask-text", min=MIN_TEMPLATE_LENGTH, max=MAX_TEMPLATE_LENGTH),
         _cancel_keyboard(t),
@@ -159,7 +145,7 @@ async def on_remove(
             uow, actor, callback_data.index, version=callback_data.version or None
         )
     callback_answer.text = t("templates-removed")
-    await _show(query, render_templates(t, templates), templates_keyboard(t, templates))
+    await show_screen(query, render_templates(t, templates), templates_keyboard(t, templates))
 
 
 @lru_cache(maxsize=1)
