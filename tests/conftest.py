@@ -35,11 +35,23 @@ from storage.db import create_engine, create_session_factory, normalize_database
 from storage.repositories.settings import forget_desk_settings
 
 TEST_DATABASE_URL_ENV = "UKBOT_TEST_DATABASE_URL"
+TEST_REDIS_URL_ENV = "UKBOT_TEST_REDIS_URL"
 EMBEDDED_TEST_DIR = Path(__file__).resolve().parent.parent / "var" / "test-postgres"
 # durability is not needed for throwaway test data
 _FAST_SERVER_OPTIONS = ("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
 
 CreateDatabase = Callable[[], Awaitable[str]]
+
+
+def require_redis_url(why: str = "this test needs Redis") -> str:
+    """The tests' Redis. Without one, a test that needs it is skipped on a developer's
+    machine and fails in CI, where it must run."""
+    url = os.environ.get(TEST_REDIS_URL_ENV)
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{TEST_REDIS_URL_ENV} is not set in CI: {why}")
+    pytest.skip(f"{TEST_REDIS_URL_ENV} is not set: {why}")
 
 
 def _with_database(url: str, database: str) -> str:

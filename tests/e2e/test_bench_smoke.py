@@ -13,6 +13,7 @@ import pytest
 from bench.journeys import PhaseResult, run_bench
 from bench.options import BenchOptions
 from bench.report import render_text
+from tests.conftest import require_redis_url
 
 
 def _tiny(pg_server_url: str, tmp_path: Path, **extra: object) -> BenchOptions:
@@ -42,8 +43,7 @@ async def test_bench_with_two_worker_processes_completes_every_journey(
 ) -> None:
     # the journeys cross processes: a resident, their manager and the executor are
     # handled by different workers, and notifications leave from the polling process
-    if not os.environ.get("UKBOT_TEST_REDIS_URL"):
-        pytest.skip("several processes share conversation state only through Redis")
+    require_redis_url("several processes share conversation state only through Redis")
     options = _tiny(pg_server_url, tmp_path, workers=2)
     full = await _completes_every_journey(options)
     assert full.processes == 3  # the polling process and two workers

@@ -5,18 +5,14 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-import pytest
-
 from fsm.storage import build_fsm_backend
+from tests.conftest import require_redis_url
 from tests.e2e.conftest import Desk
 from tests.e2e.helpers import seed_directory, verified_resident
 
 
-@pytest.mark.skipif(
-    not os.environ.get("UKBOT_TEST_REDIS_URL"),
-    reason="without Redis, drafts are kept in memory and are lost on restart by design",
-)
 async def test_filing_draft_survives_a_restart(desk: Desk) -> None:
+    require_redis_url("without Redis, drafts are kept in memory and are lost on restart by design")
     runtime = desk.runtime
     await seed_directory(runtime.services.session_factory)
     resident = await verified_resident(desk, "Restart")

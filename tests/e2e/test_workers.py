@@ -16,18 +16,16 @@ import pytest
 from bench.procs import process_tree
 from sandbox.client import EmulatorClient
 from sandbox.emulator.server import EmulatorServer
+from tests.conftest import require_redis_url
 
 TOKEN = "7000000004:e2e-workers-token"
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.skipif(
-    not os.environ.get("UKBOT_TEST_REDIS_URL"),
-    reason="several processes share conversation state only through Redis",
-)
 async def test_a_dead_worker_stops_the_bot_with_an_error(
     emulator: EmulatorServer, database_url: str, tmp_path: Path
 ) -> None:
+    require_redis_url("several processes share conversation state only through Redis")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("UKBOT_")},
         "UKBOT_BOT_TOKEN": TOKEN,

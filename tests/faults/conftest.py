@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import secrets
 import shutil
 import time
@@ -29,6 +28,7 @@ from bench.world import People, seed
 from sandbox.client import EmulatorClient, GroupChat, UserClient
 from sandbox.emulator.server import run_emulator
 from storage.db import create_engine, create_session_factory
+from tests.conftest import require_redis_url
 from tests.faults.servers import (
     BotProcess,
     Postgres,
@@ -194,11 +194,5 @@ async def world(bot_env: dict[str, str]) -> AsyncIterator[World]:
 
 async def redis_for_faults() -> str:
     """The tests' Redis, for fault tests that restart only the bot: conversation state
-    must outlive the bot process. Without one the test is skipped on a developer's
-    machine and fails in CI."""
-    url = os.environ.get("UKBOT_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("UKBOT_TEST_REDIS_URL is not set: CI must run the fault tests")
-        pytest.skip("UKBOT_TEST_REDIS_URL is not set")
-    return url
+    must outlive the bot process."""
+    return require_redis_url("conversation state must outlive the bot process")

@@ -21,6 +21,7 @@ from fsm.storage import (
     UpdateScopedRedisStorage,
     build_fsm_backend,
 )
+from tests.conftest import require_redis_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -34,9 +35,7 @@ class Form(StatesGroup):
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def backend() -> AsyncIterator[FsmBackend]:
-    url = os.environ.get("UKBOT_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("UKBOT_TEST_REDIS_URL is not set")
+    url = require_redis_url()
     backend = build_fsm_backend(url, state_ttl=timedelta(days=1))
     assert backend.redis is not None
     await backend.redis.flushdb()

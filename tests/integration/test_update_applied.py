@@ -4,7 +4,6 @@ write in Redis carries the mark that the update is done."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.updates import UpdateRunner
 from fsm.storage import FsmBackend, build_fsm_backend
 from storage.repositories.inbox import SqlUpdateInbox
+from tests.conftest import require_redis_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -30,11 +30,7 @@ USER = 9_550_000_001
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def fsm() -> AsyncIterator[FsmBackend]:
-    url = os.environ.get("UKBOT_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("UKBOT_TEST_REDIS_URL is not set: CI must run this test")
-        pytest.skip("UKBOT_TEST_REDIS_URL is not set")
+    url = require_redis_url()
     backend = build_fsm_backend(url, state_ttl=timedelta(days=1))
     yield backend
     await backend.close()
