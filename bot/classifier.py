@@ -264,8 +264,6 @@ class OpenAIClassifier:
         if self._client is not None:
             await self._client.close()
 
-    close = aclose
-
     async def __aenter__(self) -> Self:
         return self
 

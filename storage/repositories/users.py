@@ -49,9 +49,6 @@ class SqlUserRepository:
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def language_of(self, user_id: int) -> Language | None:
-        return await self.session.scalar(select(User.language).where(User.id == user_id))
-
 
 def _person_statement(*, pending_apartments_count: bool) -> Select[Any]:
     counted = [VerificationState.APPROVED]

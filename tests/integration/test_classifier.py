@@ -439,11 +439,6 @@ def test_settings_defaults_leave_the_classifier_disabled(monkeypatch: pytest.Mon
     assert classifier.timeout == 3.0
 
 
-async def test_close_alias(make: MakeClassifier) -> None:
-    classifier = make()
-    await classifier.close()
-
-
 # -- pure helpers -----------------------------------------------------------------
 
 
