@@ -148,7 +148,9 @@ class Services:
         self.languages = LanguageCache(self.translator.default)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.tz)
+        return SqlUnitOfWork(
+            self.session_factory, self.tz, after_outbox_commit=lambda: self.outbox_wake()
+        )
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work for screens that only read: no transaction, no writes
@@ -171,10 +173,6 @@ class Services:
             log.error(
                 "background task failed", exc_info=task.exception(), extra={"task": task.get_name()}
             )
-
-    def after_outbox_write(self) -> None:
-        """Delivery starts right after a commit that wrote notifications, not at the next poll."""
-        self.outbox_wake()
 
     async def actor(self, user_id: int) -> Actor | None:
         return await self.profiles.get_actor(user_id)

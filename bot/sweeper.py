@@ -56,8 +56,6 @@ class DeadlineSweeper:
             announced += report.announced
             postponed += report.postponed
             auto_accepted += report.auto_accepted
-            if report.announced:
-                self.services.after_outbox_write()
             if report.claimed < self.batch:
                 break
         total = SweepReport(claimed, announced, postponed, auto_accepted)

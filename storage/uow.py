@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from zoneinfo import ZoneInfo
 
@@ -44,8 +45,12 @@ class SqlUnitOfWork:
         self,
         session_factory: async_sessionmaker[AsyncSession],
         tz: ZoneInfo | None = None,
+        *,
+        after_outbox_commit: Callable[[], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        # Delivery starts right after a commit that wrote notifications, not at the next poll.
+        self._after_outbox_commit = after_outbox_commit
         self._tz = tz or ZoneInfo("Asia/Tashkent")  # the business timezone: deadlines, quiet hours
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -83,6 +88,10 @@ class SqlUnitOfWork:
             # The update that caused this change is handled by it: both or neither.
             await mark_handled(self.session, claim)
         await self.session.commit()
+        if self.outbox.wrote:
+            self.outbox.wrote = False
+            if self._after_outbox_commit is not None:
+                self._after_outbox_commit()
 
     async def rollback(self) -> None:
         await self.session.rollback()

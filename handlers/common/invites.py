@@ -111,7 +111,6 @@ async def _apply(
     except DomainError as error:
         await message.answer(render_error(t, error))
     else:
-        services.after_outbox_write()
         await message.answer(_welcome(t, accepted))
     services.profiles.forget(user_id)
     profile = await services.profiles.get_profile(user_id)

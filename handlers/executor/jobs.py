@@ -261,7 +261,6 @@ async def on_one_tap(
             transition = await pause_for_materials(uow, actor, request_id, now)
         else:
             transition = await perform_action(uow, actor, request_id, action, now)
-    services.after_outbox_write()
     callback_answer.text = t(done_key, number=transition.new.number)
     text, markup = await _job_view(services, t, actor, request_id)
     await _show(query, text, markup)
@@ -296,7 +295,6 @@ async def on_eta(
         transition = await start_job(
             uow, actor, callback_data.request_id, services.clock.now(), eta_minutes=eta
         )
-    services.after_outbox_write()
     number = transition.new.number
     callback_answer.text = (
         t("job-started-eta", number=number, minutes=eta) if eta else t("job-started", number=number)
@@ -344,7 +342,6 @@ async def on_decline_reason(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("job-declined", number=transition.new.number))
 
@@ -394,7 +391,6 @@ async def on_question(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("job-question-sent", number=transition.new.number))
     text, markup = await _job_view(services, t, actor, request_id)
@@ -510,7 +506,6 @@ async def on_completion_comment(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("job-completed", number=transition.new.number, count=len(files)))
 

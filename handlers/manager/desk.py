@@ -164,7 +164,6 @@ async def _card(
 
 async def _after_change(services: Services, request_id: int) -> None:
     """Delivery starts at once (the staff chat post edit is written by the write path)."""
-    services.after_outbox_write()
 
 
 async def _act(
@@ -594,7 +593,6 @@ async def _typed(
                     text=text,
                     visibility=CommentVisibility.INTERNAL,
                 )
-            services.after_outbox_write()
         elif kind == "dup":
             async with services.uow() as uow:
                 _transition, original = await link_duplicate(

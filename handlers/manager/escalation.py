@@ -73,7 +73,6 @@ async def on_extend(
     async with services.uow() as uow:
         planned = await extend_deadline(uow, actor, callback_data.request_id, callback_data.by, now)
         state = await uow.requests.get_state(callback_data.request_id)
-    services.after_outbox_write()  # the executor hears of the new deadline
     waiting = TimerKind.ACCEPT_OVERDUE in planned.timers
     due = planned.accept_due if waiting else planned.complete_due
     due_text = format_when(due, t.lang, services.tz, now) if due is not None else "—"

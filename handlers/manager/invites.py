@@ -139,7 +139,6 @@ async def on_hand_back(
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
         result = await hand_back_jobs(uow, actor, callback_data.user_id, services.clock.now())
-    services.after_outbox_write()
     text = t("staff-hand-back-done", count=len(result.returned))
     if result.returned:
         text += "\n" + ", ".join(result.returned)

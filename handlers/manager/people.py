@@ -393,7 +393,6 @@ async def on_role_toggle(
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
         change = await toggle_role(uow, actor, callback_data.user_id, callback_data.role)
-    services.after_outbox_write()
     await _refresh_menu(query.bot, services, callback_data.user_id)
     key = "staff-role-granted" if change.granted else "staff-role-revoked"
     callback_answer.text = t(key, role=t(f"role-{change.role}"))
@@ -538,7 +537,6 @@ async def on_status_change(
     active = callback_data.action == "on"
     async with services.uow() as uow:
         view = await set_person_active(uow, actor, callback_data.user_id, active)
-    services.after_outbox_write()
     await _refresh_menu(query.bot, services, callback_data.user_id)
     name = _esc(view.card.display_name)
     callback_answer.text = t("staff-reactivated" if active else "staff-deactivated", name=name)

@@ -51,7 +51,6 @@ async def on_approve(
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
         link = await approve_residency(uow, actor, callback_data.link_id)
-    services.after_outbox_write()
     services.profiles.forget(link.user_id)
     callback_answer.text = t("verify-approved-short")
     await _mark_card(query, t("verify-approved", apartment=link.apartment_number))
@@ -68,7 +67,6 @@ async def on_ask_document(
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
         await request_document(uow, actor, callback_data.link_id)
-    services.after_outbox_write()
     callback_answer.text = t("verify-document-asked")
     await _mark_card(query, t("verify-document-asked"))
 
@@ -99,7 +97,6 @@ async def on_reject_reason(
     link_id = (await state.get_data())["link_id"]
     async with services.uow() as uow:
         link = await reject_residency(uow, actor, link_id, message.text or "")
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("verify-rejected", apartment=link.apartment_number))
 

@@ -48,7 +48,6 @@ async def on_document(
     link_id = (await state.get_data())["link_id"]
     async with services.uow() as uow:
         await attach_document(uow, message.from_user.id, link_id, kept)
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("residency-document-received"))
 

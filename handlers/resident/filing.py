@@ -600,7 +600,6 @@ async def _submit(
     except BaseException:
         await state.set_state(Filing.summary)  # nothing was filed: the draft is still there
         raise
-    services.after_outbox_write()
     if not filed.already_filed and services.classifier.enabled:
         facts = FiledFacts(
             filed.id,
@@ -624,7 +623,6 @@ async def _second_opinion(services: Services, facts: FiledFacts) -> None:
     if suggestion is not None:
         async with services.uow() as uow:
             await notify_triage(uow, facts, suggestion)
-        services.after_outbox_write()
 
 
 # --------------------------------------------------------------------------- navigation

@@ -232,7 +232,6 @@ async def on_kind(
             apartment_number=data["apartment_number"],
             kind=ResidencyKind(callback_data.kind),
         )
-    services.after_outbox_write()
     services.profiles.forget(query.from_user.id)
     await state.clear()
     callback_answer.text = t("onboarding-submitted-short")

@@ -235,7 +235,6 @@ async def on_comment_text(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("tracking-comment-sent", number=result.number))
     text, markup = await _card_view(services, t, actor, request_id)
@@ -327,7 +326,6 @@ async def on_photos_done(
     except DomainError:
         await state.clear()
         raise
-    services.after_outbox_write()
     await state.clear()
     sent = t("tracking-photos-sent", number=result.number, count=result.files)
     callback_answer.text = sent
@@ -375,7 +373,6 @@ async def on_cancel_reason(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("tracking-cancelled", number=transition.new.number))
     text, markup = await _card_view(services, t, actor, request_id)
@@ -450,7 +447,6 @@ async def _accept(
             rating=stars,
             comment=text,
         )
-    services.after_outbox_write()
     return transition.new.number, stars
 
 
@@ -543,7 +539,6 @@ async def on_return_reason(
     except DomainError as error:
         await _clear_unless_retryable(state, error)
         raise
-    services.after_outbox_write()
     await state.clear()
     await message.answer(t("tracking-returned", number=transition.new.number))
     text, markup = await _card_view(services, t, actor, request_id)

@@ -175,6 +175,8 @@ class OutboxRepository:
 
     def __init__(self, session: AsyncSession | AsyncConnection) -> None:
         self.session = session
+        self.wrote = False
+        """Rows were added in this transaction (the unit of work wakes delivery on commit)."""
 
     async def add(self, *notes: Notification) -> None:
         await self.add_many(notes)
@@ -185,6 +187,7 @@ class OutboxRepository:
             return
         # A dedupe key makes re-enqueueing the same notification harmless.
         await self.session.execute(_ADD, rows)
+        self.wrote = True
 
     async def claim_due(
         self, now: datetime, limit: int, busy: Sequence[int] = (), *, lease_until: datetime

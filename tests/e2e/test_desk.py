@@ -352,7 +352,6 @@ async def test_staff_chat_post_follows_the_request(desk: Desk) -> None:
             )
         )
         await uow.commit()
-    services.after_outbox_write()
     await cast.manager.expect(f"№{number}", chat=desk.staff_chat, timeout=10)
 
     card = await _open_card(cast.manager, number)

@@ -224,7 +224,6 @@ async def drive(
             services.clock.now(),
             **fields,  # type: ignore[arg-type]
         )
-    services.after_outbox_write()
     return transition
 
 
