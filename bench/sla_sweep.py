@@ -72,8 +72,8 @@ def _sqlalchemy_url(url: str, database: str) -> str:
 async def _resolve_server(explicit: str | None) -> str:
     if explicit:
         return normalize_database_url(explicit)
+    from bot.database import resolve_database_url
     from bot.settings import Settings
-    from storage.db import resolve_database_url
 
     return await asyncio.to_thread(resolve_database_url, Settings())
 

@@ -22,6 +22,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot import heap
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
+from bot.database import resolve_database_url
 from bot.digests import DigestSender
 from bot.dispatch_tuning import gate_callbacks, run_filters_inline
 from bot.embedded_pg import stop_embedded_postgres
@@ -46,7 +47,6 @@ from storage.db import (
     create_engine,
     create_reader_factory,
     create_session_factory,
-    resolve_database_url,
 )
 from storage.repositories.inbox import SqlUpdateInbox, UpdateTakenOver
 from storage.schema_version import migrate_if_behind

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _db_upgrade(settings: Settings) -> None:
-    from storage.db import resolve_database_url
+    from bot.database import resolve_database_url
     from storage.migrate import upgrade_to_head
 
     await upgrade_to_head(await asyncio.to_thread(resolve_database_url, settings))
@@ -64,7 +64,8 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _directory_import(settings: Settings, path: Path) -> int:
-    from storage.db import create_engine, create_session_factory, resolve_database_url
+    from bot.database import resolve_database_url
+    from storage.db import create_engine, create_session_factory
     from storage.directory_import import DirectoryImportError, import_directory
     from storage.migrate import upgrade_to_head
 

@@ -34,10 +34,10 @@ from typing import Any
 
 from bot import heap
 from bot.app import SETTLE_AFTER_START, Runtime, once_per_bot, open_runtime
+from bot.database import resolve_database_url
 from bot.polling import poll
 from bot.settings import Settings
 from bot.updates import Handoff, redriving
-from storage.db import resolve_database_url
 from storage.repositories.inbox import Claim
 
 log = logging.getLogger(__name__)

@@ -5,13 +5,14 @@ Two ways in:
 * from code (``storage.migrate``): the caller opens the connection and passes it
   in ``config.attributes["connection"]``;
 * from the ``alembic`` command line: the URL is ``-x url=...``, else
-  ``sqlalchemy.url`` set on the config, else the application settings
-  (``UKBOT_DATABASE_URL`` or the embedded server).
+  ``sqlalchemy.url`` set on the config, else ``UKBOT_DATABASE_URL`` (the embedded
+  server is the application's business: ``ukbot db upgrade``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from logging.config import fileConfig
 
 from alembic import context
@@ -36,10 +37,15 @@ def _database_url() -> str:
         from storage.db import normalize_database_url
 
         return normalize_database_url(url)
-    from bot.settings import Settings
-    from storage.db import resolve_database_url
+    from storage.db import normalize_database_url
 
-    return resolve_database_url(Settings())
+    configured = os.environ.get("UKBOT_DATABASE_URL")
+    if not configured:
+        raise SystemExit(
+            "no database: pass -x url=..., set UKBOT_DATABASE_URL, or run `ukbot db upgrade` "
+            "(which also starts the embedded server)"
+        )
+    return normalize_database_url(configured)
 
 
 def _configure(**kwargs: object) -> None:

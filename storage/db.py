@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import TextClause, event
 from sqlalchemy.engine import ExceptionContext
@@ -14,9 +14,6 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from storage.outages import is_disconnect
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
-
 __all__ = [
     "ReadOnlySession",
     "ReadOnlySessionError",
@@ -24,7 +21,6 @@ __all__ = [
     "create_reader_factory",
     "create_session_factory",
     "normalize_database_url",
-    "resolve_database_url",
 ]
 
 
@@ -144,17 +140,3 @@ def create_reader_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessio
         expire_on_commit=False,
         sync_session_class=ReadOnlySession,
     )
-
-
-def resolve_database_url(settings: Settings) -> str:
-    """``settings.database_url`` or, when unset, the embedded server in
-    ``settings.data_dir / "postgres"`` (started if needed).
-
-    Blocking when it starts the embedded server: from a running event loop call it
-    through ``asyncio.to_thread``.
-    """
-    if settings.database_url is not None:
-        return normalize_database_url(settings.database_url.get_secret_value())
-    from bot.embedded_pg import ensure_embedded_postgres
-
-    return ensure_embedded_postgres(settings.data_dir / "postgres")

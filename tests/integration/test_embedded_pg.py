@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.database import resolve_database_url
 from bot.embedded_pg import (
     ensure_embedded_postgres,
     ensure_embedded_server,
@@ -21,7 +22,6 @@ from bot.embedded_pg import (
     stop_embedded_postgres,
 )
 from bot.settings import Settings
-from storage.db import resolve_database_url
 
 
 def _server_dir() -> Iterator[Path]:
