@@ -30,7 +30,7 @@ from domain.schedule import (
     pick,
     plan,
 )
-from domain.services.notifications import Button, Notification, tr
+from domain.services.notifications import Button, Notification, OutboxPort, tr
 from domain.services.request_notifications import (
     ACCEPT_WORK_DATA,
     JOB_OPEN_DATA,
@@ -149,10 +149,6 @@ class StatesPort(Protocol):
 class PeoplePort(Protocol):
     async def managers_of(self, building_id: int) -> list[int]: ...
     async def admins(self) -> list[int]: ...
-
-
-class OutboxPort(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
 
 
 class DeadlinesUnitOfWork(Protocol):

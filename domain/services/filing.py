@@ -35,7 +35,7 @@ from domain.schedule import SlaClocks, plan
 from domain.services.deadlines import ScheduleRepository
 from domain.services.desk_settings import DeskSettings
 from domain.services.jobs import AssignmentSource, AutoAssignment, plan_auto_assignment
-from domain.services.notifications import MediaRef, Notification, tr
+from domain.services.notifications import MediaRef, Notification, OutboxPort, tr
 from domain.services.request_notifications import Audience, JobInfo, notifications_for
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.services.staff_posts import post_buttons
@@ -240,10 +240,6 @@ class ManagersDirectory(Protocol):
 
 class SettingsRepository(Protocol):
     async def load(self) -> DeskSettings: ...
-
-
-class OutboxPort(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
 
 
 class FilingUnitOfWork(Protocol):

@@ -7,7 +7,7 @@ when the message is sent, so everyone reads their own language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 def tr(key: str) -> dict[str, str]:
@@ -56,3 +56,10 @@ class Notification:
     @classmethod
     def to_user(cls, user_id: int, template: str, **params: Any) -> Notification:
         return cls(chat_id=user_id, user_id=user_id, template=template, params=params)
+
+
+class OutboxPort(Protocol):
+    """Where notifications are written, in the unit of work's transaction (delivered
+    later by the outbox worker, in the recipient's language)."""
+
+    async def add(self, *notes: Notification) -> None: ...

@@ -55,7 +55,7 @@ from domain.services.deadlines import (
     open_follow_up,
     reschedule,
 )
-from domain.services.notifications import MediaRef, Notification
+from domain.services.notifications import MediaRef, Notification, OutboxPort
 from domain.services.request_notifications import (
     Audience,
     JobInfo,
@@ -319,10 +319,6 @@ class RequestMedia(Protocol):
         request_id: int | None = None,
         comment_id: int | None = None,
     ) -> int: ...
-
-
-class OutboxPort(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
 
 
 class RequestsUnitOfWork(Protocol):

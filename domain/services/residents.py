@@ -9,7 +9,7 @@ from typing import Protocol
 from domain.access import Actor
 from domain.enums import ResidencyKind, VerificationState
 from domain.errors import NotAllowed, NotFound, ValidationFailed
-from domain.services.notifications import Button, MediaRef, Notification
+from domain.services.notifications import Button, MediaRef, Notification, OutboxPort
 from domain.services.users import AuditLog
 
 MAX_NAME_LENGTH = 100
@@ -85,10 +85,6 @@ class ResidentRepository(Protocol):
         document_media_id: int | None = None,
     ) -> None: ...
     async def save_contact(self, user_id: int, phone: str, full_name: str) -> None: ...
-
-
-class OutboxPort(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
 
 
 class ResidentsUnitOfWork(Protocol):

@@ -33,7 +33,7 @@ from typing import Protocol
 from domain.access import Actor
 from domain.enums import Language, Role, Specialization, UserStatus
 from domain.errors import NotAllowed, NotFound, ValidationFailed
-from domain.services.notifications import Notification, tr
+from domain.services.notifications import Notification, OutboxPort, tr
 from domain.services.residents import BuildingInfo
 from domain.services.users import AuditLog
 
@@ -237,10 +237,6 @@ class BuildingDirectory(Protocol):
     async def count_buildings(self) -> int: ...
     async def list_buildings(self, offset: int, limit: int) -> list[BuildingInfo]: ...
     async def get_building(self, building_id: int) -> BuildingInfo | None: ...
-
-
-class OutboxPort(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
 
 
 class StaffUnitOfWork(Protocol):

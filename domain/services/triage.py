@@ -12,22 +12,18 @@ from typing import Protocol
 
 from domain.enums import Category, Urgency
 from domain.ports import Suggestion
-from domain.services.notifications import Notification, tr
+from domain.services.notifications import Notification, OutboxPort, tr
 
 
 class TriageDirectory(Protocol):
     async def managers_of(self, building_id: int) -> list[int]: ...
 
 
-class TriageOutbox(Protocol):
-    async def add(self, *notes: Notification) -> None: ...
-
-
 class TriageUnitOfWork(Protocol):
     @property
     def directory(self) -> TriageDirectory: ...
     @property
-    def outbox(self) -> TriageOutbox: ...
+    def outbox(self) -> OutboxPort: ...
 
     async def commit(self) -> None: ...
 
