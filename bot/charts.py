@@ -8,10 +8,6 @@ import asyncio
 import io
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from domain.services.reports import DayLine
 
 
@@ -24,6 +20,12 @@ class ChartLabels:
 
 
 def render_chart(days: tuple[DayLine, ...], labels: ChartLabels) -> bytes:
+    # Imported here: matplotlib costs most of a second, paid when a digest is drawn
+    # rather than at every start of the bot.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
