@@ -23,6 +23,7 @@ from domain.clock import Clock
 from domain.enums import Language
 from domain.ports import Geocoder
 from domain.services.users import UserProfile
+from storage.repositories.inbox import detached_context
 from storage.repositories.settings import SqlSettingsRepository
 from storage.repositories.users import load_person
 from storage.uow import SqlUnitOfWork
@@ -163,7 +164,7 @@ class Services:
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Work that must not hold up the user's answer (e.g. asking a slow model)."""
-        task = asyncio.create_task(work, name=name)
+        task = asyncio.create_task(work, name=name, context=detached_context())
         self.background.add(task)
         task.add_done_callback(self._finished)
 

@@ -21,10 +21,10 @@ after ``MAX_ATTEMPTS`` (one that kills its process each time) is given up with a
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -56,8 +56,19 @@ class Claim:
     attempts: int = 1
 
 
-current_claim: ContextVar[Claim | None] = ContextVar("current_claim", default=None)
+current_claim: contextvars.ContextVar[Claim | None] = contextvars.ContextVar(
+    "current_claim", default=None
+)
 """The attempt the running code works for; set around an update's handlers."""
+
+
+def detached_context() -> contextvars.Context:
+    """The current context outside any update, for background work started while one is
+    handled: its commits must not mark that update handled (it might commit before the
+    update's own change, which a crash would then lose)."""
+    context = contextvars.copy_context()
+    context.run(current_claim.set, None)
+    return context
 
 
 class UpdateTakenOver(RuntimeError):

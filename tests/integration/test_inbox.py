@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from storage.repositories.inbox import (
     SqlUpdateInbox,
     UpdateTakenOver,
     current_claim,
+    detached_context,
 )
 from storage.uow import SqlUnitOfWork
 
@@ -132,6 +134,29 @@ async def test_the_change_and_the_handled_mark_are_one_commit(
     assert await inbox.receive(BOT, _updates(30)) == []
     await _expire_leases(engine)
     assert await inbox.claim_stale(BOT) == []
+
+
+async def test_background_work_started_by_an_update_does_not_mark_it_handled(
+    engine: AsyncEngine, session_factory: async_sessionmaker[Any], clean_db: None
+) -> None:
+    inbox = SqlUpdateInbox(engine)
+    [claim] = await inbox.receive(BOT, _updates(35))
+
+    async def background() -> None:
+        async with SqlUnitOfWork(session_factory) as uow:
+            await uow.session.execute(text("INSERT INTO settings (key, value) VALUES ('bg', '1')"))
+            await uow.commit()
+
+    token = current_claim.set(claim)
+    try:
+        await asyncio.create_task(background(), context=detached_context())
+    finally:
+        current_claim.reset(token)
+    async with engine.connect() as conn:
+        handled = await conn.scalar(select(InboxUpdate.handled_at))
+        stored = await conn.scalar(text("SELECT count(*) FROM settings WHERE key = 'bg'"))
+    assert stored == 1
+    assert handled is None  # the update's own change has not been committed yet
 
 
 async def test_old_updates_are_pruned(engine: AsyncEngine, clean_db: None) -> None:
