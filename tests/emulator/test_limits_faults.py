@@ -57,6 +57,7 @@ async def test_global_limit(bot: Bot, emu: EmulatorClient) -> None:
     await emu.set_rate_limits(True)
     sent = 0
     refused: TelegramRetryAfter | None = None
+    started = time.monotonic()
     try:
         for user in users:
             for _ in range(3):  # within each private chat's burst
@@ -69,7 +70,10 @@ async def test_global_limit(bot: Bot, emu: EmulatorClient) -> None:
             if refused:
                 break
         assert refused is not None
-        assert 30 <= sent <= 36  # ~30 messages per second per bot overall
+        # A burst of 30, plus what the bucket refilled (30/s) while we were sending:
+        # a slow machine sends more before the first refusal, never fewer than 30.
+        refilled = 30 * (time.monotonic() - started)
+        assert 30 <= sent <= 31 + refilled
         assert (await emu.rate_limit_stats())["by_scope"] == {"global": 1}
     finally:
         await emu.set_rate_limits(False)
