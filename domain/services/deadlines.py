@@ -129,7 +129,10 @@ class ScheduleRepository(Protocol):
     async def open_follow_up(self, request_id: int) -> OpenFollowUp | None: ...
     async def add_follow_up(
         self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
-    ) -> None: ...
+    ) -> OpenFollowUp | None:
+        """The follow-up opened, or None when one was open already (that one stands)."""
+        ...
+
     async def close_follow_up(
         self, follow_up_id: int, by: int, comment: str, at: datetime
     ) -> None: ...
@@ -181,18 +184,32 @@ async def reschedule(
     state: RequestState,
     now: datetime,
     *,
-    clocks: SlaClocks | None = None,
+    clocks: SlaClocks,
+    follow_up: OpenFollowUp | None,
     config: SlaConfig | None = None,
 ) -> Schedule:
-    """Recompute and store the request's deadlines and timers (caller commits)."""
+    """Recompute and store the request's deadlines and timers from its ``clocks`` and
+    the ``follow_up`` open now (caller commits)."""
     config = config or await schedule.config()
-    clocks = clocks or await schedule.clocks(state.id)
     paused_before = state.status is RequestStatus.ON_HOLD or state.held_seconds > 0
     holds = await schedule.holds(state.id) if paused_before else []
-    follow_up = await schedule.open_follow_up(state.id)
     planned = plan(state, clocks, config, holds, follow_up.due_at if follow_up else None)
     await schedule.save(state.id, clocks, planned, now)
     return planned
+
+
+async def reschedule_as_stored(
+    schedule: ScheduleRepository,
+    state: RequestState,
+    now: datetime,
+    *,
+    config: SlaConfig | None = None,
+) -> Schedule:
+    """``reschedule`` with the clocks and the follow-up as stored: for callers that
+    changed neither (new settings, a closed follow-up is already gone)."""
+    clocks = await schedule.clocks(state.id)
+    follow_up = await schedule.open_follow_up(state.id)
+    return await reschedule(schedule, state, now, clocks=clocks, follow_up=follow_up, config=config)
 
 
 async def replan_batch(
@@ -208,7 +225,7 @@ async def replan_batch(
     for request_id in ids:
         state = await uow.requests.get_state(request_id, for_update=True)
         if state is not None:
-            await reschedule(uow.schedule, state, now, config=config)
+            await reschedule_as_stored(uow.schedule, state, now, config=config)
     await uow.commit()
     return ids[-1]
 
@@ -219,9 +236,10 @@ async def open_follow_up(
     reason: FollowUpReason,
     now: datetime,
     config: SlaConfig,
-) -> None:
-    """A low rating or a returned request: a manager must follow it up (caller re-plans)."""
-    await schedule.add_follow_up(state.id, reason, now, now + config.follow_up_within)
+) -> OpenFollowUp | None:
+    """A low rating or a returned request: a manager must follow it up (caller re-plans
+    with the follow-up returned, or the one already open when None)."""
+    return await schedule.add_follow_up(state.id, reason, now, now + config.follow_up_within)
 
 
 async def _managed(uow: DeadlinesUnitOfWork, actor: Actor, request_id: int) -> RequestState:
@@ -249,7 +267,10 @@ async def extend_deadline(
         raise ValidationFailed("sla-error-nothing-to-extend", status=state.status.value)
     config = await uow.schedule.config()
     clocks = extend(await uow.schedule.clocks(request_id), state, by)
-    planned = await reschedule(uow.schedule, state, now, clocks=clocks, config=config)
+    follow_up = await uow.schedule.open_follow_up(request_id)
+    planned = await reschedule(
+        uow.schedule, state, now, clocks=clocks, follow_up=follow_up, config=config
+    )
     waiting = state.accepted_at is None and TimerKind.ACCEPT_OVERDUE in planned.timers
     new_due = planned.accept_due if waiting else planned.complete_due
     await uow.audit.record(
@@ -311,7 +332,8 @@ async def close_follow_up(
     if follow_up is None:
         raise ValidationFailed("follow-up-error-none-open")
     await uow.schedule.close_follow_up(follow_up.id, actor.user_id, text, now)
-    await reschedule(uow.schedule, state, now)
+    clocks = await uow.schedule.clocks(request_id)
+    await reschedule(uow.schedule, state, now, clocks=clocks, follow_up=None)
     await uow.audit.record(
         actor.user_id,
         "request.follow_up_closed",

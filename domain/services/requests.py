@@ -48,7 +48,7 @@ from domain.lifecycle import (
     allowed_actions,
     apply_action,
 )
-from domain.schedule import clocks_after, resident_wrote
+from domain.schedule import SlaClocks, clocks_after, resident_wrote
 from domain.services.deadlines import (
     OpenFollowUp,
     ScheduleRepository,
@@ -239,6 +239,7 @@ class ChangeContext:
     (read with the lock: one round trip instead of one per fact)."""
 
     state: RequestState
+    clocks: SlaClocks
     watcher_ids: tuple[int, ...]
     manager_ids: tuple[int, ...]
     """Active managers of the building (empty: nobody manages it)."""
@@ -258,8 +259,9 @@ class RequestRepository(Protocol):
         """The request's lifecycle state; ``for_update`` locks the row until commit."""
         ...
 
-    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
-        """The request's new state and the history entry of the change; the entry's id."""
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> OpenFollowUp | None:
+        """The request's new state and the history entry of the change; the follow-up
+        open after it (read after the lock, so one a concurrent change opened is seen)."""
         ...
 
     async def watchers_of(self, request_id: int) -> list[int]: ...
@@ -473,7 +475,7 @@ async def record_action(
     transition = dataclasses.replace(transition, history=history)
     new = transition.new
 
-    await uow.requests.save_change(new, history)
+    follow_up = await uow.requests.save_change(new, history)
     if new.assignee_id != state.assignee_id:
         if state.assignee_id is not None:
             await uow.requests.end_assignment(request_id, history.at, action.value)
@@ -487,7 +489,7 @@ async def record_action(
             )
     if action is Action.ACCEPT_WORK and new.rating is not None:
         await uow.requests.add_rating(request_id, actor.user_id, new.rating, history.comment)
-    await _replan(uow, state, transition)
+    await _replan(uow, context, transition, follow_up)
 
     audience = await _audience(uow, new, watchers, transition, context)
     notes: list[Notification] = []
@@ -510,20 +512,28 @@ async def record_action(
     return transition
 
 
-async def _replan(uow: RequestsUnitOfWork, before: RequestState, transition: Transition) -> None:
-    """Deadlines follow the change; a return or a low rating opens a follow-up."""
+async def _replan(
+    uow: RequestsUnitOfWork,
+    before: ChangeContext,
+    transition: Transition,
+    follow_up: OpenFollowUp | None,
+) -> None:
+    """Deadlines follow the change; a return or a low rating opens a follow-up.
+
+    ``before`` is the locked request with its clocks, ``follow_up`` the one open after
+    the change was saved."""
     after, at = transition.new, transition.history.at
     config = await uow.schedule.config()
     if transition.history.action is Action.RETURN_WORK:
-        await open_follow_up(uow.schedule, after, FollowUpReason.RETURNED, at, config)
+        opened = await open_follow_up(uow.schedule, after, FollowUpReason.RETURNED, at, config)
+        follow_up = opened or follow_up
     if any(
         isinstance(event, RequestClosed) and event.needs_follow_up for event in transition.events
     ):
-        await open_follow_up(uow.schedule, after, FollowUpReason.LOW_RATING, at, config)
-    clocks = clocks_after(
-        await uow.schedule.clocks(after.id), before, after, transition.history.action, at
-    )
-    await reschedule(uow.schedule, after, at, clocks=clocks, config=config)
+        opened = await open_follow_up(uow.schedule, after, FollowUpReason.LOW_RATING, at, config)
+        follow_up = opened or follow_up
+    clocks = clocks_after(before.clocks, before.state, after, transition.history.action, at)
+    await reschedule(uow.schedule, after, at, clocks=clocks, follow_up=follow_up, config=config)
 
 
 def _stored_history(transition: Transition) -> HistoryEntry:
@@ -666,7 +676,8 @@ async def add_comment(
     if role is ActorRole.RESIDENT and state.status is RequestStatus.COMPLETED:
         # The resident is talking about the work: the auto-accept waits again.
         clocks = resident_wrote(await uow.schedule.clocks(request_id), state, now)
-        await reschedule(uow.schedule, state, now, clocks=clocks)
+        follow_up = await uow.schedule.open_follow_up(request_id)
+        await reschedule(uow.schedule, state, now, clocks=clocks, follow_up=follow_up)
     notes = comment_notifications(
         await _audience(uow, state, watchers),
         commenter_id=actor.user_id,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     BigInteger,
-    Row,
     Select,
     and_,
     bindparam,
@@ -37,6 +36,7 @@ from domain.enums import (
     Urgency,
 )
 from domain.lifecycle import HistoryEntry, RequestState
+from domain.schedule import SlaClocks
 from domain.services.deadlines import OpenFollowUp
 from domain.services.notifications import MediaRef
 from domain.services.requests import (
@@ -64,18 +64,16 @@ from storage.models import (
 )
 from storage.repositories.directory import managers_of_building
 
-LOADED_ROWS = "ukbot.request_rows"
-"""``session.info`` key: the request rows (all columns) this unit of work has read,
-by id. The schedule takes a request's clocks from there instead of another statement."""
 
-
-OPEN_FOLLOW_UPS = "ukbot.open_follow_ups"
-"""``session.info`` key: the open follow-up (or None) of requests this unit of work
-changed (``save_change``), by id, until it opens or closes one."""
-
-
-def remember_row(session: AsyncSession, row: Row[Any]) -> None:
-    session.info.setdefault(LOADED_ROWS, {})[row.id] = row
+def sla_clocks(row: Any) -> SlaClocks:
+    """The SLA clocks stored with a request row (columns as ``Request`` names them)."""
+    return SlaClocks(
+        accept_from=row.accept_clock_from or row.created_at,
+        complete_from=row.complete_clock_from or row.created_at,
+        accept_extension=timedelta(seconds=row.accept_extension_seconds),
+        complete_extension=timedelta(seconds=row.complete_extension_seconds),
+        auto_accept_from=row.auto_accept_from,
+    )
 
 
 def request_state(row: Any, rating: int | None) -> RequestState:
@@ -400,18 +398,16 @@ class SqlRequestRepository:
         found = (await self.session.execute(stmt, {"request_id": request_id})).first()
         if found is None:
             return None
-        remember_row(self.session, found)
         return request_state(found, found.stars)
 
-    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
-        """The request's new state and the history entry of its change; the entry's id."""
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> OpenFollowUp | None:
+        """The request's new state and the history entry of its change; the follow-up
+        open after it (see ``_save_change_statement``)."""
         values = {name: getattr(state, name) for name in _STATE_COLUMNS}
         params = values | {f"h_{name}": value for name, value in _history_row(entry).items()}
         params["request_id"] = state.id
-        # A remembered row keeps its clocks: the change writes none of them.
-        entry_id, follow_ups = (await self.session.execute(_SAVE_CHANGE, params)).one()
-        self.session.info.setdefault(OPEN_FOLLOW_UPS, {})[state.id] = _open_follow_up(follow_ups)
-        return int(entry_id)
+        _entry_id, follow_ups = (await self.session.execute(_SAVE_CHANGE, params)).one()
+        return _open_follow_up(follow_ups)
 
     async def state_and_watchers(self, request_id: int) -> tuple[RequestState, list[int]] | None:
         """``get_state`` and ``watchers_of`` in one statement (every card and action needs both)."""
@@ -420,7 +416,6 @@ class SqlRequestRepository:
         ).first()
         if found is None:
             return None
-        remember_row(self.session, found)
         return request_state(found, found.stars), list(found[_EXTRA] or ())
 
     async def lock_for_change(self, request_id: int) -> ChangeContext | None:
@@ -428,9 +423,9 @@ class SqlRequestRepository:
         if found is None:
             return None
         watchers, managers, assignee_name, address, apartment, posts = found[_EXTRA:]
-        remember_row(self.session, found)
         return ChangeContext(
             state=request_state(found, found.stars),
+            clocks=sla_clocks(found),
             watcher_ids=tuple(watchers or ()),
             manager_ids=tuple(managers or ()),
             assignee_name=assignee_name or None,
@@ -566,7 +561,6 @@ class SqlRequestRepository:
             watchers,
             follow_ups,
         ) = row[_EXTRA:]
-        remember_row(self.session, row)
         return RequestDetails(
             state=request_state(request, request.stars),
             description=request.description,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,7 @@ from storage.models import (
     SlaTimer,
     User,
 )
-from storage.repositories.requests import LOADED_ROWS, OPEN_FOLLOW_UPS, request_state
+from storage.repositories.requests import request_state, sla_clocks
 from storage.repositories.settings import SqlSettingsRepository
 
 
@@ -149,20 +149,10 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ clocks
 
     async def clocks(self, request_id: int) -> SlaClocks:
-        # A transition has just read (and locked) the request in this unit of work: its
-        # clock columns come from that row, without another statement.
-        row = self.session.info.get(LOADED_ROWS, {}).get(request_id)
-        if row is None:
-            row = (await self.session.execute(_CLOCKS, {"request_id": request_id})).first()
+        row = (await self.session.execute(_CLOCKS, {"request_id": request_id})).first()
         if row is None:
             raise LookupError(f"request {request_id} does not exist")
-        return SlaClocks(
-            accept_from=row.accept_clock_from or row.created_at,
-            complete_from=row.complete_clock_from or row.created_at,
-            accept_extension=timedelta(seconds=row.accept_extension_seconds),
-            complete_extension=timedelta(seconds=row.complete_extension_seconds),
-            auto_accept_from=row.auto_accept_from,
-        )
+        return sla_clocks(row)
 
     async def holds(self, request_id: int) -> list[Hold]:
         rows = await self.session.execute(
@@ -199,8 +189,6 @@ class SqlScheduleRepository:
                 "now": now,
             },
         )
-        # The row this unit of work remembered has the clocks of before.
-        self.session.info.get(LOADED_ROWS, {}).pop(request_id, None)
 
     # ------------------------------------------------------------------ the sweep
 
@@ -236,9 +224,6 @@ class SqlScheduleRepository:
     # ------------------------------------------------------------------ follow-ups
 
     async def open_follow_up(self, request_id: int) -> OpenFollowUp | None:
-        known = self.session.info.get(OPEN_FOLLOW_UPS, {})
-        if request_id in known:
-            return known[request_id]  # type: ignore[no-any-return]
         row = (await self.session.execute(_OPEN_FOLLOW_UP, {"request_id": request_id})).first()
         if row is None:
             return None
@@ -246,20 +231,23 @@ class SqlScheduleRepository:
 
     async def add_follow_up(
         self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
-    ) -> None:
-        """Opens a follow-up unless one is open already (then that one stands)."""
-        self.session.info.pop(OPEN_FOLLOW_UPS, None)
+    ) -> OpenFollowUp | None:
+        """Opens a follow-up unless one is open already (then that one stands and
+        None is returned)."""
         stmt = insert(FollowUp).values(
             request_id=request_id, reason=reason, opened_at=at, due_at=due_at
         )
-        await self.session.execute(
-            stmt.on_conflict_do_nothing(
-                index_elements=[FollowUp.request_id], index_where=FollowUp.closed_at.is_(None)
+        opened = (
+            await self.session.execute(
+                stmt.on_conflict_do_nothing(
+                    index_elements=[FollowUp.request_id],
+                    index_where=FollowUp.closed_at.is_(None),
+                ).returning(FollowUp.id)
             )
-        )
+        ).scalar_one_or_none()
+        return None if opened is None else OpenFollowUp(opened, reason, at, due_at)
 
     async def close_follow_up(self, follow_up_id: int, by: int, comment: str, at: datetime) -> None:
-        self.session.info.pop(OPEN_FOLLOW_UPS, None)
         await self.session.execute(
             update(FollowUp)
             .where(FollowUp.id == follow_up_id)

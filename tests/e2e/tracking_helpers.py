@@ -198,7 +198,9 @@ async def insert_request(
         await session.flush()
         await insert_history(session, creation.history)
         schedule = SqlScheduleRepository(session, services.tz)
-        await reschedule(schedule, creation.state, now, clocks=SlaClocks.started(now))
+        await reschedule(
+            schedule, creation.state, now, clocks=SlaClocks.started(now), follow_up=None
+        )
     return request_id, number
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.enums import RequestStatus, TimerKind, Urgency
 from domain.lifecycle import RequestState
 from domain.schedule import SlaClocks, extend
-from domain.services.deadlines import SweepReport, reschedule, sweep
+from domain.services.deadlines import SweepReport, reschedule, reschedule_as_stored, sweep
 from storage.uow import SqlUnitOfWork
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -118,7 +118,9 @@ async def plan_request(factory: Factory, request_id: int, now: datetime) -> Requ
     async with SqlUnitOfWork(factory) as uow:
         state = await uow.requests.get_state(request_id)
         assert state is not None
-        await reschedule(uow.schedule, state, now, clocks=SlaClocks.started(state.created_at))
+        await reschedule(
+            uow.schedule, state, now, clocks=SlaClocks.started(state.created_at), follow_up=None
+        )
         await uow.commit()
     return state
 
@@ -319,7 +321,7 @@ async def test_replanning_keeps_fired_timers_fired_unless_moved_to_the_future(
     # the same plan again (say, a comment): what fired stays fired
     later = now + 5 * M
     async with SqlUnitOfWork(session_factory) as uow:
-        await reschedule(uow.schedule, state, later)
+        await reschedule_as_stored(uow.schedule, state, later)
         await uow.commit()
     assert await timers(session_factory, request_id) == before
     async with SqlUnitOfWork(session_factory) as uow:
@@ -328,7 +330,7 @@ async def test_replanning_keeps_fired_timers_fired_unless_moved_to_the_future(
     # extended by 2 h: the reminder moves to 14:00, in the future, and is armed again
     async with SqlUnitOfWork(session_factory) as uow:
         clocks = extend(await uow.schedule.clocks(request_id), state, 2 * H)
-        await reschedule(uow.schedule, state, later, clocks=clocks)
+        await reschedule(uow.schedule, state, later, clocks=clocks, follow_up=None)
         await uow.commit()
     extended = await timers(session_factory, request_id)
     assert extended["accept_reminder"] == (reminder_at + 2 * H, None)
@@ -341,7 +343,9 @@ async def test_replanning_keeps_fired_timers_fired_unless_moved_to_the_future(
     fired_at = reminder_at + 2 * H
     async with SqlUnitOfWork(session_factory) as uow:
         clocks = extend(await uow.schedule.clocks(request_id), state, 30 * M)
-        await reschedule(uow.schedule, state, local(2026, 3, 10, 17, 0), clocks=clocks)
+        await reschedule(
+            uow.schedule, state, local(2026, 3, 10, 17, 0), clocks=clocks, follow_up=None
+        )
         await uow.commit()
     moved_into_past = await timers(session_factory, request_id)
     assert moved_into_past["accept_reminder"] == (reminder_at + 150 * M, fired_at)
@@ -351,7 +355,7 @@ async def test_replanning_keeps_fired_timers_fired_unless_moved_to_the_future(
         state, status=RequestStatus.ACCEPTED, accepted_at=local(2026, 3, 10, 17, 0)
     )
     async with SqlUnitOfWork(session_factory) as uow:
-        await reschedule(uow.schedule, accepted, local(2026, 3, 10, 17, 0))
+        await reschedule_as_stored(uow.schedule, accepted, local(2026, 3, 10, 17, 0))
         await uow.commit()
     assert set(await timers(session_factory, request_id)) == {
         "complete_reminder",

@@ -219,8 +219,11 @@ class FakeSchedule:
 
     async def add_follow_up(
         self, request_id: int, reason: FollowUpReason, at: datetime, due_at: datetime
-    ) -> None:
-        self.follow_ups.setdefault(request_id, OpenFollowUp(request_id, reason, at, due_at))
+    ) -> OpenFollowUp | None:
+        if request_id in self.follow_ups:
+            return None
+        self.follow_ups[request_id] = OpenFollowUp(request_id, reason, at, due_at)
+        return self.follow_ups[request_id]
 
     async def close_follow_up(self, follow_up_id: int, by: int, comment: str, at: datetime) -> None:
         self.closed.append((follow_up_id, by, comment))

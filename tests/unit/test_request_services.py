@@ -44,6 +44,7 @@ from domain.events import (
     WorkStarted,
 )
 from domain.lifecycle import HistoryEntry, RequestState
+from domain.services.deadlines import OpenFollowUp
 from domain.services.notifications import MediaRef
 from domain.services.request_notifications import (
     ACCEPT_WORK_DATA,
@@ -106,16 +107,18 @@ class FakeRequests:
         self.locked: list[int] = []
         self.summaries: list[tuple[int, RequestSummary]] = []
         self.details_extra: dict[int, dict[str, Any]] = {}
+        self.schedule = FakeSchedule()
+        """Where the request rows' clocks and follow-ups are (the unit of work's)."""
 
     async def get_state(self, request_id: int, *, for_update: bool = False) -> RequestState | None:
         if for_update:
             self.locked.append(request_id)
         return self.states.get(request_id)
 
-    async def save_change(self, state: RequestState, entry: HistoryEntry) -> int:
+    async def save_change(self, state: RequestState, entry: HistoryEntry) -> OpenFollowUp | None:
         self.states[state.id] = state
         self.history.append(entry)
-        return len(self.history)
+        return await self.schedule.open_follow_up(state.id)
 
     async def watchers_of(self, request_id: int) -> list[int]:
         return list(self.watchers.get(request_id, []))
@@ -130,6 +133,7 @@ class FakeRequests:
             return None
         return ChangeContext(
             state=state,
+            clocks=await self.schedule.clocks(request_id),
             watcher_ids=tuple(await self.watchers_of(request_id)),
             manager_ids=(),  # as if nobody managed the building: the directory is asked
             assignee_name=self.names.get(state.assignee_id or 0),
@@ -260,6 +264,7 @@ class FakeUow:
         self.desk = NoStaffPosts()
         self.schedule = FakeSchedule()
         self.schedule.states = self.requests.states
+        self.requests.schedule = self.schedule
         self.commits = 0
 
     async def commit(self) -> None:

@@ -41,6 +41,7 @@ from domain.services.deadlines import (
     open_follow_up,
     replan_batch,
     reschedule,
+    reschedule_as_stored,
     resident_call_info,
     sweep,
 )
@@ -600,19 +601,19 @@ def uow() -> FakeUow:
 async def test_reschedule_stores_the_plan_and_reads_holds_only_when_paused(uow: FakeUow) -> None:
     state = uow.put(request(_S.IN_PROGRESS))
     uow.schedule.held[state.id] = [(T0, None)]  # ignored: never paused
-    planned = await reschedule(uow.schedule, state, T0)
+    planned = await reschedule_as_stored(uow.schedule, state, T0)
     assert uow.schedule.plans[state.id] == planned
     assert TimerKind.COMPLETE_OVERDUE in planned.timers
 
     paused = uow.put(request(_S.ON_HOLD, id=2))
     uow.schedule.held[paused.id] = [(T0 - H, None)]
-    planned = await reschedule(uow.schedule, paused, T0)
+    planned = await reschedule_as_stored(uow.schedule, paused, T0)
     assert planned.complete_due is None
 
     resumed = uow.put(request(_S.IN_PROGRESS, id=3, held_seconds=3600))
     uow.schedule.held[resumed.id] = [(T0 - H, T0)]  # 10:00-11:00 on Monday
     free = plan(resumed, await uow.schedule.clocks(resumed.id), CONFIG)
-    shifted = await reschedule(uow.schedule, resumed, T0)
+    shifted = await reschedule_as_stored(uow.schedule, resumed, T0)
     assert shifted.complete_due is not None
     assert free.complete_due is not None
     assert shifted.complete_due > free.complete_due
@@ -621,7 +622,7 @@ async def test_reschedule_stores_the_plan_and_reads_holds_only_when_paused(uow: 
 async def test_open_follow_up_is_planned(uow: FakeUow) -> None:
     state = uow.put(request(_S.CLOSED, rating=2))
     await open_follow_up(uow.schedule, state, FollowUpReason.LOW_RATING, T0, CONFIG)
-    planned = await reschedule(uow.schedule, state, T0)
+    planned = await reschedule_as_stored(uow.schedule, state, T0)
     assert planned.timers == {TimerKind.FOLLOW_UP_OVERDUE: T0 + CONFIG.follow_up_within}
 
 
@@ -630,7 +631,7 @@ async def test_open_follow_up_is_planned(uow: FakeUow) -> None:
 
 async def test_extend_the_accept_deadline(uow: FakeUow) -> None:
     state = uow.put(request(_S.ASSIGNED))
-    before = await reschedule(uow.schedule, state, T0)
+    before = await reschedule_as_stored(uow.schedule, state, T0)
     planned = await extend_deadline(uow, manager(), state.id, "2h", T0)
     assert planned.accept_due == before.accept_due + 2 * H
     assert uow.schedule.stored_clocks[state.id].accept_extension == 2 * H
@@ -646,7 +647,7 @@ async def test_extend_the_accept_deadline(uow: FakeUow) -> None:
 
 async def test_extend_the_complete_deadline_without_an_executor_to_tell(uow: FakeUow) -> None:
     state = uow.put(request(_S.IN_PROGRESS, assignee_id=MANAGER))  # the manager works it
-    before = await reschedule(uow.schedule, state, T0)
+    before = await reschedule_as_stored(uow.schedule, state, T0)
     planned = await extend_deadline(uow, manager(), state.id, "1d", T0)
     assert before.complete_due is not None
     assert planned.complete_due == before.complete_due + timedelta(days=1)
@@ -707,7 +708,7 @@ async def test_close_follow_up(uow: FakeUow) -> None:
     assert error.value.key == "follow-up-error-none-open"
 
     await open_follow_up(uow.schedule, state, FollowUpReason.LOW_RATING, T0, CONFIG)
-    await reschedule(uow.schedule, state, T0)
+    await reschedule_as_stored(uow.schedule, state, T0)
     assert TimerKind.FOLLOW_UP_OVERDUE in uow.schedule.plans[state.id].timers
     closed = await close_follow_up(uow, manager(), state.id, "  called, fixed  ", T0 + H)
     assert closed.reason is FollowUpReason.LOW_RATING
@@ -742,7 +743,9 @@ async def test_an_idle_sweep_does_nothing(uow: FakeUow) -> None:
 async def test_catch_up_announces_only_the_most_severe_timer(uow: FakeUow) -> None:
     state = uow.put(request(_S.NEW, urgency=Urgency.URGENT))
     filed = NOON - 3 * H
-    planned = await reschedule(uow.schedule, state, filed, clocks=SlaClocks.started(filed))
+    planned = await reschedule(
+        uow.schedule, state, filed, clocks=SlaClocks.started(filed), follow_up=None
+    )
     for kind, at in planned.timers.items():
         uow.schedule.arm(state.id, kind, at)
     late = planned.timers[TimerKind.ACCEPT_CRITICAL] + 10 * M
@@ -819,7 +822,7 @@ async def test_overdue_goes_to_the_managers(uow: FakeUow) -> None:
 async def test_auto_accept_and_its_reminder(uow: FakeUow) -> None:
     state = uow.put(request(_S.COMPLETED))
     clocks = SlaClocks(T0, T0, auto_accept_from=T0)
-    planned = await reschedule(uow.schedule, state, T0, clocks=clocks)
+    planned = await reschedule(uow.schedule, state, T0, clocks=clocks, follow_up=None)
     reminder_at = planned.timers[TimerKind.AUTO_ACCEPT_REMINDER]
     auto_at = planned.timers[TimerKind.AUTO_ACCEPT]
     uow.schedule.arm(state.id, TimerKind.AUTO_ACCEPT_REMINDER, reminder_at)
