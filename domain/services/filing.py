@@ -21,6 +21,7 @@ from domain.catalog import COMMON_AREAS
 from domain.clock import ensure_utc
 from domain.enums import (
     AccessMode,
+    Action,
     Category,
     MediaKind,
     PlaceKind,
@@ -32,11 +33,15 @@ from domain.errors import NotAllowed, ValidationFailed
 from domain.events import DomainEvent
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry, RequestState, create_request
 from domain.schedule import SlaClocks, plan
-from domain.services.deadlines import ScheduleRepository
 from domain.services.desk_settings import DeskSettings
-from domain.services.jobs import AssignmentSource, AutoAssignment, plan_auto_assignment
-from domain.services.notifications import MediaRef, Notification, OutboxPort, tr
-from domain.services.request_notifications import Audience, JobInfo, notifications_for
+from domain.services.jobs import (
+    AssignmentSource,
+    AutoAssignment,
+    plan_auto_assignment,
+    reason_text,
+)
+from domain.services.notifications import MediaRef, Notification, tr
+from domain.services.requests import RequestsUnitOfWork, record_action
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.services.staff_posts import post_buttons
 from domain.services.users import AuditLog
@@ -234,33 +239,24 @@ class LinksRepository(Protocol):
     async def links_of(self, user_id: int) -> list[ResidencyLink]: ...
 
 
-class ManagersDirectory(Protocol):
-    async def managers_of(self, building_id: int) -> list[int]: ...
-
-
 class SettingsRepository(Protocol):
     async def load(self) -> DeskSettings: ...
 
 
-class FilingUnitOfWork(Protocol):
+class FilingUnitOfWork(RequestsUnitOfWork, Protocol):
+    """Filing's own repositories, and the requests' write path (an automatic
+    assignment is an ordinary change of the request just filed)."""
+
     @property
     def filing(self) -> FilingRepository: ...
     @property
     def residents(self) -> LinksRepository: ...
     @property
-    def directory(self) -> ManagersDirectory: ...
-    @property
     def settings(self) -> SettingsRepository: ...
-    @property
-    def outbox(self) -> OutboxPort: ...
     @property
     def audit(self) -> AuditLog: ...
     @property
-    def schedule(self) -> ScheduleRepository: ...
-    @property
     def jobs(self) -> AssignmentSource: ...
-
-    async def commit(self) -> None: ...
 
 
 # --------------------------------------------------------------------------- rules
@@ -409,16 +405,21 @@ async def file_request(
     await uow.filing.add_history(history)
     await uow.schedule.save(request_id, clocks, deadlines, now)
     await uow.filing.add_media(request_id, actor.user_id, draft.media)
-    state = creation.state
-    auto = await plan_auto_assignment(uow.jobs, state, now)
-    if auto.transition is not None:
-        state = auto.transition.new
-        assert state.assignee_id is not None
-        await uow.jobs.save_assignment(state)
-        await uow.filing.add_history(auto.transition.history)
-        await uow.jobs.start_assignment(
-            request_id, state.assignee_id, by=None, at=now, reason=auto.transition.history.reason
+    state, events = creation.state, list(creation.events)
+    auto = await plan_auto_assignment(uow.jobs, state)
+    if auto.chosen is not None:
+        # The executor's card and the resident's news come with the change.
+        assigned = await record_action(
+            uow,
+            Actor.system(),
+            request_id,
+            Action.ASSIGN,
+            now,
+            assignee_id=auto.chosen.user_id,
+            reason=reason_text(auto.chosen),
         )
+        state = assigned.new
+        events.extend(assigned.events)
     params = card_params(
         number=number,
         draft=draft,
@@ -448,36 +449,7 @@ async def file_request(
             for chat_id, user_id in recipients
         )
     )
-    await uow.outbox.add(
-        *_auto_assignment_notes(
-            auto,
-            Audience(
-                request_id=request_id,
-                number=number,
-                author_id=actor.user_id,
-                manager_ids=tuple(managers),
-                assignee_id=state.assignee_id,
-            ),
-            JobInfo(
-                category=draft.category,
-                urgency=draft.urgency,
-                address=place.address,
-                place_kind=place.kind,
-                apartment=place.apartment_number,
-                access=draft.access,
-                slot=draft.slot,
-                resident_name=contact.name,
-                resident_phone=contact.phone,
-                description=description,
-                lat=auto.building.lat if auto.building else None,
-                lon=auto.building.lon if auto.building else None,
-                accept_due=deadlines.accept_due,
-                complete_due=deadlines.complete_due,
-                media=media,
-                tz=calendar.tz,
-            ),
-        )
-    )
+    await uow.outbox.add(*_auto_assignment_notes(auto, number, managers))
     await uow.audit.record(
         actor.user_id,
         "request.filed",
@@ -495,43 +467,36 @@ async def file_request(
         created_at=now,
         accept_due_at=deadlines.accept_due,
         complete_due_at=deadlines.complete_due,
-        events=tuple(creation.events) + (tuple(auto.transition.events) if auto.transition else ()),
+        events=tuple(events),
     )
 
 
 def _auto_assignment_notes(
-    auto: AutoAssignment, audience: Audience, job: JobInfo
+    auto: AutoAssignment, number: str, managers: Sequence[int]
 ) -> list[Notification]:
-    """The chosen executor's job card, the resident's status, the managers' note of who and
-    why; or the managers' "nobody suitable" when the building auto-assigns."""
+    """The managers' note of who was chosen and why, or "nobody suitable", when the
+    building auto-assigns (the executor and the resident hear of it with the change)."""
     if not auto.enabled:
         return []
-    managers = audience.manager_ids
-    if auto.transition is None or auto.chosen is None:
+    chosen = auto.chosen
+    if chosen is None:
         return [
             Notification(
                 chat_id=manager_id,
                 user_id=manager_id,
                 template="job-auto-none",
-                params={"number": audience.number},
+                params={"number": number},
             )
             for manager_id in managers
         ]
-    chosen = auto.chosen
-    audience = dataclasses.replace(
-        audience, executor_name=chosen.candidate.first_name or None, job=job
-    )
-    notes: list[Notification] = []
-    for event in auto.transition.events:
-        notes.extend(notifications_for(event, audience))
     specialization = chosen.matched_specialization
-    notes.extend(
+    return [
         Notification(
             chat_id=manager_id,
             user_id=manager_id,
             template="job-auto-assigned",
             params={
-                "number": audience.number,
+                "number": number,
                 "executor": chosen.candidate.first_name or "—",
                 "specialization": tr(f"specialization-{specialization}")
                 if specialization is not None
@@ -542,8 +507,7 @@ def _auto_assignment_notes(
         )
         for manager_id in managers
         if manager_id != chosen.user_id
-    )
-    return notes
+    ]
 
 
 # --------------------------------------------------------------------------- the card

@@ -28,7 +28,7 @@ from domain.enums import (
     Urgency,
 )
 from domain.errors import MissingField, NotAllowed, ValidationFailed
-from domain.lifecycle import MAX_TEXT_LENGTH, RequestState, Transition, apply_action
+from domain.lifecycle import MAX_TEXT_LENGTH, RequestState, Transition
 from domain.services.desk_settings import DeskSettings
 from domain.services.request_notifications import eta_notification
 from domain.services.requests import (
@@ -134,14 +134,13 @@ class BuildingAssignment:
 
 @dataclass(frozen=True, slots=True)
 class AutoAssignment:
-    """The outcome of automatic assignment on filing.
+    """The choice of automatic assignment on filing.
 
     ``enabled`` False: the building is assigned by hand (nothing happened);
-    ``transition`` None with ``enabled``: nobody suitable.
+    ``chosen`` None with ``enabled``: nobody suitable.
     """
 
     enabled: bool
-    transition: Transition | None = None
     chosen: RankedCandidate | None = None
     building: BuildingAssignment | None = None
 
@@ -166,20 +165,10 @@ class JobsRepository(Protocol):
 
 
 class AssignmentSource(Protocol):
-    """What automatic assignment reads and writes (``file_request``'s transaction)."""
+    """What automatic assignment reads (the assignment itself is an ordinary change)."""
 
     async def building_assignment(self, building_id: int) -> BuildingAssignment | None: ...
     async def executor_candidates(self) -> list[ExecutorCandidate]: ...
-    async def save_assignment(self, state: RequestState) -> None: ...
-    async def start_assignment(
-        self,
-        request_id: int,
-        executor_id: int,
-        *,
-        by: int | None,
-        at: datetime,
-        reason: str | None,
-    ) -> None: ...
 
 
 class DeskSettingsSource(Protocol):
@@ -365,28 +354,13 @@ def reason_text(chosen: RankedCandidate) -> str:
     return "auto: " + "; ".join(parts)
 
 
-async def plan_auto_assignment(
-    source: AssignmentSource, state: RequestState, now: datetime
-) -> AutoAssignment:
-    """Pick the best on-duty executor for a just-filed request, when its building auto-assigns.
-
-    Returns the ``assign`` transition by the system (not stored yet) and the
-    chosen candidate, or an outcome without a transition.
-    """
+async def plan_auto_assignment(source: AssignmentSource, state: RequestState) -> AutoAssignment:
+    """Pick the best on-duty executor for a just-filed request, when its building auto-assigns
+    (the caller assigns through the write path, ``record_action``)."""
     building = await source.building_assignment(state.building_id)
     if building is None or not building.auto_assign:
         return AutoAssignment(enabled=False)
     chosen = choose_executor(
         state.category, building.lat, building.lon, await source.executor_candidates()
     )
-    if chosen is None:
-        return AutoAssignment(enabled=True, building=building)
-    transition = apply_action(
-        state,
-        Actor.system(),
-        Action.ASSIGN,
-        now,
-        assignee_id=chosen.user_id,
-        reason=reason_text(chosen),
-    )
-    return AutoAssignment(enabled=True, transition=transition, chosen=chosen, building=building)
+    return AutoAssignment(enabled=True, chosen=chosen, building=building)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -10,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.assignment import ExecutorCandidate
 from domain.enums import Category, RequestStatus, Role, Specialization, Urgency, UserStatus
-from domain.lifecycle import RequestState
 from domain.services.jobs import JOB_STATUSES, BuildingAssignment, JobSummary
 from storage.models import (
     Building,
@@ -20,7 +18,6 @@ from storage.models import (
     User,
     UserRole,
 )
-from storage.repositories.requests import insert_assignment
 
 RECENT_RATINGS = 20
 """Ratings an executor's recent average is taken over."""
@@ -160,26 +157,3 @@ class SqlJobsRepository:
             )
             for user_id, name, on_duty, spec_keys, count, avg in rows.all()
         ]
-
-    async def save_assignment(self, state: RequestState) -> None:
-        await self.session.execute(
-            update(Request)
-            .where(Request.id == state.id)
-            .values(
-                status=state.status,
-                assignee_id=state.assignee_id,
-                assigned_at=state.assigned_at,
-                updated_at=func.now(),
-            )
-        )
-
-    async def start_assignment(
-        self,
-        request_id: int,
-        executor_id: int,
-        *,
-        by: int | None,
-        at: datetime,
-        reason: str | None,
-    ) -> None:
-        await insert_assignment(self.session, request_id, executor_id, by=by, at=at, reason=reason)

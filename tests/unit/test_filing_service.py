@@ -16,6 +16,7 @@ from domain.enums import (
     ActorRole,
     Category,
     MediaKind,
+    MediaPurpose,
     PlaceKind,
     RequestStatus,
     ResidencyKind,
@@ -26,7 +27,7 @@ from domain.enums import (
 )
 from domain.errors import NotAllowed, ValidationFailed
 from domain.events import RequestCreated
-from domain.lifecycle import HistoryEntry, RequestState
+from domain.lifecycle import HistoryEntry
 from domain.services.desk_settings import DeskSettings
 from domain.services.filing import (
     MAX_DESCRIPTION,
@@ -50,7 +51,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
-from domain.services.jobs import BuildingAssignment
+from domain.services.jobs import AssignmentSource, BuildingAssignment
 from domain.services.notifications import MediaRef
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.sla import BusinessCalendar
@@ -63,10 +64,10 @@ from tests.unit.factories import (
     OTHER_BUILDING,
     T0,
     FakeAudit,
-    FakeOutbox,
-    FakeSchedule,
     resident,
 )
+from tests.unit.test_request_services import FakeRequests
+from tests.unit.test_request_services import FakeUow as RequestsFakeUow
 
 TASHKENT = ZoneInfo("Asia/Tashkent")
 CALENDAR = BusinessCalendar(tz=TASHKENT)
@@ -145,7 +146,10 @@ def similar(
 
 
 class FakeFiling:
-    def __init__(self) -> None:
+    """Filed requests, also shown to the requests' fake (the write path reads them)."""
+
+    def __init__(self, shared: FakeRequests) -> None:
+        self.shared = shared
         self.requests: dict[int, NewRequest] = {}
         self.history: list[HistoryEntry] = []
         self.media: list[tuple[int, int, StoredMedia]] = []
@@ -184,12 +188,15 @@ class FakeFiling:
 
     async def add_request(self, request: NewRequest) -> None:
         self.requests[request.state.id] = request
+        self.shared.states[request.state.id] = request.state
 
     async def add_history(self, entry: HistoryEntry) -> None:
         self.history.append(entry)
 
     async def add_media(self, request_id: int, owner_id: int, media: Sequence[StoredMedia]) -> None:
         self.media.extend((request_id, owner_id, m) for m in media)
+        stored = self.shared.media.setdefault((request_id, MediaPurpose.REQUEST), [])
+        stored.extend(MediaRef(m.kind, m.file_id) for m in media)
 
     async def similar_open(
         self, building_id: int, category: Category, since: datetime, *, exclude_user: int
@@ -250,35 +257,19 @@ class FakeAutoAssign:
     async def executor_candidates(self) -> list[ExecutorCandidate]:
         return []
 
-    async def save_assignment(self, state: RequestState) -> None:
-        raise AssertionError("not assigned by hand")
 
-    async def start_assignment(
-        self,
-        request_id: int,
-        executor_id: int,
-        *,
-        by: int | None,
-        at: datetime,
-        reason: str | None,
-    ) -> None:
-        raise AssertionError("not assigned by hand")
+class FakeUow(RequestsFakeUow):
+    """The requests' fake unit of work (an automatic assignment is an ordinary change)
+    with filing's repositories."""
 
-
-class FakeUow:
     def __init__(self, links: list[ResidencyLink] | None = None) -> None:
-        self.jobs = FakeAutoAssign()
-        self.filing = FakeFiling()
+        super().__init__()
+        self.jobs: AssignmentSource = FakeAutoAssign()
+        self.filing = FakeFiling(self.requests)
         self.residents = FakeLinks([link()] if links is None else links)
         self.directory = FakeDirectory({BUILDING: [MANAGER, MANAGER + 1]})
         self.settings = FakeSettings(DeskSettings(dispatcher_phone="+998 71 000-11-22"))
-        self.outbox = FakeOutbox()
         self.audit = FakeAudit()
-        self.schedule = FakeSchedule()
-        self.commits = 0
-
-    async def commit(self) -> None:
-        self.commits += 1
 
 
 # --------------------------------------------------------------------------- who may file

@@ -26,7 +26,7 @@ from domain.enums import (
 )
 from domain.errors import InvalidTransition, MissingField, NotAllowed, ValidationFailed
 from domain.events import RequestAssigned, WorkPaused
-from domain.lifecycle import RequestState, apply_action
+from domain.lifecycle import apply_action
 from domain.services.desk_settings import DeskSettings
 from domain.services.filing import file_request
 from domain.services.jobs import (
@@ -437,20 +437,6 @@ class FakeSource:
     async def executor_candidates(self) -> list[ExecutorCandidate]:
         return list(self.candidates)
 
-    async def save_assignment(self, state: RequestState) -> None:  # pragma: no cover
-        raise AssertionError
-
-    async def start_assignment(  # pragma: no cover
-        self,
-        request_id: int,
-        executor_id: int,
-        *,
-        by: int | None,
-        at: datetime,
-        reason: str | None,
-    ) -> None:
-        raise AssertionError
-
 
 PLUMBER = ExecutorCandidate(
     user_id=EXECUTOR,
@@ -472,27 +458,21 @@ IDLE_PLUMBER = ExecutorCandidate(
 async def test_auto_assignment_picks_an_on_duty_specialist() -> None:
     state = make_request(RequestStatus.NEW)
     source = FakeSource(BuildingAssignment(True, 41.3205, 69.2505), [IDLE_PLUMBER, PLUMBER])
-    outcome = await plan_auto_assignment(source, state, T0)
-    assert outcome.enabled and outcome.chosen is not None and outcome.transition is not None
+    outcome = await plan_auto_assignment(source, state)
+    assert outcome.enabled and outcome.chosen is not None
     assert outcome.chosen.user_id == EXECUTOR
-    new = outcome.transition.new
-    assert new.status is RequestStatus.ASSIGNED and new.assignee_id == EXECUTOR
-    history = outcome.transition.history
-    assert history.actor_id is None and history.actor_role is ActorRole.SYSTEM
-    assert history.reason == reason_text(outcome.chosen)
-    assert history.reason.startswith("auto: specialization(specialization=plumber); on-duty")
-    assert "open-jobs(count=1)" in history.reason and "distance(km=0.1)" in history.reason
+    reason = reason_text(outcome.chosen)
+    assert reason.startswith("auto: specialization(specialization=plumber); on-duty")
+    assert "open-jobs(count=1)" in reason and "distance(km=0.1)" in reason
 
 
 async def test_auto_assignment_with_nobody_suitable_or_switched_off() -> None:
     state = make_request(RequestStatus.NEW)
-    nobody = await plan_auto_assignment(
-        FakeSource(BuildingAssignment(True), [IDLE_PLUMBER]), state, T0
-    )
-    assert nobody.enabled and nobody.transition is None and nobody.chosen is None
-    off = await plan_auto_assignment(FakeSource(BuildingAssignment(False), [PLUMBER]), state, T0)
-    assert not off.enabled and off.transition is None
-    missing = await plan_auto_assignment(FakeSource(None, [PLUMBER]), state, T0)
+    nobody = await plan_auto_assignment(FakeSource(BuildingAssignment(True), [IDLE_PLUMBER]), state)
+    assert nobody.enabled and nobody.chosen is None
+    off = await plan_auto_assignment(FakeSource(BuildingAssignment(False), [PLUMBER]), state)
+    assert not off.enabled and off.chosen is None
+    missing = await plan_auto_assignment(FakeSource(None, [PLUMBER]), state)
     assert not missing.enabled
 
 
@@ -518,41 +498,21 @@ def test_the_system_may_assign_only_a_new_request() -> None:
 # --------------------------------------------------------------------------- filing with auto-assignment
 
 
-class RecordingSource(FakeSource):
-    def __init__(
-        self, building: BuildingAssignment | None, candidates: list[ExecutorCandidate]
-    ) -> None:
-        super().__init__(building, candidates)
-        self.saved: list[RequestState] = []
-        self.started: list[tuple[int, int, int | None, str | None]] = []
-
-    async def save_assignment(self, state: RequestState) -> None:
-        self.saved.append(state)
-
-    async def start_assignment(
-        self,
-        request_id: int,
-        executor_id: int,
-        *,
-        by: int | None,
-        at: datetime,
-        reason: str | None,
-    ) -> None:
-        self.started.append((request_id, executor_id, by, reason))
-
-
 async def test_filing_assigns_automatically_in_the_same_transaction() -> None:
     uow = FilingFakeUow()
-    source = RecordingSource(BuildingAssignment(True, 41.32, 69.25), [IDLE_PLUMBER, PLUMBER])
-    uow.jobs = source  # type: ignore[assignment]
+    uow.jobs = FakeSource(BuildingAssignment(True, 41.32, 69.25), [IDLE_PLUMBER, PLUMBER])
+    uow.requests.details_extra[42] = {"lat": 41.32, "lon": 69.25, "author_phone": "+998901234567"}
     filed = await file_request(uow, resident(), draft(), now=T0, calendar=CALENDAR)
     assert filed.status is RequestStatus.ASSIGNED and uow.commits == 1
-    [saved] = source.saved
-    assert saved.assignee_id == EXECUTOR and saved.id == filed.id
-    [(request_id, executor_id, by, reason)] = source.started
-    assert (request_id, executor_id, by) == (filed.id, EXECUTOR, None)
+    # the assignment is an ordinary change: the request locked, saved, its history, its row
+    assert uow.requests.locked == [filed.id]
+    assert uow.requests.states[filed.id].assignee_id == EXECUTOR
+    [(kind, request_id, executor_id, reason)] = uow.requests.assignments
+    assert (kind, request_id, executor_id) == ("start", filed.id, EXECUTOR)
     assert reason is not None and reason.startswith("auto: specialization(")
-    assert [h.action for h in uow.filing.history] == [Action.CREATE, Action.ASSIGN]
+    assert [h.action for h in uow.filing.history] == [Action.CREATE]
+    [assigned] = uow.requests.history
+    assert assigned.action is Action.ASSIGN and assigned.actor_role is ActorRole.SYSTEM
     assert [type(e).__name__ for e in filed.events] == ["RequestCreated", "RequestAssigned"]
 
     sent = [(n.chat_id, n.template) for n in uow.outbox.notes]
@@ -569,10 +529,10 @@ async def test_filing_assigns_automatically_in_the_same_transaction() -> None:
 
 async def test_filing_with_nobody_suitable_tells_the_managers() -> None:
     uow = FilingFakeUow()
-    source = RecordingSource(BuildingAssignment(True), [IDLE_PLUMBER])
-    uow.jobs = source  # type: ignore[assignment]
+    uow.jobs = FakeSource(BuildingAssignment(True), [IDLE_PLUMBER])
     filed = await file_request(uow, resident(), draft(), now=T0, calendar=CALENDAR)
-    assert filed.status is RequestStatus.NEW and source.saved == [] and source.started == []
+    assert filed.status is RequestStatus.NEW
+    assert uow.requests.locked == [] and uow.requests.assignments == []
     none = [n for n in uow.outbox.notes if n.template == "job-auto-none"]
     assert [n.chat_id for n in none] == [MANAGER, MANAGER + 1]
     assert "notify-assigned-executor" not in [n.template for n in uow.outbox.notes]

@@ -212,6 +212,10 @@ class FakeRequests:
             history=tuple(self.stored_history.get(request_id, [])),
             comments=tuple(extra.get("comments", ())),
             watcher_ids=tuple(self.watchers.get(request_id, [])),
+            lat=extra.get("lat"),
+            lon=extra.get("lon"),
+            author_name=extra.get("author_name"),
+            author_phone=extra.get("author_phone"),
         )
 
 
