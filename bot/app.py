@@ -20,11 +20,11 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot import heap
+from bot.callback_gates import gate_callbacks
 from bot.classifier import OpenAIClassifier
 from bot.commands import CommandsMenu
 from bot.database import resolve_database_url
 from bot.digests import DigestSender
-from bot.dispatch_tuning import gate_callbacks, run_filters_inline
 from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
@@ -118,7 +118,6 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
     # Before the routers' error handlers: another attempt handles that update, so this
     # one answers nothing.
     dp.errors.register(_taken_over, ExceptionTypeFilter(UpdateTakenOver))
-    run_filters_inline(dp)
     gate_callbacks(dp)
     return dp
 

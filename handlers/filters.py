@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import Message, TelegramObject
+from magic_filter import MagicFilter
 
 from bot.i18n import get_translator
 from domain.enums import Language
@@ -19,3 +22,19 @@ class MenuButton(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return message.text in self.texts
+
+
+class Magic(Filter):
+    """A magic filter (``F.text``, ``F.chat.type == "private"``) checked on the event loop.
+
+    aiogram runs a filter that is not a coroutine in a worker thread, and a magic filter
+    is a plain callable: a few attribute lookups would cost a thread round trip for every
+    candidate handler of every update. A filter that is a coroutine runs inline.
+    """
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> Any:
+        # A dict result (``F.x.as_("name")``) becomes handler arguments, as aiogram does.
+        return self.magic.resolve(event)

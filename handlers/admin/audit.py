@@ -18,7 +18,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -35,10 +35,11 @@ from fsm.audit import AuditCb, AuditInput
 from handlers.admin.settings_views import A_HOME, SettingsCb
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
+from handlers.filters import Magic
 from storage.repositories.audit import SqlAuditReader
 
 router = Router(name="admin-audit")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 
 async def _actor(services: Services, user_id: int) -> Actor:
@@ -222,10 +223,12 @@ def _menu_texts() -> frozenset[str]:
     return frozenset(translator(lang, key) for lang in Language for key in keys)
 
 
-_TYPED = (F.text, ~F.text.startswith("/"), F.text.func(lambda text: text not in _menu_texts()))
+_TYPED = Magic(
+    F.text & ~F.text.startswith("/") & F.text.func(lambda text: text not in _menu_texts())
+)
 
 
-@router.message(AuditInput.person, *_TYPED)
+@router.message(StateFilter(AuditInput.person), _TYPED)
 async def on_person(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -241,7 +244,7 @@ async def on_person(
     await message.answer(t("audit-pick-person"), reply_markup=people_keyboard(t, people))
 
 
-@router.message(AuditInput.request, *_TYPED)
+@router.message(StateFilter(AuditInput.request), _TYPED)
 async def on_request(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -32,10 +32,10 @@ from handlers.admin import settings_views as v
 from handlers.admin.settings_views import SettingsCb, SettingsInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 
 router = Router(name="admin-settings")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
@@ -477,10 +477,10 @@ async def _save_typed(
 
 
 @router.message(
-    SettingsInput.value,
-    F.text,
-    ~F.text.startswith("/"),
-    F.text.func(lambda text: text not in _menu_texts()),
+    StateFilter(SettingsInput.value),
+    Magic(F.text),
+    Magic(~F.text.startswith("/")),
+    Magic(F.text.func(lambda text: text not in _menu_texts())),
 )
 async def on_value(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
@@ -516,7 +516,7 @@ async def on_value(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(SettingsInput.value, ~F.text)
+@router.message(StateFilter(SettingsInput.value), Magic(~F.text))
 async def on_wrong_input(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     data = await state.get_data()
     field = str(data.get("settings_field", ""))

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
+from handlers.filters import Magic
 
 router = Router(name="fallback")
 
@@ -19,6 +20,6 @@ async def on_unknown_button(
     callback_answer.show_alert = True
 
 
-@router.message(F.chat.type == "private")
+@router.message(Magic(F.chat.type == "private"))
 async def on_unknown_message(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("unknown-message"))

@@ -13,7 +13,7 @@ import logging
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -34,10 +34,11 @@ from fsm.staff import InviteAcceptance
 from handlers.common.keyboards import language_keyboard
 from handlers.common.start import open_home
 from handlers.errors import render_error
+from handlers.filters import Magic
 
 log = logging.getLogger(__name__)
 router = Router(name="invites")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 
 @router.message(CommandStart(deep_link=True, magic=F.args.func(is_invite_code)))
@@ -60,7 +61,7 @@ async def on_invite_link(
     await _apply(message, state, t, services, message.from_user.id, code)
 
 
-@router.callback_query(InviteAcceptance.language, LanguageCb.filter())
+@router.callback_query(StateFilter(InviteAcceptance.language), LanguageCb.filter())
 async def on_language_then_invite(
     query: CallbackQuery,
     callback_data: LanguageCb,

@@ -14,12 +14,12 @@ from domain.enums import Role
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
 from handlers.common.keyboards import language_keyboard, main_menu
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.resident.keyboards import profile_keyboard
 from handlers.resident.onboarding import begin_onboarding
 
 router = Router(name="common")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 
 def _roles_text(t: BoundTranslator, roles: frozenset[Role]) -> str:

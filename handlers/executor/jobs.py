@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -54,11 +54,11 @@ from handlers.executor.jobs_keyboards import (
     pool_keyboard,
 )
 from handlers.executor.jobs_views import render_job, render_jobs, render_pool
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.media import add_file_to_draft
 
 router = Router(name="jobs")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 _OWN_STATES = frozenset(state.state for state in JobFlow.__all_states__)
 
@@ -327,7 +327,7 @@ async def on_decline(
     )
 
 
-@router.message(JobFlow.decline_reason, F.text)
+@router.message(StateFilter(JobFlow.decline_reason), Magic(F.text))
 async def on_decline_reason(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -346,7 +346,7 @@ async def on_decline_reason(
     await message.answer(t("job-declined", number=transition.new.number))
 
 
-@router.message(JobFlow.decline_reason)
+@router.message(StateFilter(JobFlow.decline_reason))
 async def on_decline_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     request_id = int((await state.get_data())["request_id"])
     await message.answer(t("job-reason-hint"), reply_markup=abort_keyboard(t, request_id))
@@ -376,7 +376,7 @@ async def on_ask(
     )
 
 
-@router.message(JobFlow.question, F.text)
+@router.message(StateFilter(JobFlow.question), Magic(F.text))
 async def on_question(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -397,7 +397,7 @@ async def on_question(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(JobFlow.question)
+@router.message(StateFilter(JobFlow.question))
 async def on_question_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     request_id = int((await state.get_data())["request_id"])
     await message.answer(t("job-question-hint"), reply_markup=abort_keyboard(t, request_id))
@@ -427,7 +427,7 @@ async def on_complete(
     )
 
 
-@router.message(JobFlow.photos, F.photo | F.video | F.document)
+@router.message(StateFilter(JobFlow.photos), Magic(F.photo | F.video | F.document))
 async def on_photo(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -444,7 +444,7 @@ async def on_photo(
     await message.answer(text, reply_markup=photos_keyboard(t, request_id))
 
 
-@router.message(JobFlow.photos)
+@router.message(StateFilter(JobFlow.photos))
 async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     request_id = int((await state.get_data())["request_id"])
     await message.answer(t("job-photos-hint"), reply_markup=photos_keyboard(t, request_id))
@@ -484,7 +484,7 @@ async def on_photos_done(
     )
 
 
-@router.message(JobFlow.comment, F.text)
+@router.message(StateFilter(JobFlow.comment), Magic(F.text))
 async def on_completion_comment(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -510,7 +510,7 @@ async def on_completion_comment(
     await message.answer(t("job-completed", number=transition.new.number, count=len(files)))
 
 
-@router.message(JobFlow.comment)
+@router.message(StateFilter(JobFlow.comment))
 async def on_completion_comment_wrong(
     message: Message, state: FSMContext, t: BoundTranslator
 ) -> None:

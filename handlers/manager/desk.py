@@ -63,7 +63,7 @@ from fsm.desk import (
     DeskSetCb,
 )
 from fsm.escalation import FollowUpInput
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.manager.desk_keyboards import (
     FOLLOW_UP_ACTION,
     abort_keyboard,
@@ -86,7 +86,7 @@ from handlers.manager.desk_views import (
 )
 
 router = Router(name="desk")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 _INPUT_STATES = (*DeskInput.__all_states__, *FollowUpInput.__all_states__)
 _OWN_STATES = frozenset(state.state for state in _INPUT_STATES)
@@ -287,7 +287,7 @@ async def on_search_button(
     await _show(query, t("desk-ask-search"), None, edit=False)
 
 
-@router.message(DeskInput.search, F.text)
+@router.message(StateFilter(DeskInput.search), Magic(F.text))
 async def on_search_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -625,14 +625,14 @@ async def _typed(
     await message.answer(card_text, reply_markup=markup)
 
 
-@router.message(DeskInput.comment, F.text)
+@router.message(StateFilter(DeskInput.comment), Magic(F.text))
 async def on_comment_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
     await _typed(message, state, t, services, "desk-comment-saved", kind="comment")
 
 
-@router.message(DeskInput.close_comment, F.text)
+@router.message(StateFilter(DeskInput.close_comment), Magic(F.text))
 async def on_close_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -648,7 +648,7 @@ async def on_close_text(
     )
 
 
-@router.message(DeskInput.reject_reason, F.text)
+@router.message(StateFilter(DeskInput.reject_reason), Magic(F.text))
 async def on_reject_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -664,7 +664,7 @@ async def on_reject_text(
     )
 
 
-@router.message(DeskInput.hold_comment, F.text)
+@router.message(StateFilter(DeskInput.hold_comment), Magic(F.text))
 async def on_hold_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -681,7 +681,7 @@ async def on_hold_text(
     )
 
 
-@router.message(DeskInput.duplicate_number, F.text)
+@router.message(StateFilter(DeskInput.duplicate_number), Magic(F.text))
 async def on_duplicate_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -718,7 +718,7 @@ async def on_follow_up(
     await _show(query, prompt, abort_keyboard(t, card.state.id), edit=False)
 
 
-@router.message(FollowUpInput.comment, F.text)
+@router.message(StateFilter(FollowUpInput.comment), Magic(F.text))
 async def on_follow_up_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -78,12 +78,12 @@ from fsm.staff import (
     PersonSpecCb,
 )
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.manager.invites import offer_hand_back
 
 log = logging.getLogger(__name__)
 router = Router(name="people")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 CHECKED = "✅ "
 UNCHECKED = "▫️ "
@@ -263,10 +263,10 @@ def _menu_texts() -> frozenset[str]:
 
 
 @router.message(
-    PeopleSearch.query,
-    F.text,
-    ~F.text.startswith("/"),
-    F.text.func(lambda text: text not in _menu_texts()),
+    StateFilter(PeopleSearch.query),
+    Magic(F.text),
+    Magic(~F.text.startswith("/")),
+    Magic(F.text.func(lambda text: text not in _menu_texts())),
 )
 async def on_people_query(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
@@ -279,7 +279,7 @@ async def on_people_query(
     await message.answer(_people_text(t, page), reply_markup=_people_keyboard(t, page))
 
 
-@router.message(PeopleSearch.query, ~F.text)
+@router.message(StateFilter(PeopleSearch.query), Magic(~F.text))
 async def on_people_query_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("staff-search-hint"))
 
@@ -707,7 +707,7 @@ async def on_invite_role(
     await _show_step_after(query, state, t, services, actor, draft, None)
 
 
-@router.callback_query(InviteCreation.specializations, InviteSpecCb.filter())
+@router.callback_query(StateFilter(InviteCreation.specializations), InviteSpecCb.filter())
 async def on_invite_spec(
     query: CallbackQuery,
     callback_data: InviteSpecCb,
@@ -721,7 +721,9 @@ async def on_invite_spec(
     await _show(query, *_specs_picker(t, draft))
 
 
-@router.callback_query(InviteCreation.specializations, InviteNavCb.filter(F.action == "next"))
+@router.callback_query(
+    StateFilter(InviteCreation.specializations), InviteNavCb.filter(F.action == "next")
+)
 async def on_invite_specs_done(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -731,7 +733,7 @@ async def on_invite_specs_done(
     await _show_step_after(query, state, t, services, actor, draft, "specializations")
 
 
-@router.callback_query(InviteCreation.buildings, InviteBuildingCb.filter())
+@router.callback_query(StateFilter(InviteCreation.buildings), InviteBuildingCb.filter())
 async def on_invite_building(
     query: CallbackQuery,
     callback_data: InviteBuildingCb,
@@ -748,7 +750,7 @@ async def on_invite_building(
     await _show_buildings_step(query, state, t, services, actor, draft, callback_data.page)
 
 
-@router.callback_query(InviteCreation.buildings, InvitePageCb.filter())
+@router.callback_query(StateFilter(InviteCreation.buildings), InvitePageCb.filter())
 async def on_invite_buildings_page(
     query: CallbackQuery,
     callback_data: InvitePageCb,
@@ -761,7 +763,9 @@ async def on_invite_buildings_page(
     await _show_buildings_step(query, state, t, services, actor, draft, callback_data.page)
 
 
-@router.callback_query(InviteCreation.buildings, InviteNavCb.filter(F.action == "next"))
+@router.callback_query(
+    StateFilter(InviteCreation.buildings), InviteNavCb.filter(F.action == "next")
+)
 async def on_invite_buildings_done(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -791,7 +795,7 @@ def _invite_text(t: BoundTranslator, created: CreatedInvite, link: str, tz: Zone
     return "\n".join(lines)
 
 
-@router.callback_query(InviteCreation.expiry, InviteTtlCb.filter())
+@router.callback_query(StateFilter(InviteCreation.expiry), InviteTtlCb.filter())
 async def on_invite_expiry(
     query: CallbackQuery,
     callback_data: InviteTtlCb,

@@ -14,7 +14,7 @@ import logging
 from functools import lru_cache
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -40,13 +40,13 @@ from domain.services.reports import (
 from fsm.reports import ReportsCb, ReportsInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from storage.repositories.reports import SqlDigestLog
 
 log = logging.getLogger(__name__)
 
 router = Router(name="reports")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 BUILDINGS_SHOWN = 10
 EXPORT_PERIODS = (
@@ -268,10 +268,10 @@ def _menu_texts() -> frozenset[str]:
 
 
 @router.message(
-    ReportsInput.dates,
-    F.text,
-    ~F.text.startswith("/"),
-    F.text.func(lambda text: text not in _menu_texts()),
+    StateFilter(ReportsInput.dates),
+    Magic(F.text),
+    Magic(~F.text.startswith("/")),
+    Magic(F.text.func(lambda text: text not in _menu_texts())),
 )
 async def on_dates(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
@@ -288,7 +288,7 @@ async def on_dates(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(ReportsInput.dates, ~F.text)
+@router.message(StateFilter(ReportsInput.dates), Magic(~F.text))
 async def on_wrong_dates(message: Message, t: BoundTranslator) -> None:
     await message.answer(t(ERROR_DATES), reply_markup=cancel_keyboard(t))
 

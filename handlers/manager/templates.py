@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -33,10 +34,11 @@ from fsm.desk import DeskPanelCb
 from fsm.templates import TemplateInput, TemplatesCb
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
+from handlers.filters import Magic
 from handlers.manager.desk_keyboards import template_text
 
 router = Router(name="templates")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 BUTTON_TEXT = 48
 """A 🗑 button shows the beginning of its reason."""
@@ -157,10 +159,10 @@ def _menu_texts() -> frozenset[str]:
 
 
 @router.message(
-    TemplateInput.text,
-    F.text,
-    ~F.text.startswith("/"),
-    F.text.func(lambda text: text not in _menu_texts()),
+    StateFilter(TemplateInput.text),
+    Magic(F.text),
+    Magic(~F.text.startswith("/")),
+    Magic(F.text.func(lambda text: text not in _menu_texts())),
 )
 async def on_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
@@ -181,6 +183,6 @@ async def on_text(
     )
 
 
-@router.message(TemplateInput.text, ~F.text)
+@router.message(StateFilter(TemplateInput.text), Magic(~F.text))
 async def on_wrong_input(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("templates-text-hint"), reply_markup=_cancel_keyboard(t))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -19,6 +20,7 @@ from domain.services.residents import (
 )
 from fsm.callbacks import VerificationCb
 from fsm.states import VerificationReject
+from handlers.filters import Magic
 
 router = Router(name="verification")
 
@@ -88,7 +90,7 @@ async def on_reject(
         await query.message.answer(t("verify-ask-reason", apartment=link.apartment_number))
 
 
-@router.message(VerificationReject.reason, F.text)
+@router.message(StateFilter(VerificationReject.reason), Magic(F.text))
 async def on_reject_reason(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -101,6 +103,6 @@ async def on_reject_reason(
     await message.answer(t("verify-rejected", apartment=link.apartment_number))
 
 
-@router.message(VerificationReject.reason)
+@router.message(StateFilter(VerificationReject.reason))
 async def on_reject_reason_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("verify-reason-hint"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -12,6 +13,7 @@ from domain.errors import NotAllowed
 from domain.services.residents import attach_document
 from fsm.callbacks import ResidencyDocumentCb
 from fsm.states import ResidencyDocument
+from handlers.filters import Magic
 from handlers.media import media_of
 
 router = Router(name="residency-documents")
@@ -35,7 +37,7 @@ async def on_send_document(
         await query.message.answer(t("residency-document-ask"))
 
 
-@router.message(ResidencyDocument.photo, F.photo | F.document)
+@router.message(StateFilter(ResidencyDocument.photo), Magic(F.photo | F.document))
 async def on_document(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -52,6 +54,6 @@ async def on_document(
     await message.answer(t("residency-document-received"))
 
 
-@router.message(ResidencyDocument.photo)
+@router.message(StateFilter(ResidencyDocument.photo))
 async def on_document_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("residency-document-hint"))

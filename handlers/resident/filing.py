@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -63,7 +63,7 @@ from fsm.filing import (
 )
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.errors import render_error
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.media import media_of
 from handlers.resident.filing_keyboards import (
     EDITABLE,
@@ -88,7 +88,7 @@ from handlers.resident.filing_keyboards import (
 log = logging.getLogger(__name__)
 
 router = Router(name="filing")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 PREVIOUS = {
     "place": "category",
@@ -304,7 +304,7 @@ async def on_new_request(
 # --------------------------------------------------------------------------- category, place
 
 
-@router.callback_query(Filing.category, FilingCategoryCb.filter())
+@router.callback_query(StateFilter(Filing.category), FilingCategoryCb.filter())
 async def on_category(
     query: CallbackQuery,
     callback_data: FilingCategoryCb,
@@ -316,7 +316,7 @@ async def on_category(
     await _advance("place", state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.place, FilingPlaceCb.filter())
+@router.callback_query(StateFilter(Filing.place), FilingPlaceCb.filter())
 async def on_apartment(
     query: CallbackQuery,
     callback_data: FilingPlaceCb,
@@ -335,7 +335,7 @@ async def on_apartment(
     await _advance("description", state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.place, FilingCommonCb.filter())
+@router.callback_query(StateFilter(Filing.place), FilingCommonCb.filter())
 async def on_common_area(
     query: CallbackQuery,
     callback_data: FilingCommonCb,
@@ -348,7 +348,7 @@ async def on_common_area(
     await _go("area", state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.area, FilingAreaCb.filter())
+@router.callback_query(StateFilter(Filing.area), FilingAreaCb.filter())
 async def on_area(
     query: CallbackQuery,
     callback_data: FilingAreaCb,
@@ -371,7 +371,7 @@ async def on_area(
 # --------------------------------------------------------------------------- description
 
 
-@steps.message(Filing.description, F.text & ~F.text.startswith("/"))
+@steps.message(StateFilter(Filing.description), Magic(F.text & ~F.text.startswith("/")))
 async def on_description(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -380,7 +380,7 @@ async def on_description(
     await _advance("media", state, t, services, message.from_user.id, message=message)
 
 
-@steps.message(Filing.description, F.voice)
+@steps.message(StateFilter(Filing.description), Magic(F.voice))
 async def on_description_voice(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -395,7 +395,7 @@ async def on_description_voice(
     await _advance("media", state, t, services, message.from_user.id, message=message)
 
 
-@steps.message(Filing.description)
+@steps.message(StateFilter(Filing.description))
 async def on_description_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     if await _album_answered(message, state):
         return
@@ -406,7 +406,7 @@ async def on_description_wrong(message: Message, state: FSMContext, t: BoundTran
 # --------------------------------------------------------------------------- media
 
 
-@steps.message(Filing.media, F.photo | F.video | F.document | F.voice)
+@steps.message(StateFilter(Filing.media), Magic(F.photo | F.video | F.document | F.voice))
 async def on_media(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     media = media_of(message)  # a file too large or of a foreign type is refused here
     assert media is not None
@@ -447,7 +447,7 @@ async def on_media(message: Message, state: FSMContext, t: BoundTranslator) -> N
     )
 
 
-@steps.message(Filing.media)
+@steps.message(StateFilter(Filing.media))
 async def on_media_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     if await _album_answered(message, state):
         return
@@ -458,7 +458,7 @@ async def on_media_wrong(message: Message, state: FSMContext, t: BoundTranslator
 # --------------------------------------------------------------------------- urgency, access
 
 
-@router.callback_query(Filing.urgency, FilingUrgencyCb.filter())
+@router.callback_query(StateFilter(Filing.urgency), FilingUrgencyCb.filter())
 async def on_urgency(
     query: CallbackQuery,
     callback_data: FilingUrgencyCb,
@@ -485,7 +485,7 @@ async def on_urgency(
         await _advance("access", state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.access, FilingAccessCb.filter())
+@router.callback_query(StateFilter(Filing.access), FilingAccessCb.filter())
 async def on_access(
     query: CallbackQuery,
     callback_data: FilingAccessCb,
@@ -497,7 +497,7 @@ async def on_access(
     await _go("slot", state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.slot, FilingSlotCb.filter())
+@router.callback_query(StateFilter(Filing.slot), FilingSlotCb.filter())
 async def on_slot(
     query: CallbackQuery,
     callback_data: FilingSlotCb,
@@ -512,7 +512,7 @@ async def on_slot(
 # --------------------------------------------------------------------------- summary
 
 
-@router.callback_query(Filing.summary, FilingEditCb.filter())
+@router.callback_query(StateFilter(Filing.summary), FilingEditCb.filter())
 async def on_edit(
     query: CallbackQuery,
     callback_data: FilingEditCb,
@@ -528,7 +528,7 @@ async def on_edit(
     await _go(callback_data.field, state, t, services, query.from_user.id, query=query)
 
 
-@router.callback_query(Filing.duplicate, FilingJoinCb.filter())
+@router.callback_query(StateFilter(Filing.duplicate), FilingJoinCb.filter())
 async def on_join(
     query: CallbackQuery,
     callback_data: FilingJoinCb,
@@ -687,14 +687,14 @@ async def on_nav(
 # --------------------------------------------------------------------------- wrong input
 
 
-@steps.message(Filing.category)
-@steps.message(Filing.place)
-@steps.message(Filing.area)
-@steps.message(Filing.urgency)
-@steps.message(Filing.access)
-@steps.message(Filing.slot)
-@steps.message(Filing.summary)
-@steps.message(Filing.duplicate)
+@steps.message(StateFilter(Filing.category))
+@steps.message(StateFilter(Filing.place))
+@steps.message(StateFilter(Filing.area))
+@steps.message(StateFilter(Filing.urgency))
+@steps.message(StateFilter(Filing.access))
+@steps.message(StateFilter(Filing.slot))
+@steps.message(StateFilter(Filing.summary))
+@steps.message(StateFilter(Filing.duplicate))
 async def on_choice_wrong(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -711,7 +711,7 @@ async def on_choice_wrong(
     await message.answer(t("filing-buttons-hint"), reply_markup=markup)
 
 
-@steps.message(Filing.submitting)
+@steps.message(StateFilter(Filing.submitting))
 async def on_submitting(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("filing-submitting"))
 

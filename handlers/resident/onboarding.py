@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -20,6 +21,7 @@ from domain.services.users import UserProfile
 from fsm.callbacks import BuildingPageCb, BuildingPickCb, ProfileCb, ResidencyKindCb
 from fsm.states import Onboarding
 from handlers.common.keyboards import main_menu
+from handlers.filters import Magic
 from handlers.resident.keyboards import (
     BUILDINGS_PER_PAGE,
     buildings_keyboard,
@@ -30,7 +32,7 @@ from handlers.resident.keyboards import (
 )
 
 router = Router(name="onboarding")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 NEAREST_LIMIT = 5
 SEARCH_LIMIT = 10
@@ -44,7 +46,7 @@ async def begin_onboarding(message: Message, state: FSMContext, t: BoundTranslat
 # --- phone -------------------------------------------------------------------
 
 
-@router.message(Onboarding.phone, F.contact)
+@router.message(StateFilter(Onboarding.phone), Magic(F.contact))
 async def on_phone(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     contact = message.contact
     assert contact is not None and message.from_user is not None
@@ -59,7 +61,7 @@ async def on_phone(message: Message, state: FSMContext, t: BoundTranslator) -> N
     await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
 
 
-@router.message(Onboarding.phone)
+@router.message(StateFilter(Onboarding.phone))
 async def on_phone_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("onboarding-phone-hint"), reply_markup=share_phone_keyboard(t))
 
@@ -67,7 +69,7 @@ async def on_phone_wrong(message: Message, t: BoundTranslator) -> None:
 # --- name --------------------------------------------------------------------
 
 
-@router.message(Onboarding.name, F.text)
+@router.message(StateFilter(Onboarding.name), Magic(F.text))
 async def on_name(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -76,7 +78,7 @@ async def on_name(
     await ask_building(message, state, t, services)
 
 
-@router.message(Onboarding.name)
+@router.message(StateFilter(Onboarding.name))
 async def on_name_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("onboarding-name-hint"))
 
@@ -110,7 +112,7 @@ async def _send_building_page(
     )
 
 
-@router.callback_query(Onboarding.building, BuildingPageCb.filter())
+@router.callback_query(StateFilter(Onboarding.building), BuildingPageCb.filter())
 async def on_building_page(
     query: CallbackQuery, callback_data: BuildingPageCb, t: BoundTranslator, services: Services
 ) -> None:
@@ -128,7 +130,7 @@ async def on_building_page(
         )
 
 
-@router.message(Onboarding.building, F.location)
+@router.message(StateFilter(Onboarding.building), Magic(F.location))
 async def on_building_location(message: Message, t: BoundTranslator, services: Services) -> None:
     location = message.location
     assert location is not None
@@ -146,7 +148,7 @@ async def on_building_location(message: Message, t: BoundTranslator, services: S
     )
 
 
-@router.message(Onboarding.building, F.text)
+@router.message(StateFilter(Onboarding.building), Magic(F.text))
 async def on_building_search(message: Message, t: BoundTranslator, services: Services) -> None:
     async with services.reader() as uow:
         found = await uow.directory.search_buildings(message.text or "", SEARCH_LIMIT)
@@ -157,12 +159,12 @@ async def on_building_search(message: Message, t: BoundTranslator, services: Ser
     await message.answer(t("onboarding-search-results"), reply_markup=buildings_keyboard(t, found))
 
 
-@router.message(Onboarding.building)
+@router.message(StateFilter(Onboarding.building))
 async def on_building_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("onboarding-building-hint"), reply_markup=share_location_keyboard(t))
 
 
-@router.callback_query(Onboarding.building, BuildingPickCb.filter())
+@router.callback_query(StateFilter(Onboarding.building), BuildingPickCb.filter())
 async def on_building_pick(
     query: CallbackQuery,
     callback_data: BuildingPickCb,
@@ -184,7 +186,7 @@ async def on_building_pick(
 # --- apartment and kind ------------------------------------------------------
 
 
-@router.message(Onboarding.apartment, F.text)
+@router.message(StateFilter(Onboarding.apartment), Magic(F.text))
 async def on_apartment(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -201,17 +203,17 @@ async def on_apartment(
     )
 
 
-@router.message(Onboarding.apartment)
+@router.message(StateFilter(Onboarding.apartment))
 async def on_apartment_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("onboarding-apartment-hint"))
 
 
-@router.message(Onboarding.kind)
+@router.message(StateFilter(Onboarding.kind))
 async def on_kind_wrong(message: Message, t: BoundTranslator) -> None:
     await message.answer(t("onboarding-kind-hint"), reply_markup=residency_kind_keyboard(t))
 
 
-@router.callback_query(Onboarding.kind, ResidencyKindCb.filter())
+@router.callback_query(StateFilter(Onboarding.kind), ResidencyKindCb.filter())
 async def on_kind(
     query: CallbackQuery,
     callback_data: ResidencyKindCb,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -46,7 +46,7 @@ from fsm.tracking import (
     TrackListCb,
     TrackOpenCb,
 )
-from handlers.filters import MenuButton
+from handlers.filters import Magic, MenuButton
 from handlers.media import add_file_to_draft
 from handlers.resident.tracking_keyboards import (
     abort_keyboard,
@@ -59,7 +59,7 @@ from handlers.resident.tracking_keyboards import (
 from handlers.resident.tracking_views import render_card, render_list
 
 router = Router(name="tracking")
-router.message.filter(F.chat.type == "private")
+router.message.filter(Magic(F.chat.type == "private"))
 
 _OWN_STATES = frozenset(
     state.state for group in (Tracking, Closing) for state in group.__all_states__
@@ -220,7 +220,7 @@ async def on_comment(
     )
 
 
-@router.message(Tracking.comment, F.text)
+@router.message(StateFilter(Tracking.comment), Magic(F.text))
 async def on_comment_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -241,7 +241,7 @@ async def on_comment_text(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Tracking.comment)
+@router.message(StateFilter(Tracking.comment))
 async def on_comment_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     request_id = int((await state.get_data())["request_id"])
     await message.answer(t("tracking-comment-hint"), reply_markup=abort_keyboard(t, request_id))
@@ -271,7 +271,7 @@ async def on_photos(
     )
 
 
-@router.message(Tracking.photos, F.photo | F.video | F.document)
+@router.message(StateFilter(Tracking.photos), Magic(F.photo | F.video | F.document))
 async def on_photo(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -288,7 +288,7 @@ async def on_photo(
     await message.answer(text, reply_markup=photos_keyboard(t, request_id))
 
 
-@router.message(Tracking.photos)
+@router.message(StateFilter(Tracking.photos))
 async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     request_id = int((await state.get_data())["request_id"])
     await message.answer(t("tracking-photos-hint"), reply_markup=photos_keyboard(t, request_id))
@@ -358,7 +358,7 @@ async def on_cancel(
     )
 
 
-@router.message(Tracking.cancel_reason, F.text)
+@router.message(StateFilter(Tracking.cancel_reason), Magic(F.text))
 async def on_cancel_reason(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -379,7 +379,7 @@ async def on_cancel_reason(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Tracking.cancel_reason)
+@router.message(StateFilter(Tracking.cancel_reason))
 async def on_cancel_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     await _reason_hint(message, state, t)
 
@@ -455,7 +455,7 @@ def _thanks(t: BoundTranslator, number: str, stars: int) -> str:
     return t(key, number=number, stars=stars)
 
 
-@router.message(Closing.feedback, F.text)
+@router.message(StateFilter(Closing.feedback), Magic(F.text))
 async def on_feedback(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -473,7 +473,7 @@ async def on_feedback(
     await message.answer(_thanks(t, number, stars))
 
 
-@router.message(Closing.feedback)
+@router.message(StateFilter(Closing.feedback))
 async def on_feedback_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     data = await state.get_data()
     await message.answer(
@@ -519,7 +519,7 @@ async def on_return_work(
     )
 
 
-@router.message(Closing.return_reason, F.text)
+@router.message(StateFilter(Closing.return_reason), Magic(F.text))
 async def on_return_reason(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -545,6 +545,6 @@ async def on_return_reason(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Closing.return_reason)
+@router.message(StateFilter(Closing.return_reason))
 async def on_return_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     await _reason_hint(message, state, t)

@@ -1,21 +1,49 @@
-"""Magic filters are checked on the event loop, never in a worker thread; a button press
-is checked only by the routers that have a handler for its prefix."""
+"""Every filter of the product's routers runs on the event loop (aiogram sends any
+other to a worker thread); a button press is checked only by the routers that have a
+handler for its prefix."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
-import pytest
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot.dispatch_tuning import gate_callbacks, run_filters_inline
+from bot.callback_gates import gate_callbacks
+from handlers import admin, executor, manager, resident
+from handlers.common import fallback, invites, start
+from handlers.errors import router as errors_router
+from handlers.filters import Magic
+
+PRODUCT_ROUTERS = (
+    errors_router,
+    invites.router,
+    start.router,
+    admin.router,
+    manager.router,
+    executor.router,
+    resident.router,
+    fallback.router,
+)
 
 
-def _update(text: str) -> Update:
+def test_no_filter_of_the_product_runs_in_a_worker_thread() -> None:
+    threaded = [
+        f"{handler.callback.__module__}.{handler.callback.__name__}: {flt.callback!r}"
+        for top in PRODUCT_ROUTERS
+        for router in top.chain_tail
+        for observer in router.observers.values()
+        for handler in observer.handlers
+        for flt in handler.filters or ()
+        if not flt.awaitable
+    ]
+    # Wrap an F filter in handlers.filters.Magic and a state in aiogram's StateFilter.
+    assert threaded == []
+
+
+def _message(text: str | None) -> Update:
     chat = Chat(id=1, type="private")
     user = User(id=1, is_bot=False, first_name="A")
     message = Message(
@@ -24,32 +52,30 @@ def _update(text: str) -> Update:
     return Update(update_id=1, message=message)
 
 
-async def test_filters_run_inline_and_still_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_magic_filters_filter_and_pass_their_values_on() -> None:
     seen: list[str] = []
     router = Router()
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(Magic(F.chat.type == "private"))
 
-    @router.message(F.text == "hello")
-    async def hello(message: Message) -> None:
-        seen.append("hello")
+    @router.message(Magic(F.text.startswith("/echo ").as_("command")), Magic(F.text.len() > 7))
+    async def echo(message: Message, command: bool) -> None:
+        seen.append(f"echo {message.text} {command}")
 
-    @router.message(F.text)
+    @router.message(Magic(F.text))
     async def other(message: Message) -> None:
-        seen.append("other")
+        seen.append(f"other {message.text}")
+
+    @router.message(Magic(~F.text))
+    async def no_text(message: Message) -> None:
+        seen.append("no text")
 
     dp = Dispatcher()
     dp.include_router(router)
-    assert run_filters_inline(dp) == 3
-
-    async def no_threads(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a filter went to a worker thread")
-
-    monkeypatch.setattr(asyncio, "to_thread", no_threads)
     bot = Bot("42:TEST")
-    await dp.feed_update(bot, _update("hello"))
-    await dp.feed_update(bot, _update("bye"))
+    for text in ("/echo hi", "/echo ", "bye", None):
+        await dp.feed_update(bot, _message(text))
     await bot.session.close()
-    assert seen == ["hello", "other"]
+    assert seen == ["echo /echo hi True", "other /echo ", "other bye", "no text"]
 
 
 class _JobCb(CallbackData, prefix="job"):
@@ -80,12 +106,14 @@ async def test_a_press_skips_routers_without_its_prefix_and_still_reaches_its_ha
         return check
 
     jobs, tracking, fallback = Router(name="jobs"), Router(name="tracking"), Router(name="fallback")
+    tracking_steps = Router(name="tracking-steps")
+    tracking.include_router(tracking_steps)
 
     @jobs.callback_query(counted("job"), _JobCb.filter())
     async def on_job(query: CallbackQuery, callback_data: _JobCb) -> None:
         seen.append(f"job {callback_data.job_id}")
 
-    @tracking.callback_query(counted("trk"), _TrackCb.filter())
+    @tracking_steps.callback_query(counted("trk"), _TrackCb.filter())
     async def on_track(query: CallbackQuery, callback_data: _TrackCb) -> None:
         seen.append(f"trk {callback_data.request_id}")
 
@@ -95,7 +123,8 @@ async def test_a_press_skips_routers_without_its_prefix_and_still_reaches_its_ha
 
     dp = Dispatcher()
     dp.include_routers(jobs, tracking, fallback)
-    assert gate_callbacks(dp) == 2  # not the dispatcher, not the fallback: they take any press
+    # not the dispatcher, not the fallback: they take any press
+    assert gate_callbacks(dp) == 3
     bot = Bot("42:TEST")
     for data in ("trk:7", "job:3", "jobs:1", "x"):
         await dp.feed_update(bot, _press(data))
