@@ -29,6 +29,7 @@ from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
+from bot.middlewares.log_context import LogContextMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox import OutboxWorker
@@ -104,6 +105,7 @@ def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
     )
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     for observer in (dp.message, dp.callback_query, dp.inline_query):
+        observer.middleware(LogContextMiddleware())
         observer.middleware(DomainErrorMiddleware())
     dp.include_routers(
         errors_router,

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.log_context import bind_log_context
 from storage.repositories.inbox import Claim, SqlUpdateInbox, current_claim
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ class UpdateRunner:
         return task
 
     async def _handle(self, claim: Claim | None, update: Mapping[str, Any]) -> None:
+        kind = next((key for key in update if key != "update_id"), None)
+        bind_log_context(update_id=update.get("update_id"), update_type=kind)
         outcome = "done"
         if claim is not None and claim.attempts > 1 and await self._applied(claim):
             log.info(

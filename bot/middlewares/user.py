@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from bot.i18n import Translator
 from domain.enums import Language
 from domain.services.users import UserProfile
+from storage.log_context import bind_log_context
 
 
 class ProfileSource(Protocol):
@@ -35,6 +36,8 @@ class UserMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         tg_user: User | None = data.get("event_from_user")
+        if tg_user is not None:
+            bind_log_context(user_id=tg_user.id)
         profile = (
             await self.profiles.get_profile(tg_user.id) if tg_user and not tg_user.is_bot else None
         )

@@ -22,6 +22,7 @@ from domain.enums import (
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry
 from domain.services.filing import Contact, FiledRequest, NewRequest, SimilarRequest
 from domain.services.residents import StoredMedia
+from storage.log_context import bind_log_context
 from storage.models import Apartment, Media, Request, RequestHistory, RequestWatcher, User
 from storage.numbering import allocate_request_number
 from storage.repositories.requests import insert_history
@@ -71,6 +72,7 @@ class SqlFilingRepository:
 
     async def add_request(self, request: NewRequest) -> None:
         state, place = request.state, request.place
+        bind_log_context(request=state.number)
         entrance = (
             select(Apartment.entrance_id)
             .where(Apartment.id == place.apartment_id)

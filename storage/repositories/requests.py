@@ -46,6 +46,7 @@ from domain.services.requests import (
     RequestDetails,
     RequestSummary,
 )
+from storage.log_context import bind_log_context
 from storage.models import (
     Apartment,
     Assignment,
@@ -423,6 +424,7 @@ class SqlRequestRepository:
         if found is None:
             return None
         watchers, managers, assignee_name, address, apartment, posts = found[_EXTRA:]
+        bind_log_context(request=found.number)
         return ChangeContext(
             state=request_state(found, found.stars),
             clocks=sla_clocks(found),
