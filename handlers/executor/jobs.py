@@ -14,7 +14,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -24,7 +23,7 @@ from bot.i18n import BoundTranslator
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Action
-from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
+from domain.errors import DomainError, NotAllowed
 from domain.services.jobs import (
     ask_clarification,
     claim_job,
@@ -45,6 +44,8 @@ from domain.services.requests import (
 from domain.services.residents import StoredMedia
 from domain.sla import BusinessCalendar
 from fsm.executor import DutyCb, JobCb, JobEtaCb, JobFlow, JobListCb, PoolListCb
+from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
+from handlers.common.screens import show
 from handlers.executor.jobs_keyboards import (
     abort_keyboard,
     eta_keyboard,
@@ -78,29 +79,6 @@ async def _actor(services: Services, user_id: int) -> Actor:
 async def _leave_own_state(state: FSMContext) -> None:
     if await state.get_state() in _OWN_STATES:
         await state.clear()
-
-
-async def _clear_unless_retryable(state: FSMContext, error: DomainError) -> None:
-    if not isinstance(error, MissingField | ValidationFailed):
-        await state.clear()
-
-
-async def _show(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool = True
-) -> None:
-    """Replace the pressed text message, or post a new one (photo captions, notifications)."""
-    message = query.message
-    if edit and isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    if isinstance(message, Message):
-        await message.answer(text, reply_markup=markup)
-    else:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 async def _job_view(
@@ -158,7 +136,7 @@ async def on_jobs_page(
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
     text, markup = await _jobs_view(services, t, actor, callback_data.page)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 @router.message(Command("pool"))
@@ -184,7 +162,7 @@ async def on_pool_page(
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
     text, markup = await _pool_view(services, t, actor, callback_data.page)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 @router.callback_query(DutyCb.filter())
@@ -202,7 +180,7 @@ async def on_duty(
     callback_answer.text = t("job-duty-now-on" if on_duty else "job-duty-now-off")
     actor = await _actor(services, query.from_user.id)
     text, markup = await _jobs_view(services, t, actor)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 # --------------------------------------------------------------------------- the card
@@ -214,7 +192,7 @@ async def on_open(
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 @router.callback_query(JobCb.filter(F.action == "abort"))
@@ -230,7 +208,7 @@ async def on_abort(
     callback_answer.text = t("job-nothing-changed")
     actor = await _actor(services, query.from_user.id)
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 # One-tap buttons of the job card: the lifecycle step and the confirmation shown.
@@ -263,7 +241,7 @@ async def on_one_tap(
             transition = await perform_action(uow, actor, request_id, action, now)
     callback_answer.text = t(done_key, number=transition.new.number)
     text, markup = await _job_view(services, t, actor, request_id)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 # --------------------------------------------------------------------------- start
@@ -276,7 +254,7 @@ async def on_start(
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.START)
-    await _show(
+    await show(
         query, t("job-ask-eta", number=request.number), eta_keyboard(t, request.id), edit=False
     )
 
@@ -300,107 +278,38 @@ async def on_eta(
         t("job-started-eta", number=number, minutes=eta) if eta else t("job-started", number=number)
     )
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 # --------------------------------------------------------------------------- decline
 
 
-@router.callback_query(JobCb.filter(F.action == "decline"))
-async def on_decline(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    state: FSMContext,
-    t: BoundTranslator,
-    services: Services,
-) -> None:
-    actor = await _actor(services, query.from_user.id)
-    async with services.reader() as uow:
-        request = await check_action(uow, actor, callback_data.request_id, Action.DECLINE)
-    await state.set_state(JobFlow.decline_reason)
-    await state.set_data({"request_id": request.id})
-    await _show(
-        query,
-        t("job-ask-decline-reason", number=request.number),
-        abort_keyboard(t, request.id),
-        edit=False,
-    )
-
-
-@router.message(StateFilter(JobFlow.decline_reason), Magic(F.text))
-async def on_decline_reason(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
-    request_id = int((await state.get_data())["request_id"])
-    try:
-        async with services.uow() as uow:
-            transition = await decline_job(
-                uow, actor, request_id, services.clock.now(), message.text
-            )
-    except DomainError as error:
-        await _clear_unless_retryable(state, error)
-        raise
-    await state.clear()
-    await message.answer(t("job-declined", number=transition.new.number))
-
-
-@router.message(StateFilter(JobFlow.decline_reason))
-async def on_decline_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    await message.answer(t("job-reason-hint"), reply_markup=abort_keyboard(t, request_id))
+ReasonStep(
+    state=JobFlow.decline_reason,
+    action=Action.DECLINE,
+    ask="job-ask-decline-reason",
+    hint="job-reason-hint",
+    done="job-declined",
+    act=decline_job,
+    actor=_actor,
+    abort_keyboard=abort_keyboard,
+).register(router, JobCb.filter(F.action == "decline"))
 
 
 # --------------------------------------------------------------------------- clarification
 
 
-@router.callback_query(JobCb.filter(F.action == "ask"))
-async def on_ask(
-    query: CallbackQuery,
-    callback_data: JobCb,
-    state: FSMContext,
-    t: BoundTranslator,
-    services: Services,
-) -> None:
-    actor = await _actor(services, query.from_user.id)
-    async with services.reader() as uow:
-        request = await check_action(uow, actor, callback_data.request_id, Action.HOLD)
-    await state.set_state(JobFlow.question)
-    await state.set_data({"request_id": request.id})
-    await _show(
-        query,
-        t("job-ask-question", number=request.number),
-        abort_keyboard(t, request.id),
-        edit=False,
-    )
-
-
-@router.message(StateFilter(JobFlow.question), Magic(F.text))
-async def on_question(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
-    request_id = int((await state.get_data())["request_id"])
-    try:
-        async with services.uow() as uow:
-            transition = await ask_clarification(
-                uow, actor, request_id, services.clock.now(), message.text
-            )
-    except DomainError as error:
-        await _clear_unless_retryable(state, error)
-        raise
-    await state.clear()
-    await message.answer(t("job-question-sent", number=transition.new.number))
-    text, markup = await _job_view(services, t, actor, request_id)
-    await message.answer(text, reply_markup=markup)
-
-
-@router.message(StateFilter(JobFlow.question))
-async def on_question_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    await message.answer(t("job-question-hint"), reply_markup=abort_keyboard(t, request_id))
+ReasonStep(
+    state=JobFlow.question,
+    action=Action.HOLD,
+    ask="job-ask-question",
+    hint="job-question-hint",
+    done="job-question-sent",
+    act=ask_clarification,
+    actor=_actor,
+    abort_keyboard=abort_keyboard,
+    then_show=_job_view,
+).register(router, JobCb.filter(F.action == "ask"))
 
 
 # --------------------------------------------------------------------------- complete
@@ -419,7 +328,7 @@ async def on_complete(
         request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
     await state.set_state(JobFlow.photos)
     await state.set_data({"request_id": request.id, "files": [], "group": None})
-    await _show(
+    await show(
         query,
         t("job-ask-photos", number=request.number, max=MAX_FILES_PER_COMMENT),
         photos_keyboard(t, request.id),
@@ -476,7 +385,7 @@ async def on_photos_done(
         return
     await state.set_state(JobFlow.comment)
     await state.set_data({"request_id": request.id, "files": files})
-    await _show(
+    await show(
         query,
         t("job-ask-comment", number=request.number, count=len(files)),
         abort_keyboard(t, request.id),
@@ -504,7 +413,7 @@ async def on_completion_comment(
                 comment=message.text,
             )
     except DomainError as error:
-        await _clear_unless_retryable(state, error)
+        await end_prompt_unless_retryable(state, error)
         raise
     await state.clear()
     await message.answer(t("job-completed", number=transition.new.number, count=len(files)))

@@ -10,11 +10,11 @@ set ``callback_answer.text``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -24,9 +24,11 @@ from bot.i18n import BoundTranslator
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Action
-from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
+from domain.errors import DomainError, MissingField, NotAllowed
+from domain.lifecycle import Transition
 from domain.services.requests import (
     MAX_FILES_PER_COMMENT,
+    RequestsUnitOfWork,
     add_comment,
     check_action,
     check_comment,
@@ -46,6 +48,8 @@ from fsm.tracking import (
     TrackListCb,
     TrackOpenCb,
 )
+from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
+from handlers.common.screens import show
 from handlers.filters import Magic, MenuButton
 from handlers.media import add_file_to_draft
 from handlers.resident.tracking_keyboards import (
@@ -82,31 +86,6 @@ async def _leave_own_state(state: FSMContext) -> None:
     """Drops a tracking prompt; another feature's conversation (a filing draft) is kept."""
     if await state.get_state() in _OWN_STATES:
         await state.clear()
-
-
-async def _clear_unless_retryable(state: FSMContext, error: DomainError) -> None:
-    """Bad input keeps the prompt (the user types again); anything else ends it."""
-    retryable = isinstance(error, MissingField | ValidationFailed)
-    if not retryable or error.key == "error-request-finished":
-        await state.clear()
-
-
-async def _show(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, *, edit: bool = True
-) -> None:
-    """Replace the pressed text message, or post a new one (photo captions, old messages)."""
-    message = query.message
-    if edit and isinstance(message, Message) and message.text is not None:
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "message is not modified" not in error.message:
-                raise
-        return
-    if isinstance(message, Message):
-        await message.answer(text, reply_markup=markup)
-    else:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 async def _card_view(
@@ -154,7 +133,7 @@ async def on_list_page(
         page = await list_requests(
             uow, query.from_user.id, archive=callback_data.archive, page=callback_data.page
         )
-    await _show(query, render_list(t, page), list_keyboard(t, page))
+    await show(query, render_list(t, page), list_keyboard(t, page))
 
 
 # --------------------------------------------------------------------------- the card
@@ -167,7 +146,7 @@ async def on_open_from_list(
     actor = await _actor(services, query.from_user.id)
     back = TrackListCb(archive=callback_data.archive, page=callback_data.page)
     text, markup = await _card_view(services, t, actor, callback_data.request_id, back)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 @router.callback_query(TrackCb.filter(F.action == "open"))
@@ -177,7 +156,7 @@ async def on_open(
     """From a notification: the card comes as a new message below it."""
     actor = await _actor(services, query.from_user.id)
     text, markup = await _card_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup, edit=False)
+    await show(query, text, markup, edit=False)
 
 
 @router.callback_query(TrackCb.filter(F.action == "abort"))
@@ -193,7 +172,7 @@ async def on_abort(
     callback_answer.text = t("tracking-nothing-changed")
     actor = await _actor(services, query.from_user.id)
     text, markup = await _card_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup)
+    await show(query, text, markup)
 
 
 # --------------------------------------------------------------------------- comments
@@ -212,7 +191,7 @@ async def on_comment(
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.comment)
     await state.set_data({"request_id": request.id})
-    await _show(
+    await show(
         query,
         t("tracking-ask-comment", number=request.number),
         abort_keyboard(t, request.id),
@@ -233,7 +212,7 @@ async def on_comment_text(
                 uow, actor, request_id, services.clock.now(), text=message.text
             )
     except DomainError as error:
-        await _clear_unless_retryable(state, error)
+        await end_prompt_unless_retryable(state, error)
         raise
     await state.clear()
     await message.answer(t("tracking-comment-sent", number=result.number))
@@ -263,7 +242,7 @@ async def on_photos(
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.photos)
     await state.set_data({"request_id": request.id, "files": [], "group": None})
-    await _show(
+    await show(
         query,
         t("tracking-ask-photos", number=request.number, max=MAX_FILES_PER_COMMENT),
         photos_keyboard(t, request.id),
@@ -329,64 +308,43 @@ async def on_photos_done(
     await state.clear()
     sent = t("tracking-photos-sent", number=result.number, count=result.files)
     callback_answer.text = sent
-    await _show(query, sent, None)
+    await show(query, sent, None)
     text, markup = await _card_view(services, t, actor, callback_data.request_id)
-    await _show(query, text, markup, edit=False)
+    await show(query, text, markup, edit=False)
 
 
 # --------------------------------------------------------------------------- cancel
 
 
-@router.callback_query(TrackCb.filter(F.action == "cancel"))
-async def on_cancel(
-    query: CallbackQuery,
-    callback_data: TrackCb,
-    state: FSMContext,
-    t: BoundTranslator,
-    services: Services,
-) -> None:
-    actor = await _actor(services, query.from_user.id)
-    async with services.reader() as uow:
-        request = await check_action(uow, actor, callback_data.request_id, Action.CANCEL)
-    await state.set_state(Tracking.cancel_reason)
-    await state.set_data({"request_id": request.id})
-    await _show(
-        query,
-        t("tracking-ask-cancel-reason", number=request.number),
-        abort_keyboard(t, request.id),
-        edit=False,
-    )
+async def _cancel(
+    uow: RequestsUnitOfWork, actor: Actor, request_id: int, now: datetime, text: str
+) -> Transition:
+    return await perform_action(uow, actor, request_id, Action.CANCEL, now, reason=text)
 
 
-@router.message(StateFilter(Tracking.cancel_reason), Magic(F.text))
-async def on_cancel_reason(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
-    request_id = int((await state.get_data())["request_id"])
-    try:
-        async with services.uow() as uow:
-            transition = await perform_action(
-                uow, actor, request_id, Action.CANCEL, services.clock.now(), reason=message.text
-            )
-    except DomainError as error:
-        await _clear_unless_retryable(state, error)
-        raise
-    await state.clear()
-    await message.answer(t("tracking-cancelled", number=transition.new.number))
-    text, markup = await _card_view(services, t, actor, request_id)
-    await message.answer(text, reply_markup=markup)
+async def _return_work(
+    uow: RequestsUnitOfWork, actor: Actor, request_id: int, now: datetime, text: str
+) -> Transition:
+    return await perform_action(uow, actor, request_id, Action.RETURN_WORK, now, reason=text)
 
 
-@router.message(StateFilter(Tracking.cancel_reason))
-async def on_cancel_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    await _reason_hint(message, state, t)
+async def _card(
+    services: Services, t: BoundTranslator, actor: Actor, request_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    return await _card_view(services, t, actor, request_id)
 
 
-async def _reason_hint(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    await message.answer(t("tracking-reason-hint"), reply_markup=abort_keyboard(t, request_id))
+ReasonStep(
+    state=Tracking.cancel_reason,
+    action=Action.CANCEL,
+    ask="tracking-ask-cancel-reason",
+    hint="tracking-reason-hint",
+    done="tracking-cancelled",
+    act=_cancel,
+    actor=_actor,
+    abort_keyboard=abort_keyboard,
+    then_show=_card,
+).register(router, TrackCb.filter(F.action == "cancel"))
 
 
 # --------------------------------------------------------------------------- closing the loop
@@ -404,7 +362,7 @@ async def on_accept_work(
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await _leave_own_state(state)
-    await _show(
+    await show(
         query,
         t("tracking-ask-rating", number=request.number),
         stars_keyboard(t, request.id),
@@ -427,7 +385,7 @@ async def on_rate(
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await state.set_state(Closing.feedback)
     await state.set_data({"request_id": request.id, "stars": callback_data.stars})
-    await _show(
+    await show(
         query,
         t("tracking-ask-feedback", stars=callback_data.stars),
         skip_keyboard(t, request.id, callback_data.stars),
@@ -467,7 +425,7 @@ async def on_feedback(
             services, actor, int(data["request_id"]), int(data["stars"]), message.text
         )
     except DomainError as error:
-        await _clear_unless_retryable(state, error)
+        await end_prompt_unless_retryable(state, error)
         raise
     await state.clear()
     await message.answer(_thanks(t, number, stars))
@@ -495,56 +453,17 @@ async def on_feedback_skip(
         services, actor, callback_data.request_id, callback_data.stars, None
     )
     await _leave_own_state(state)
-    await _show(query, _thanks(t, number, stars), None)
+    await show(query, _thanks(t, number, stars), None)
 
 
-@router.callback_query(CloseLoopCb.filter(F.action == "return"))
-async def on_return_work(
-    query: CallbackQuery,
-    callback_data: CloseLoopCb,
-    state: FSMContext,
-    t: BoundTranslator,
-    services: Services,
-) -> None:
-    actor = await _actor(services, query.from_user.id)
-    async with services.reader() as uow:
-        request = await check_action(uow, actor, callback_data.request_id, Action.RETURN_WORK)
-    await state.set_state(Closing.return_reason)
-    await state.set_data({"request_id": request.id})
-    await _show(
-        query,
-        t("tracking-ask-return-reason", number=request.number),
-        abort_keyboard(t, request.id),
-        edit=False,
-    )
-
-
-@router.message(StateFilter(Closing.return_reason), Magic(F.text))
-async def on_return_reason(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
-    request_id = int((await state.get_data())["request_id"])
-    try:
-        async with services.uow() as uow:
-            transition = await perform_action(
-                uow,
-                actor,
-                request_id,
-                Action.RETURN_WORK,
-                services.clock.now(),
-                reason=message.text,
-            )
-    except DomainError as error:
-        await _clear_unless_retryable(state, error)
-        raise
-    await state.clear()
-    await message.answer(t("tracking-returned", number=transition.new.number))
-    text, markup = await _card_view(services, t, actor, request_id)
-    await message.answer(text, reply_markup=markup)
-
-
-@router.message(StateFilter(Closing.return_reason))
-async def on_return_reason_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    await _reason_hint(message, state, t)
+ReasonStep(
+    state=Closing.return_reason,
+    action=Action.RETURN_WORK,
+    ask="tracking-ask-return-reason",
+    hint="tracking-reason-hint",
+    done="tracking-returned",
+    act=_return_work,
+    actor=_actor,
+    abort_keyboard=abort_keyboard,
+    then_show=_card,
+).register(router, CloseLoopCb.filter(F.action == "return"))
