@@ -44,6 +44,7 @@ from domain.services.requests import (
 from domain.services.residents import StoredMedia
 from domain.sla import BusinessCalendar
 from fsm.executor import DutyCb, JobCb, JobEtaCb, JobFlow, JobListCb, PoolListCb
+from handlers.common.files_step import FilesStep
 from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
 from handlers.common.screens import show
 from handlers.executor.jobs_keyboards import (
@@ -56,7 +57,6 @@ from handlers.executor.jobs_keyboards import (
 )
 from handlers.executor.jobs_views import render_job, render_jobs, render_pool
 from handlers.filters import Magic, MenuButton
-from handlers.media import add_file_to_draft
 
 router = Router(name="jobs")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -336,27 +336,13 @@ async def on_complete(
     )
 
 
-@router.message(StateFilter(JobFlow.photos), Magic(F.photo | F.video | F.document))
-async def on_photo(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    acknowledge = await add_file_to_draft(
-        message, state, services.media_store, MAX_FILES_PER_COMMENT
-    )
-    if acknowledge is None:
-        text = t("job-photos-limit", max=MAX_FILES_PER_COMMENT)
-    elif acknowledge:
-        text = t("job-photo-received")
-    else:
-        return
-    await message.answer(text, reply_markup=photos_keyboard(t, request_id))
-
-
-@router.message(StateFilter(JobFlow.photos))
-async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    await message.answer(t("job-photos-hint"), reply_markup=photos_keyboard(t, request_id))
+FilesStep(
+    state=JobFlow.photos,
+    received="job-photo-received",
+    limit="job-photos-limit",
+    hint="job-photos-hint",
+    keyboard=photos_keyboard,
+).register(router)
 
 
 @router.callback_query(JobCb.filter(F.action == "photos_done"))

@@ -48,10 +48,10 @@ from fsm.tracking import (
     TrackListCb,
     TrackOpenCb,
 )
+from handlers.common.files_step import FilesStep
 from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
 from handlers.common.screens import show
 from handlers.filters import Magic, MenuButton
-from handlers.media import add_file_to_draft
 from handlers.resident.tracking_keyboards import (
     abort_keyboard,
     card_keyboard,
@@ -250,27 +250,13 @@ async def on_photos(
     )
 
 
-@router.message(StateFilter(Tracking.photos), Magic(F.photo | F.video | F.document))
-async def on_photo(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
-) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    acknowledge = await add_file_to_draft(
-        message, state, services.media_store, MAX_FILES_PER_COMMENT
-    )
-    if acknowledge is None:
-        text = t("tracking-photos-limit", max=MAX_FILES_PER_COMMENT)
-    elif acknowledge:
-        text = t("tracking-photo-received")
-    else:
-        return
-    await message.answer(text, reply_markup=photos_keyboard(t, request_id))
-
-
-@router.message(StateFilter(Tracking.photos))
-async def on_photo_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    request_id = int((await state.get_data())["request_id"])
-    await message.answer(t("tracking-photos-hint"), reply_markup=photos_keyboard(t, request_id))
+FilesStep(
+    state=Tracking.photos,
+    received="tracking-photo-received",
+    limit="tracking-photos-limit",
+    hint="tracking-photos-hint",
+    keyboard=photos_keyboard,
+).register(router)
 
 
 @router.callback_query(TrackCb.filter(F.action == "photos_done"))
