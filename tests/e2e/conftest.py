@@ -99,7 +99,7 @@ def _settings(
     geocoder_url: str,
 ) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=BOT_TOKEN,
         telegram_api_url=emulator.base_url,
         database_url=database_url,

@@ -135,8 +135,8 @@ def _find_like(chat: Screen, data: str, label: str) -> tuple[Message, str] | Non
     if same_kind:
         message, other, _ = min(same_kind, key=lambda found: not found[2])
         return message, other
-    message = _find(chat, data)
-    return (message, data) if message is not None else None
+    exact = _find(chat, data)
+    return (exact, data) if exact is not None else None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ async def test_directory_path_then_manager_approves(desk: Desk) -> None:
 
     await resident.press_reply("👤 Profile")
     profile = await resident.expect("Apartments")
-    assert "apt. 300 (Owner): verified" in profile.text
+    assert "apt. 300 (Owner): verified" in profile.content
 
 
 async def test_location_path_with_reverse_geocoding(desk: Desk) -> None:
@@ -62,7 +62,7 @@ async def test_location_path_with_reverse_geocoding(desk: Desk) -> None:
         "📍 Share my location", latitude=NAVOI_POINT[0], longitude=NAVOI_POINT[1]
     )
     nearest = await resident.expect("Buildings nearest to you")
-    assert "Your location: Navoiy ko'chasi 5" in nearest.text
+    assert "Your location: Navoiy ko'chasi 5" in nearest.content
     first_button = nearest.inline_buttons[0][0][0]
     assert first_button.startswith(NAVOI) and "km" in first_button
     await resident.press(first_button)
@@ -121,7 +121,7 @@ async def test_manager_rejects_with_reason_and_asks_for_a_document(desk: Desk) -
     await manager.send_text("Not on the owners list")
     await manager.expect("Rejected: apartment 5")
     rejected = await first.expect("was not verified", timeout=10)
-    assert "Not on the owners list" in rejected.text
+    assert "Not on the owners list" in rejected.content
 
     second = await new_user(desk, "Second")
     await onboard(desk.emu, second, apartment="6")

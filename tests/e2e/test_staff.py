@@ -67,7 +67,8 @@ async def _buildings(desk: Desk, user_id: int) -> set[int]:
 async def _status(desk: Desk, user_id: int) -> UserStatus:
     async with desk.runtime.services.session_factory() as session:
         status = await session.scalar(select(User.status).where(User.id == user_id))
-    return UserStatus(status)
+    assert status is not None
+    return status
 
 
 async def _audit(desk: Desk) -> list[tuple[int | None, str, str, str]]:

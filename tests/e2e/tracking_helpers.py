@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Unpack
 
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select, text
@@ -32,7 +33,7 @@ from domain.enums import (
 from domain.lifecycle import Transition, create_request
 from domain.schedule import SlaClocks
 from domain.services.deadlines import reschedule
-from domain.services.requests import perform_action
+from domain.services.requests import ActionFields, perform_action
 from domain.services.residents import StoredMedia
 from sandbox.client import UserClient
 from sandbox.emulator.files import sample_bytes
@@ -208,7 +209,11 @@ async def watch(desk: Desk, request_id: int, user: UserClient) -> None:
 
 
 async def drive(
-    desk: Desk, request_id: int, user: UserClient | None, action: Action, **fields: object
+    desk: Desk,
+    request_id: int,
+    user: UserClient | None,
+    action: Action,
+    **fields: Unpack[ActionFields],
 ) -> Transition:
     """One lifecycle step through the write path, as the staff's screens (or the
     automation, ``user=None``) will do it."""
@@ -222,7 +227,7 @@ async def drive(
             request_id,
             action,
             services.clock.now(),
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
     return transition
 

@@ -32,8 +32,8 @@ MANAGERS = (MANAGER, OTHER_MANAGER)
 Factory = async_sessionmaker[AsyncSession]
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TASHKENT).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TASHKENT).astimezone(UTC)
 
 
 NOON = local(2026, 3, 10, 12, 0)  # a Tuesday
@@ -124,7 +124,7 @@ async def plan_request(factory: Factory, request_id: int, now: datetime) -> Requ
 
 
 async def sweep_until_idle(factory: Factory, now: datetime, limit: int) -> list[SweepReport]:
-    reports = []
+    reports: list[SweepReport] = []
     while True:
         async with SqlUnitOfWork(factory) as uow:
             report = await sweep(uow, now, never_auto_accept, limit=limit)
