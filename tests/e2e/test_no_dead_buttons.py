@@ -97,7 +97,7 @@ def _state_of(message: Message) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 def _has_generic(text: str | None) -> bool:
-    return bool(text) and any(generic in text for generic in GENERIC)  # type: ignore[operator]
+    return text is not None and any(generic in text for generic in GENERIC)
 
 
 def _is_outdated(text: str | None) -> bool:

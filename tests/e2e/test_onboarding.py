@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.enums import Role
+from sandbox.client import UserClient
 from tests.e2e.conftest import NAVOI_POINT, Desk, new_user
 from tests.e2e.helpers import (
     NAVOI,
@@ -14,7 +15,7 @@ from tests.e2e.helpers import (
 )
 
 
-async def _manager_of_navoi(desk: Desk):  # type: ignore[no-untyped-def]
+async def _manager_of_navoi(desk: Desk) -> UserClient:
     factory = desk.runtime.services.session_factory
     await seed_directory(factory)
     manager = await new_user(desk, "Malika", started=True)
@@ -35,7 +36,7 @@ async def test_directory_path_then_manager_approves(desk: Desk) -> None:
     await onboard(desk.emu, resident, apartment="300")  # the last of 300 apartments
 
     card = await manager.expect("Verification request", timeout=10)
-    assert "Dilnoza Karimova" in card.text and "apt. 300" in card.text
+    assert "Dilnoza Karimova" in card.content and "apt. 300" in card.content
     colleague_card = await colleague.expect("Verification request", timeout=10)
     await manager.press("Approve", message=card)
     await manager.expect("Approved: apartment 300")

@@ -318,7 +318,8 @@ async def test_weekly_digest_numbers_sent_once_by_two_sweepers_with_a_chart(desk
     assert "Sardor: 1 · 0 · 4.0 · 0" in text
     assert "Top categories: Plumbing 5, Electricity 1" in text
     photo = await cast.manager.expect(lambda m: m.photo is not None)
-    png = await desk.emu.download(photo.photo[-1]["file_id"])  # type: ignore[index]
+    assert photo.photo is not None
+    png = await desk.emu.download(photo.photo[-1]["file_id"])
     assert png.startswith(b"\x89PNG")
     admin_text = (await admin.expect("Digest for")).content
     assert "Created: 7 · closed: 3 · cancelled: 1" in admin_text  # every building

@@ -89,9 +89,10 @@ async def test_an_update_failed_by_an_outage_writes_nothing(
 
 async def test_a_lock_nobody_renews_lapses_within_its_lease(backend: FsmBackend) -> None:
     assert backend.redis is not None
+    assert isinstance(backend.storage, UpdateScopedRedisStorage)
     storage = UpdateScopedRedisStorage(
         backend.redis,
-        key_builder=backend.storage.key_builder,  # type: ignore[attr-defined]
+        key_builder=backend.storage.key_builder,
         lock_timeout=timedelta(milliseconds=500),
     )
     lock_key = storage.key_builder.build(KEY, "lock")

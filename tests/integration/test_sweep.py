@@ -144,7 +144,11 @@ async def timers(factory: Factory, request_id: int) -> dict[str, tuple[datetime,
         "SELECT kind, due_at, fired_at FROM sla_timers WHERE request_id = :r",
         r=request_id,
     )
-    return {str(kind): (due, fired) for kind, due, fired in rows}  # type: ignore[misc]
+    found: dict[str, tuple[datetime, datetime | None]] = {}
+    for kind, due, fired in rows:
+        assert isinstance(due, datetime) and (fired is None or isinstance(fired, datetime))
+        found[str(kind)] = (due, fired)
+    return found
 
 
 # --------------------------------------------------------------------------- (a) concurrency

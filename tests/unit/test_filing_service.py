@@ -50,7 +50,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
-from domain.services.jobs import BuildingAssignment
+from domain.services.jobs import AssignmentSource, BuildingAssignment
 from domain.services.notifications import MediaRef
 from domain.services.residents import ResidencyLink, StoredMedia
 from domain.sla import BusinessCalendar
@@ -267,7 +267,7 @@ class FakeAutoAssign:
 
 class FakeUow:
     def __init__(self, links: list[ResidencyLink] | None = None) -> None:
-        self.jobs = FakeAutoAssign()
+        self.jobs: AssignmentSource = FakeAutoAssign()
         self.filing = FakeFiling()
         self.residents = FakeLinks([link()] if links is None else links)
         self.directory = FakeDirectory({BUILDING: [MANAGER, MANAGER + 1]})

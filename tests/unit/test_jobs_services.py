@@ -160,14 +160,14 @@ async def test_my_jobs_pages_and_clamps(uow: FakeUow) -> None:
     [resident(), manager(), executor(is_active=False)],
     ids=["resident", "manager", "deactivated"],
 )
-async def test_only_an_active_executor_has_jobs(uow: FakeUow, actor: object) -> None:
+async def test_only_an_active_executor_has_jobs(uow: FakeUow, actor: Actor) -> None:
     with pytest.raises(NotAllowed) as error:
-        await list_jobs(uow, actor)  # type: ignore[arg-type]
+        await list_jobs(uow, actor)
     assert error.value.key == "error-not-available"
     with pytest.raises(NotAllowed):
-        await list_pool(uow, actor)  # type: ignore[arg-type]
+        await list_pool(uow, actor)
     with pytest.raises(NotAllowed):
-        await set_duty(uow, actor, True)  # type: ignore[arg-type]
+        await set_duty(uow, actor, True)
     assert uow.jobs.duty == {} and uow.commits == 0
 
 
@@ -544,7 +544,7 @@ class RecordingSource(FakeSource):
 async def test_filing_assigns_automatically_in_the_same_transaction() -> None:
     uow = FilingFakeUow()
     source = RecordingSource(BuildingAssignment(True, 41.32, 69.25), [IDLE_PLUMBER, PLUMBER])
-    uow.jobs = source  # type: ignore[assignment]
+    uow.jobs = source
     filed = await file_request(uow, resident(), draft(), now=T0, calendar=CALENDAR)
     assert filed.status is RequestStatus.ASSIGNED and uow.commits == 1
     [saved] = source.saved
@@ -570,7 +570,7 @@ async def test_filing_assigns_automatically_in_the_same_transaction() -> None:
 async def test_filing_with_nobody_suitable_tells_the_managers() -> None:
     uow = FilingFakeUow()
     source = RecordingSource(BuildingAssignment(True), [IDLE_PLUMBER])
-    uow.jobs = source  # type: ignore[assignment]
+    uow.jobs = source
     filed = await file_request(uow, resident(), draft(), now=T0, calendar=CALENDAR)
     assert filed.status is RequestStatus.NEW and source.saved == [] and source.started == []
     none = [n for n in uow.outbox.notes if n.template == "job-auto-none"]

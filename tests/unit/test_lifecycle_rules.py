@@ -313,9 +313,9 @@ def test_multi_role_actor_falls_back_to_a_role_with_a_row() -> None:
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1, True, None])
-def test_rating_must_be_one_to_five(rating: object) -> None:
+def test_rating_must_be_one_to_five(rating: int | None) -> None:
     with pytest.raises(MissingField) as caught:
-        apply_action(make_request(S.COMPLETED), resident(), Action.ACCEPT_WORK, T0, rating=rating)  # type: ignore[arg-type]
+        apply_action(make_request(S.COMPLETED), resident(), Action.ACCEPT_WORK, T0, rating=rating)
     assert caught.value.params == {"field": "rating"}
     assert caught.value.field == "rating"
 
