@@ -143,6 +143,8 @@ async def test_every_action_by_every_person(desk: Desk) -> None:
             .values(status=UserStatus.DEACTIVATED)
         )
 
+    # everyone in the matrix is either someone who may act or a named outsider
+    assert set(people) == ALLOWED_PEOPLE | set(OUTSIDERS)
     actions = [a for a in Action if a is not A.CREATE and a is not A.AUTO_ACCEPT]
     checked = 0
     for status in (

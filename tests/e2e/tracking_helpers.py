@@ -50,7 +50,7 @@ from storage.models import (
 from storage.numbering import allocate_request_number
 from storage.repositories.requests import insert_history
 from storage.repositories.schedule import SqlScheduleRepository
-from storage.repositories.users import load_actor
+from storage.repositories.users import load_person
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import make_staff
 
@@ -161,8 +161,9 @@ async def insert_request(
     now = created_at or services.clock.now()
     apartment_id = home.apartments[apartment] if apartment else None
     async with services.session_factory() as session, session.begin():
-        actor = await load_actor(session, author.id)
-        assert actor is not None
+        person = await load_person(session, author.id)
+        assert person is not None
+        _, actor = person
         number = await allocate_request_number(session, now, services.settings.timezone)
         request_id = int(
             (
