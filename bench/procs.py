@@ -122,9 +122,6 @@ class Sampler:
                 await self._task
         self.sample()
 
-    def between(self, start: float, end: float) -> list[Sample]:
-        return [s for s in self.samples if start <= s.t <= end]
-
     @property
     def peak_rss_kb(self) -> int:
         return max((max(s.hwm_kb, s.rss_kb) for s in self.samples), default=0)

@@ -28,7 +28,6 @@ class StepSummary:
     p50_ms: float
     p95_ms: float
     p99_ms: float
-    max_ms: float
 
 
 @dataclass
@@ -46,7 +45,6 @@ class Recorder:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     step_kinds: dict[str, str] = field(default_factory=dict)
     step_order: list[str] = field(default_factory=list)
-    updates_total: int = 0
     updates_in_window: int = 0
     journeys_total: int = 0
     journeys_in_window: int = 0
@@ -69,7 +67,6 @@ class Recorder:
         self.window_end = end
 
     def update_sent(self, t: float) -> None:
-        self.updates_total += 1
         if self.in_window(t):
             self.updates_in_window += 1
 
@@ -114,7 +111,6 @@ class Recorder:
                     p50_ms=percentile(values, 50) * 1000,
                     p95_ms=percentile(values, 95) * 1000,
                     p99_ms=percentile(values, 99) * 1000,
-                    max_ms=max(values) * 1000 if values else math.nan,
                 )
             )
         return out

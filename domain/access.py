@@ -128,11 +128,6 @@ def can_view(actor: Actor, request: RequestState) -> bool:
     return bool(actor.actor_roles_for(request))
 
 
-def ensure_can_view(actor: Actor, request: RequestState) -> None:
-    if not can_view(actor, request):
-        raise NotAllowed(NOT_AVAILABLE)
-
-
 def can_file(actor: Actor, building_id: int, apartment_id: int | None) -> bool:
     """May ``actor`` file a request for this place?
 

@@ -146,10 +146,6 @@ class ExecutorCandidate:
         ):
             raise ValidationFailed(field="recent_rating")
 
-    @property
-    def has_position(self) -> bool:
-        return self.lat is not None and self.lon is not None
-
 
 class ReasonPart(NamedTuple):
     """One piece of a reason: a message key and its parameters."""

@@ -25,10 +25,6 @@ COMMON_AREAS: list[PlaceKind] = [kind for kind in PlaceKind if kind is not Place
 """Places of a building other than an apartment, in display order."""
 
 
-def specializations_for(category: Category) -> frozenset[Specialization]:
-    return CATEGORY_SPECIALIZATIONS[category]
-
-
 def matches_category(specializations: Iterable[Specialization], category: Category) -> bool:
     """True when any of ``specializations`` serves ``category``."""
     wanted = CATEGORY_SPECIALIZATIONS[category]

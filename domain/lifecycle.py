@@ -283,10 +283,6 @@ class Transition:
     def actor_role(self) -> ActorRole:
         return self.history.actor_role
 
-    @property
-    def status_changed(self) -> bool:
-        return self.previous.status is not self.new.status
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Creation:

@@ -46,10 +46,3 @@ class RequestState:
     hold_reason: HoldReason | None = None
     held_seconds: int = 0
     rating: int | None = None
-
-    def held_seconds_at(self, now: datetime) -> int:
-        """Total paused seconds including a running hold, as of ``now``."""
-        running = 0
-        if self.hold_started_at is not None:
-            running = max(0, int((now - self.hold_started_at).total_seconds()))
-        return self.held_seconds + running

@@ -128,10 +128,6 @@ class Message:
         return self.raw.get("voice")
 
     @property
-    def audio(self) -> JSON | None:
-        return self.raw.get("audio")
-
-    @property
     def location(self) -> JSON | None:
         return self.raw.get("location")
 
@@ -154,11 +150,6 @@ class Message:
     @property
     def forward_origin(self) -> JSON | None:
         return self.raw.get("forward_origin")
-
-    @property
-    def reply_to_message_id(self) -> int | None:
-        reply = self.raw.get("reply_to_message")
-        return int(reply["message_id"]) if reply else None
 
     @property
     def file_id(self) -> str | None:
@@ -208,10 +199,6 @@ class Message:
         markup = self.envelope.get("reply_keyboard") or {}
         rows = markup.get("keyboard")
         return [[b["text"] for b in row] for row in rows] if rows else None
-
-    @property
-    def removes_keyboard(self) -> bool:
-        return bool((self.envelope.get("reply_keyboard") or {}).get("remove_keyboard"))
 
     @property
     def force_reply(self) -> bool:
@@ -294,7 +281,6 @@ class InlineAnswer:
     query: str
     answered: bool
     results: list[JSON]
-    next_offset: str = ""
     raw: JSON | None = None
 
     def result(self, result_id: str) -> JSON:
@@ -603,10 +589,6 @@ class EmulatorClient:
     async def bot_info(self) -> JSON:
         """Server-side view of the bot: webhook, pending updates, counters, ..."""
         return dict(await self.call("GET", f"/bots/{self.bot_id}"))
-
-    async def configure_bot(self, **changes: Any) -> JSON:
-        """Change username / first_name / privacy_mode / rate_limits of the bot."""
-        return dict(await self.call("PATCH", f"/bots/{self.bot_id}", changes))
 
     async def commands(self) -> list[JSON]:
         """Every command list the bot has set, with its scope and language."""
@@ -932,7 +914,6 @@ class UserClient:
             query=query,
             answered=True,
             results=list(answer["results"]),
-            next_offset=str(answer.get("next_offset") or ""),
             raw=answer,
         )
 

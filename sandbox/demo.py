@@ -41,7 +41,6 @@ DEMO_BUILDINGS = (
     DemoBuilding("Tashkent, Amir Temur avenue, 1", "Yunusobod", 41.3111, 69.2797),
     DemoBuilding("Tashkent, Navoi street, 15", "Shayxontohur", 41.3170, 69.2480),
 )
-DEMO_ADDRESS = DEMO_BUILDINGS[0].address
 
 # Points the web page offers for "share location" (a few hundred metres off each building).
 DEMO_POINTS = (

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def catalogue(lang: str) -> dict[str, Shape]:
     for text in load_catalogue_texts(lang):
         resource = FluentParser().parse(text)
         junk = [e for e in resource.body if isinstance(e, ast.Junk)]
-        assert not junk, f"{lang}: syntax error near {junk[0].content[:80]!r}"
+        assert not junk, f"{lang}: syntax error near {(junk[0].content or '')[:80]!r}"
         for entry in resource.body:
             if isinstance(entry, ast.Message):
                 assert entry.id.name not in messages, f"{lang}: duplicate key {entry.id.name}"
@@ -97,7 +98,7 @@ def test_counts_read_naturally(
         ("field", RequiredField),
     ],
 )
-def test_every_canonical_key_has_a_display_text(prefix: str, enum: type) -> None:
+def test_every_canonical_key_has_a_display_text(prefix: str, enum: type[Enum]) -> None:
     keys = catalogue("en").keys()
     missing = [member.value for member in enum if f"{prefix}-{member.value}" not in keys]
     assert not missing

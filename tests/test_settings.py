@@ -29,7 +29,7 @@ def test_admin_ids_and_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UKBOT_ADMIN_IDS", "101, 202,303")
     monkeypatch.setenv("UKBOT_BOT_TOKEN", "123:secret-token")
     monkeypatch.setenv("UKBOT_DATABASE_URL", "")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.admin_ids == [101, 202, 303]
     assert settings.database_url is None
     assert "secret-token" not in repr(settings)

@@ -15,19 +15,20 @@ from domain.services.deadlines import SweepReport
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-def _sweeper(outcomes: list[BaseException | None]) -> tuple[DeadlineSweeper, list[int]]:
-    sweeper = DeadlineSweeper(cast(Any, object()), interval=15)
-    calls: list[int] = []
+class _ScriptedSweeper(DeadlineSweeper):
+    """A sweeper whose runs fail or succeed as scripted (the services are never used)."""
 
-    async def run_once() -> SweepReport:
-        calls.append(1)
-        outcome = outcomes.pop(0)
+    def __init__(self, outcomes: list[BaseException | None]) -> None:
+        super().__init__(cast(Any, object()), interval=15)
+        self.outcomes = outcomes
+        self.calls = 0
+
+    async def run_once(self) -> SweepReport:
+        self.calls += 1
+        outcome = self.outcomes.pop(0)
         if outcome is not None:
             raise outcome
         return SweepReport(0, 0, 0, 0)
-
-    sweeper.run_once = run_once  # type: ignore[method-assign]
-    return sweeper, calls
 
 
 async def test_an_outage_is_retried_soon_and_logged_once(
@@ -35,10 +36,10 @@ async def test_an_outage_is_retried_soon_and_logged_once(
 ) -> None:
     monkeypatch.setattr(sweeper_module, "OUTAGE_RETRY", 0.01)
     down = ConnectionRefusedError(111, "Connect call failed")
-    sweeper, calls = _sweeper([down, down, down, None])
+    sweeper = _ScriptedSweeper([down, down, down, None])
     with caplog.at_level(logging.INFO, logger="bot.sweeper"):
         await sweeper._tick()
-    assert len(calls) == 4
+    assert sweeper.calls == 4
     messages = [(r.levelname, r.getMessage()) for r in caplog.records]
     assert [level for level, _ in messages] == ["WARNING", "INFO"]
     assert "working again" in messages[1][1]
@@ -46,7 +47,7 @@ async def test_an_outage_is_retried_soon_and_logged_once(
 
 
 async def test_a_bug_waits_for_the_next_tick(caplog: pytest.LogCaptureFixture) -> None:
-    sweeper, calls = _sweeper([ValueError("a bug"), None])
+    sweeper = _ScriptedSweeper([ValueError("a bug"), None])
     await sweeper._tick()
-    assert len(calls) == 1
+    assert sweeper.calls == 1
     assert [r.levelname for r in caplog.records if r.name == "bot.sweeper"] == ["ERROR"]

@@ -158,7 +158,6 @@ class Picker:
     request_id: int
     number: str
     action: Action  # assign or reassign
-    current_assignee_id: int | None
     items: tuple[RankedCandidate, ...]
     page: int
     pages: int
@@ -291,7 +290,6 @@ async def executor_picker(
         request_id=state.id,
         number=state.number,
         action=action,
-        current_assignee_id=state.assignee_id,
         items=tuple(ranked[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]),
         page=page,
         pages=pages,

@@ -118,10 +118,6 @@ class PoolPage:
     on_duty: bool
     claim_enabled: bool
 
-    @property
-    def can_claim(self) -> bool:
-        return self.on_duty and self.claim_enabled
-
 
 @dataclass(frozen=True, slots=True)
 class BuildingAssignment:

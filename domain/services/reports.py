@@ -2,18 +2,16 @@
 the met/missed verdict of a row, and the digest's numbers.
 
 Pure rules: the numbers themselves are computed in SQL by the storage layer
-(``ReportsRepository``) over the period, in the business timezone, within the
+(its reports repository) over the period, in the business timezone, within the
 viewer's scope (a manager: the buildings they manage; an admin: everything).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from domain.access import NOT_AVAILABLE, Actor
@@ -57,9 +55,6 @@ class Period:
             datetime.combine(self.start, time(0), tzinfo=tz),
             datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz),
         )
-
-    def each_day(self) -> list[date]:
-        return [self.start + timedelta(days=offset) for offset in range(self.days)]
 
     @property
     def key(self) -> str:
@@ -253,16 +248,6 @@ class ExecutorTotals:
             self.late += 1
         if row.rating is not None:
             self.stars.append(row.rating)
-
-
-class ReportsRepository(Protocol):
-    def export_rows(
-        self, scope: ReportScope, start: datetime, end: datetime, *, batch: int
-    ) -> AsyncIterator[list[ExportRow]]: ...
-
-    async def digest_numbers(
-        self, scope: ReportScope, start: datetime, end: datetime, now: datetime, tz: ZoneInfo
-    ) -> DigestNumbers: ...
 
 
 # --------------------------------------------------------------------------- digest

@@ -49,10 +49,6 @@ class ResidencyLink:
     rejection_reason: str | None = None
 
     @property
-    def is_verified(self) -> bool:
-        return self.verification is VerificationState.APPROVED
-
-    @property
     def is_open(self) -> bool:
         """Still waiting for a manager's decision."""
         return self.verification in (

@@ -124,10 +124,3 @@ async def load_person(
 async def load_profile(session: AsyncSession, user_id: int) -> UserProfile | None:
     person = await load_person(session, user_id)
     return None if person is None else person[0]
-
-
-async def load_actor(
-    session: AsyncSession, user_id: int, *, pending_apartments_count: bool = False
-) -> Actor | None:
-    person = await load_person(session, user_id, pending_apartments_count=pending_apartments_count)
-    return None if person is None else person[1]

@@ -17,15 +17,18 @@ import sys
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
 
+if TYPE_CHECKING:
+    from playwright.async_api import ViewportSize
+
 CHROMIUM_ENV = "UKBOT_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 STEP_TIMEOUT_MS = 20_000  # one bot reply; generous for a loaded 2-core CI machine
-VIEWPORT = {"width": 1400, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 800}
 
 
 def _unavailable(reason: str) -> None:
@@ -125,7 +128,7 @@ async def browser_page(chromium_path: str, sandbox_url: str) -> AsyncIterator[An
             executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         try:
-            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page = await browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(STEP_TIMEOUT_MS)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             await page.goto(sandbox_url)

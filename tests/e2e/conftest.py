@@ -99,7 +99,7 @@ def _settings(
     geocoder_url: str,
 ) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=BOT_TOKEN,
         telegram_api_url=emulator.base_url,
         database_url=database_url,
@@ -129,14 +129,26 @@ _user_ids = itertools.count(9_200_000_001)
 
 
 async def new_user(
-    desk: Desk, first_name: str, language_code: str = "en", **kwargs: object
+    desk: Desk,
+    first_name: str,
+    language_code: str = "en",
+    *,
+    last_name: str | None = None,
+    username: str | None = None,
+    is_premium: bool = False,
+    phone_number: str | None = None,
+    started: bool = False,
 ) -> UserClient:
     """A fresh Telegram user (ids never repeat within a run, so no state leaks between tests)."""
     return await desk.emu.create_user(
         first_name,
-        language_code=language_code,
+        last_name,
+        username,
+        language_code,
         user_id=next(_user_ids),
-        **kwargs,  # type: ignore[arg-type]
+        is_premium=is_premium,
+        phone_number=phone_number,
+        started=started,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.enums import Language, ResidencyKind, Role, Specialization, VerificationState
-from sandbox.client import EmulatorClient, Message, UserClient
+from sandbox.client import EmulatorClient, UserClient
 from storage.directory_import import import_directory_text
 from storage.models import (
     Apartment,
@@ -259,7 +259,3 @@ async def file_request(
     match = FILED.search(reply.content)
     assert match is not None
     return match.group(1)
-
-
-def texts_of(messages: Iterable[Message]) -> list[str]:
-    return [m.content for m in messages]

@@ -17,7 +17,7 @@ from domain.enums import (
     UserStatus,
 )
 from domain.errors import DomainError
-from domain.services.requests import perform_action
+from domain.services.requests import ActionFields, perform_action
 from sandbox.client import UserClient
 from storage.models import Building, User
 from tests.e2e.conftest import Desk, new_user
@@ -76,7 +76,7 @@ ALLOWED.update(
 # Nobody else may do anything to this request in any state.
 OUTSIDERS = ("neighbour", "other_executor", "other_manager", "deactivated_manager")
 
-FIELDS = {
+FIELDS: ActionFields = {
     "reason": "matrix reason",
     "comment": "matrix comment",
     "hold_reason": HoldReason.MATERIALS,
@@ -143,6 +143,8 @@ async def test_every_action_by_every_person(desk: Desk) -> None:
             .values(status=UserStatus.DEACTIVATED)
         )
 
+    # everyone in the matrix is either someone who may act or a named outsider
+    assert set(people) == ALLOWED_PEOPLE | set(OUTSIDERS)
     actions = [a for a in Action if a is not A.CREATE and a is not A.AUTO_ACCEPT]
     checked = 0
     for status in (
@@ -159,7 +161,7 @@ async def test_every_action_by_every_person(desk: Desk) -> None:
                 before = await request_row(desk, request_id)
                 actor = await services.actor(person.id)
                 assert actor is not None
-                fields = dict(FIELDS)
+                fields = FIELDS.copy()
                 fields["assignee_id"] = spare.id
                 fields["category"] = Category.ELECTRICITY
                 fields["urgency"] = Urgency.URGENT
@@ -167,7 +169,7 @@ async def test_every_action_by_every_person(desk: Desk) -> None:
                     async with services.uow() as uow:
                         await perform_action(
                             uow, actor, request_id, action, services.clock.now(), **fields
-                        )  # type: ignore[arg-type]
+                        )
                 except DomainError:
                     refused = True
                 else:

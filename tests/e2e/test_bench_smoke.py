@@ -16,7 +16,7 @@ from bench.report import render_text
 from tests.conftest import require_redis_url
 
 
-def _tiny(pg_server_url: str, tmp_path: Path, **extra: object) -> BenchOptions:
+def _tiny(pg_server_url: str, tmp_path: Path, workers: int = 1) -> BenchOptions:
     return BenchOptions(
         journeys=3,
         seconds=None,
@@ -28,7 +28,7 @@ def _tiny(pg_server_url: str, tmp_path: Path, **extra: object) -> BenchOptions:
         redis_url=os.environ.get("UKBOT_TEST_REDIS_URL") or "",
         log_dir=tmp_path,
         quiet=True,
-        **extra,  # type: ignore[arg-type]
+        workers=workers,
     )
 
 

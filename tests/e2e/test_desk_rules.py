@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.enums import Role, Specialization, VerificationState
+from domain.services.desk_settings import DeskSettings
 from sandbox.client import Message, UserClient
 from storage.models import Assignment, AuditLog, Building
 from tests.e2e.conftest import Desk, new_user
@@ -208,7 +209,7 @@ async def test_digest_hour_and_recipients(desk: Desk) -> None:
     await admin.expect("🏢 Desk rules and digests\n")
 
 
-async def _settings(desk: Desk):  # type: ignore[no-untyped-def]
+async def _settings(desk: Desk) -> DeskSettings:
     from storage.repositories.settings import SqlSettingsRepository, forget_desk_settings
 
     forget_desk_settings()

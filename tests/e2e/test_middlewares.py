@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
+from typing import Any
 
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Chat, Message, MessageEntity, TelegramObject, Update, User
 
 from bot.middlewares.throttling import ThrottlingMiddleware
 from tests.e2e.conftest import Desk, new_user
@@ -14,11 +15,11 @@ def _start_update(update_id: int, user_id: int) -> Update:
     user = User(id=user_id, is_bot=False, first_name="Repeat", language_code="en")
     message = Message(
         message_id=1,
-        date=int(time.time()),
+        date=datetime.now(UTC),
         chat=Chat(id=user_id, type="private"),
         from_user=user,
         text="/start",
-        entities=[{"type": "bot_command", "offset": 0, "length": 6}],
+        entities=[MessageEntity(type="bot_command", offset=0, length=6)],
     )
     return Update(update_id=update_id, message=message)
 
@@ -45,7 +46,7 @@ def _text_update(
     user = User(id=user_id, is_bot=False, first_name="Flood", language_code="en")
     message = Message(
         message_id=update_id,
-        date=int(time.time()),
+        date=datetime.now(UTC),
         chat=Chat(id=user_id, type="private"),
         from_user=user,
         text=text,
@@ -60,8 +61,8 @@ async def test_flooding_gets_one_polite_notice_and_albums_are_never_cut(desk: De
     user = await new_user(desk, "Flood", started=True)
     handled: list[str] = []
 
-    async def handler(event: Update, data: dict[str, object]) -> None:
-        assert event.message is not None
+    async def handler(event: TelegramObject, data: dict[str, Any]) -> None:
+        assert isinstance(event, Update) and event.message is not None
         handled.append(event.message.text or "")
 
     async def feed(update: Update) -> None:
@@ -69,8 +70,9 @@ async def test_flooding_gets_one_polite_notice_and_albums_are_never_cut(desk: De
             update.model_dump(mode="json", exclude_none=True, by_alias=True),
             context={"bot": desk.runtime.bot},
         )
-        data = {
-            "event_from_user": update.message.from_user,  # type: ignore[union-attr]
+        assert update.message is not None
+        data: dict[str, Any] = {
+            "event_from_user": update.message.from_user,
             "t": desk.runtime.services.translator.bind("en"),
         }
         await throttling(handler, update, data)

@@ -97,7 +97,7 @@ def _state_of(message: Message) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 def _has_generic(text: str | None) -> bool:
-    return bool(text) and any(generic in text for generic in GENERIC)  # type: ignore[operator]
+    return text is not None and any(generic in text for generic in GENERIC)
 
 
 def _is_outdated(text: str | None) -> bool:
@@ -135,8 +135,8 @@ def _find_like(chat: Screen, data: str, label: str) -> tuple[Message, str] | Non
     if same_kind:
         message, other, _ = min(same_kind, key=lambda found: not found[2])
         return message, other
-    message = _find(chat, data)
-    return (message, data) if message is not None else None
+    exact = _find(chat, data)
+    return (exact, data) if exact is not None else None
 
 
 @dataclass(frozen=True)

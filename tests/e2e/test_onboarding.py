@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.enums import Role
+from sandbox.client import UserClient
 from tests.e2e.conftest import NAVOI_POINT, Desk, new_user
 from tests.e2e.helpers import (
     NAVOI,
@@ -14,7 +15,7 @@ from tests.e2e.helpers import (
 )
 
 
-async def _manager_of_navoi(desk: Desk):  # type: ignore[no-untyped-def]
+async def _manager_of_navoi(desk: Desk) -> UserClient:
     factory = desk.runtime.services.session_factory
     await seed_directory(factory)
     manager = await new_user(desk, "Malika", started=True)
@@ -35,7 +36,7 @@ async def test_directory_path_then_manager_approves(desk: Desk) -> None:
     await onboard(desk.emu, resident, apartment="300")  # the last of 300 apartments
 
     card = await manager.expect("Verification request", timeout=10)
-    assert "Dilnoza Karimova" in card.text and "apt. 300" in card.text
+    assert "Dilnoza Karimova" in card.content and "apt. 300" in card.content
     colleague_card = await colleague.expect("Verification request", timeout=10)
     await manager.press("Approve", message=card)
     await manager.expect("Approved: apartment 300")
@@ -46,7 +47,7 @@ async def test_directory_path_then_manager_approves(desk: Desk) -> None:
 
     await resident.press_reply("👤 Profile")
     profile = await resident.expect("Apartments")
-    assert "apt. 300 (Owner): verified" in profile.text
+    assert "apt. 300 (Owner): verified" in profile.content
 
 
 async def test_location_path_with_reverse_geocoding(desk: Desk) -> None:
@@ -62,7 +63,7 @@ async def test_location_path_with_reverse_geocoding(desk: Desk) -> None:
         "📍 Share my location", latitude=NAVOI_POINT[0], longitude=NAVOI_POINT[1]
     )
     nearest = await resident.expect("Buildings nearest to you")
-    assert "Your location: Navoiy ko'chasi 5" in nearest.text
+    assert "Your location: Navoiy ko'chasi 5" in nearest.content
     first_button = nearest.inline_buttons[0][0][0]
     assert first_button.startswith(NAVOI) and "km" in first_button
     await resident.press(first_button)
@@ -121,7 +122,7 @@ async def test_manager_rejects_with_reason_and_asks_for_a_document(desk: Desk) -
     await manager.send_text("Not on the owners list")
     await manager.expect("Rejected: apartment 5")
     rejected = await first.expect("was not verified", timeout=10)
-    assert "Not on the owners list" in rejected.text
+    assert "Not on the owners list" in rejected.content
 
     second = await new_user(desk, "Second")
     await onboard(desk.emu, second, apartment="6")

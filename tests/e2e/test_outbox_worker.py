@@ -78,7 +78,7 @@ async def env(
     factory = create_session_factory(engine)
     settings = Settings(
         _env_file=None, bot_token=SecretStr(TOKEN), telegram_api_url=emulator.base_url
-    )  # type: ignore[call-arg]
+    )
     bot = create_bot(settings)
     emu = EmulatorClient(emulator.base_url, TOKEN)
 
@@ -319,7 +319,7 @@ async def test_a_dead_workers_claim_is_sent_again_when_its_lease_ends(env: Outbo
     worker = env.worker()
     assert await worker.deliver_batch() == 1
     assert await worker.deliver_batch() == 1
-    texts = [m.text for m in await person.messages() if m.from_bot]
+    texts = [m.content for m in await person.messages() if m.from_bot]
     assert len(texts) == 2 and texts[0].startswith("Main menu")  # once each, in order
 
 

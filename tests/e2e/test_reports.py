@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Unpack
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 
 from bot.digests import DigestSender
 from domain.enums import Action, Category, Language, MediaPurpose, Role, Specialization
+from domain.services.requests import ActionFields
 from fsm.reports import ReportsCb
 from sandbox.client import Message, UserClient
 from storage.models import Building
@@ -246,7 +248,9 @@ async def test_weekly_digest_numbers_sent_once_by_two_sweepers_with_a_chart(desk
     admin = await _admin(desk)
     other = await _other_home(desk, cast)
 
-    async def step(at: datetime, request_id: int, user: UserClient, action: Action, **kw: object):
+    async def step(
+        at: datetime, request_id: int, user: UserClient, action: Action, **kw: Unpack[ActionFields]
+    ) -> None:
         clock.set(at)
         await drive(desk, request_id, user, action, **kw)
 
@@ -269,7 +273,7 @@ async def test_weekly_digest_numbers_sent_once_by_two_sweepers_with_a_chart(desk
     r6, _ = await insert_request(desk, resident, cast.home, created_at=created)
     await insert_request(desk, admin, other, apartment=None, created_at=_at(wednesday, 11))
 
-    assign = {"assignee_id": cast.executor.id}
+    assign: ActionFields = {"assignee_id": cast.executor.id}
     # r1: accepted in 30 min, done in 2 h, 5 stars
     await step(_at(tuesday, 10, 5), r1, cast.manager, Action.ASSIGN, **assign)
     await step(_at(tuesday, 10, 30), r1, cast.executor, Action.ACCEPT)
@@ -314,7 +318,8 @@ async def test_weekly_digest_numbers_sent_once_by_two_sweepers_with_a_chart(desk
     assert "Sardor: 1 · 0 · 4.0 · 0" in text
     assert "Top categories: Plumbing 5, Electricity 1" in text
     photo = await cast.manager.expect(lambda m: m.photo is not None)
-    png = await desk.emu.download(photo.photo[-1]["file_id"])  # type: ignore[index]
+    assert photo.photo is not None
+    png = await desk.emu.download(photo.photo[-1]["file_id"])
     assert png.startswith(b"\x89PNG")
     admin_text = (await admin.expect("Digest for")).content
     assert "Created: 7 · closed: 3 · cancelled: 1" in admin_text  # every building

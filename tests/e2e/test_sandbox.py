@@ -39,8 +39,9 @@ async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean
     )
     try:
         output = b""
+        assert proc.stdout is not None
         while b"Press Ctrl+C" not in output:
-            line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)  # type: ignore[union-attr]
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
             assert line, output.decode()
             output += line
         assert f"http://127.0.0.1:{port}".encode() in output

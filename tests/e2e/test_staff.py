@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from aiogram.filters.callback_data import CallbackData
@@ -67,7 +68,8 @@ async def _buildings(desk: Desk, user_id: int) -> set[int]:
 async def _status(desk: Desk, user_id: int) -> UserStatus:
     async with desk.runtime.services.session_factory() as session:
         status = await session.scalar(select(User.status).where(User.id == user_id))
-    return UserStatus(status)
+    assert status is not None
+    return status
 
 
 async def _audit(desk: Desk) -> list[tuple[int | None, str, str, str]]:
@@ -77,7 +79,7 @@ async def _audit(desk: Desk) -> list[tuple[int | None, str, str, str]]:
                 AuditLog.actor_id, AuditLog.action, AuditLog.entity, AuditLog.entity_id
             ).order_by(AuditLog.id)
         )
-        return [tuple(row) for row in rows.all()]  # type: ignore[misc]
+        return list(rows.all())
 
 
 async def _invites(desk: Desk) -> list[InviteRow]:
@@ -85,9 +87,22 @@ async def _invites(desk: Desk) -> list[InviteRow]:
         return list(await session.scalars(select(InviteRow).order_by(InviteRow.id)))
 
 
-async def _staff(desk: Desk, name: str, roles: list[Role], **kwargs: object) -> UserClient:
+async def _staff(
+    desk: Desk,
+    name: str,
+    roles: list[Role],
+    *,
+    buildings: Iterable[int] = (),
+    specializations: Iterable[Specialization] = (),
+) -> UserClient:
     user = await new_user(desk, name, started=True)
-    await make_staff(desk.runtime.services.session_factory, user, roles, **kwargs)  # type: ignore[arg-type]
+    await make_staff(
+        desk.runtime.services.session_factory,
+        user,
+        roles,
+        buildings=buildings,
+        specializations=specializations,
+    )
     return user
 
 

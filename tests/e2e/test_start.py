@@ -28,7 +28,7 @@ async def test_admin_start_language_then_menu(desk: Desk, lang: str) -> None:
     menu = await admin.expect(MENU_TITLES[lang])
     keyboard = await admin.reply_keyboard()
     assert keyboard is not None and len(keyboard[-1]) == 3
-    assert menu.text.startswith(MENU_TITLES[lang])
+    assert menu.content.startswith(MENU_TITLES[lang])
     # a second /start goes straight to the menu, and the command menu is in the chosen language
     await admin.send_command("start")
     await admin.expect(MENU_TITLES[lang])

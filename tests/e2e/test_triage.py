@@ -48,7 +48,7 @@ async def test_manager_gets_the_models_second_opinion(desk: Desk, model: FakeOpe
 
     number = await file_request(desk, resident, description="Sparks from the socket in the hall")
     hint = await manager.expect("Second opinion", timeout=10)
-    assert number in hint.text and "Electricity" in hint.text and "Emergency" in hint.text
+    assert number in hint.content and "Electricity" in hint.content and "Emergency" in hint.content
     assert model.count() == 1
 
 

@@ -51,7 +51,7 @@ def _random_value(rng: random.Random, depth: int = 0) -> Any:
 
 def _mutated(rng: random.Random, update: dict[str, Any]) -> dict[str, Any]:
     """A real update with one field, somewhere inside, replaced or removed."""
-    mutated = json.loads(json.dumps(update))
+    mutated: dict[str, Any] = json.loads(json.dumps(update))
     node = mutated
     while True:
         key = rng.choice(list(node))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Unpack
 
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select, text
@@ -32,7 +33,7 @@ from domain.enums import (
 from domain.lifecycle import Transition, create_request
 from domain.schedule import SlaClocks
 from domain.services.deadlines import reschedule
-from domain.services.requests import perform_action
+from domain.services.requests import ActionFields, perform_action
 from domain.services.residents import StoredMedia
 from sandbox.client import UserClient
 from sandbox.emulator.files import sample_bytes
@@ -49,7 +50,7 @@ from storage.models import (
 from storage.numbering import allocate_request_number
 from storage.repositories.requests import insert_history
 from storage.repositories.schedule import SqlScheduleRepository
-from storage.repositories.users import load_actor
+from storage.repositories.users import load_person
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import make_staff
 
@@ -160,8 +161,9 @@ async def insert_request(
     now = created_at or services.clock.now()
     apartment_id = home.apartments[apartment] if apartment else None
     async with services.session_factory() as session, session.begin():
-        actor = await load_actor(session, author.id)
-        assert actor is not None
+        person = await load_person(session, author.id)
+        assert person is not None
+        _, actor = person
         number = await allocate_request_number(session, now, services.settings.timezone)
         request_id = int(
             (
@@ -210,7 +212,11 @@ async def watch(desk: Desk, request_id: int, user: UserClient) -> None:
 
 
 async def drive(
-    desk: Desk, request_id: int, user: UserClient | None, action: Action, **fields: object
+    desk: Desk,
+    request_id: int,
+    user: UserClient | None,
+    action: Action,
+    **fields: Unpack[ActionFields],
 ) -> Transition:
     """One lifecycle step through the write path, as the staff's screens (or the
     automation, ``user=None``) will do it."""
@@ -224,7 +230,7 @@ async def drive(
             request_id,
             action,
             services.clock.now(),
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
     return transition
 

@@ -179,7 +179,8 @@ async def test_location_venue_contact_action(bot: Bot, alice: UserClient) -> Non
     contact = await bot.send_contact(alice.id, "+998901112233", "Dispatcher")
     assert contact.contact and contact.contact.phone_number == "+998901112233"
     assert await bot.send_chat_action(alice.id, "typing") is True
-    assert (await alice.chat()).last_action["action"] == "typing"  # type: ignore[index]
+    last_action = (await alice.chat()).last_action
+    assert last_action is not None and last_action["action"] == "typing"
 
 
 async def test_commands_per_scope_and_language(

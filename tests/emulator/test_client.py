@@ -68,18 +68,23 @@ async def test_user_messages_reach_the_bot_with_telegram_shapes(
     await bob.send_video()
     await bob.send_voice(duration=4)
     got = [u.message for u in await updates.next(8)]
-    assert all(m is not None for m in got)
-    start, own, other, loc, pic, doc, video, voice = got  # type: ignore[misc]
-    assert start.text == "/start INV-abc_123" and start.entities[0].type == "bot_command"  # type: ignore[union-attr,index]
-    assert start.from_user.language_code == "uz" and not start.from_user.is_bot  # type: ignore[union-attr]
-    assert own.contact.user_id == bob.id and own.contact.phone_number == "+998901234567"  # type: ignore[union-attr]
-    assert other.contact.user_id is None and other.contact.first_name == "Plumber"  # type: ignore[union-attr]
-    assert loc.location.latitude == 41.3  # type: ignore[union-attr]
-    assert pic.photo and pic.caption == "leak" and photo.photo  # type: ignore[union-attr]
-    assert doc.document.file_name == "act.pdf"  # type: ignore[union-attr]
-    assert video.video is not None and voice.voice.duration == 4  # type: ignore[union-attr]
-    file = await bot.get_file(pic.photo[-1].file_id)  # type: ignore[union-attr,index]
-    data = await bot.download_file(file.file_path)  # type: ignore[arg-type]
+    messages = [m for m in got if m is not None]
+    assert len(messages) == 8
+    start, own, other, loc, pic, doc, video, voice = messages
+    assert start.text == "/start INV-abc_123"
+    assert start.entities and start.entities[0].type == "bot_command"
+    assert start.from_user is not None
+    assert start.from_user.language_code == "uz" and not start.from_user.is_bot
+    assert own.contact is not None and other.contact is not None
+    assert own.contact.user_id == bob.id and own.contact.phone_number == "+998901234567"
+    assert other.contact.user_id is None and other.contact.first_name == "Plumber"
+    assert loc.location is not None and loc.location.latitude == 41.3
+    assert pic.photo and pic.caption == "leak" and photo.photo
+    assert doc.document is not None and doc.document.file_name == "act.pdf"
+    assert video.video is not None and voice.voice is not None and voice.voice.duration == 4
+    file = await bot.get_file(pic.photo[-1].file_id)
+    assert file.file_path is not None
+    data = await bot.download_file(file.file_path)
     assert data is not None and data.read()[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="deep-link payload"):
         await bob.send_command("start", "has space")
@@ -211,9 +216,9 @@ async def test_inline_query_choose_and_edit(bot: Bot, alice: UserClient) -> None
         assert update.callback_query.inline_message_id == inline_id
         await update.callback_query.answer()
 
-    task = asyncio.create_task(answer_press())
+    pressed = asyncio.create_task(answer_press())
     await alice.press("Open")
-    await task
+    await pressed
     assert await bot.edit_message_reply_markup(inline_message_id=inline_id) is True
     assert (await alice.messages())[-1].inline_buttons == []
 

@@ -13,9 +13,16 @@ from sandbox.client import EmulatorClient, UserClient
 from sandbox.emulator.ratelimit import RateLimiter
 
 
-async def test_rate_limits_are_off_by_default(bot: Bot, alice: UserClient) -> None:
+async def test_rate_limits_are_off_by_default(
+    bot: Bot, alice: UserClient, emu: EmulatorClient
+) -> None:
     for i in range(10):
         await bot.send_message(alice.id, f"burst {i}")
+    # every message of the burst reaches the chat, in order, and none was refused
+    assert [m.text for m in await alice.messages() if m.from_bot] == [
+        f"burst {i}" for i in range(10)
+    ]
+    assert (await emu.rate_limit_stats())["total_429"] == 0
 
 
 async def test_private_chat_limit(bot: Bot, alice: UserClient, emu: EmulatorClient) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
@@ -16,6 +17,7 @@ from aiogram.types import Message as TgMessage
 from aiohttp import web
 
 from sandbox.client import EmulatorClient, UserClient
+from sandbox.emulator import EmulatorServer
 
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, alice: UserClient) -> None:
@@ -64,7 +66,7 @@ async def test_allowed_updates_filter_and_are_remembered(bot: Bot, alice: UserCl
     assert updates[0].callback_query.message is not None
 
 
-async def test_second_poller_terminates_the_first(bot: Bot, emulator, token: str) -> None:  # type: ignore[no-untyped-def]
+async def test_second_poller_terminates_the_first(bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=20))
     await asyncio.sleep(0.05)
     second = asyncio.create_task(bot.get_updates(timeout=1))
@@ -83,11 +85,13 @@ async def test_dispatcher_polling_message_and_callback(
         markup = InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text="Yes", callback_data="yes")]]
         )
-        await message.answer(f"Hello, {message.from_user.first_name}!", reply_markup=markup)  # type: ignore[union-attr]
+        assert message.from_user is not None
+        await message.answer(f"Hello, {message.from_user.first_name}!", reply_markup=markup)
 
     @router.callback_query(F.data == "yes")
     async def yes(query: CallbackQuery) -> None:
-        await query.message.edit_text("Confirmed")  # type: ignore[union-attr]
+        assert isinstance(query.message, TgMessage)
+        await query.message.edit_text("Confirmed")
         await query.answer("Done")
 
     dp = Dispatcher()
@@ -115,7 +119,7 @@ class Receiver:
 
     def __init__(self, fail: int = 0) -> None:
         self.fail = fail
-        self.received: list[tuple[dict, str | None]] = []
+        self.received: list[tuple[dict[str, Any], str | None]] = []
         self.attempts = 0
         self.event = asyncio.Event()
 
@@ -202,7 +206,7 @@ async def test_webhook_reports_pending_and_drop(bot: Bot, alice: UserClient) -> 
     assert (await bot.get_webhook_info()).pending_update_count == 0
 
 
-def test_update_json_is_compact_and_valid(emulator) -> None:  # type: ignore[no-untyped-def]
+def test_update_json_is_compact_and_valid(emulator: EmulatorServer) -> None:
     bot_state = emulator.state.bot(999)
     bot_state.enqueue(
         "message", {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}, 1

@@ -86,9 +86,8 @@ class World:
         """Waits until no outbox row is pending; returns how many are left."""
         deadline = time.monotonic() + timeout
         while True:
-            pending = int(
-                await self.scalar("SELECT count(*) FROM outbox WHERE state = 'pending'") or 0
-            )
+            pending = await self.scalar("SELECT count(*) FROM outbox WHERE state = 'pending'")
+            assert isinstance(pending, int)
             if pending == 0 or time.monotonic() > deadline:
                 return pending
             await asyncio.sleep(0.2)

@@ -56,7 +56,7 @@ class Tally:
 
 
 class Journey:
-    def __init__(self, lane: int, resident: UserClient, manager: UserClient, tally: Tally):
+    def __init__(self, lane: int, resident: UserClient, manager: UserClient, tally: Tally) -> None:
         self.lane = lane
         self.resident = resident
         self.manager = manager

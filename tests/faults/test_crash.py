@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from sandbox.emulator.server import EmulatorServer, run_emulator
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.repositories.outbox import SENT_AGAIN
+from tests.conftest import CreateDatabase
 from tests.faults.conftest import redis_for_faults
 
 pytestmark = [pytest.mark.faults, pytest.mark.asyncio(loop_scope="session")]
@@ -92,9 +93,9 @@ class Stack:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def stack(create_database: object) -> AsyncIterator[tuple[Stack, People]]:
+async def stack(create_database: CreateDatabase) -> AsyncIterator[tuple[Stack, People]]:
     redis_url = await redis_for_faults()
-    database_url = await create_database()  # type: ignore[operator]
+    database_url = await create_database()
     await upgrade_to_head(database_url)
     people = new_people(FILING_INSTANTS, executors=2)
     engine = create_engine(database_url)
@@ -158,9 +159,12 @@ def _count(messages: list[Message], pattern: str) -> Counter[str]:
     )
 
 
-async def _settled(predicate: object, timeout: float = 40.0) -> None:  # noqa: ASYNC109
+async def _settled(
+    predicate: Callable[[], Awaitable[bool]],
+    timeout: float = 40.0,  # noqa: ASYNC109
+) -> None:
     deadline = time.monotonic() + timeout
-    while not await predicate():  # type: ignore[operator]
+    while not await predicate():
         assert time.monotonic() < deadline, "did not settle"
         await asyncio.sleep(0.2)
 
@@ -248,7 +252,7 @@ async def test_kill_9_during_filing_and_status_changes_loses_and_repeats_nothing
     assert sorted(job_cards) == sorted(numbers[lane.index] for lane in lanes[:CHANGE_INSTANTS])
     twice = sum(n - 1 for n in (*managers_cards.values(), *job_cards.values()))
     sent_again = await s.scalar("SELECT count(*) FROM outbox WHERE last_error = :e", e=SENT_AGAIN)
-    assert twice <= sent_again  # type: ignore[operator]
+    assert isinstance(sent_again, int) and twice <= sent_again
     given_up = await s.scalar("SELECT count(*) FROM inbox_updates WHERE outcome = 'given up'")
     assert given_up == 0
     print(

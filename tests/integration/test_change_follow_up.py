@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.enums import Action, FollowUpReason, TimerKind
 from domain.services.requests import perform_action
-from storage.repositories.users import load_actor
+from storage.repositories.users import load_person
 from storage.uow import SqlUnitOfWork
 from tests.integration.test_sweep import EXECUTOR, NOON, H, insert_requests, seed_people, timers
 
@@ -23,8 +23,9 @@ async def test_a_follow_up_opened_while_a_change_waited_for_the_lock_keeps_its_d
     building_id = await seed_people(session_factory)
     [request_id] = await insert_requests(session_factory, building_id, 1, created_at=NOON - H)
     async with session_factory() as session:
-        executor = await load_actor(session, EXECUTOR)
-    assert executor is not None
+        person = await load_person(session, EXECUTOR)
+    assert person is not None
+    _, executor = person
     follow_up_due = NOON + 2 * H
 
     async with SqlUnitOfWork(session_factory) as first:

@@ -419,7 +419,7 @@ async def test_from_settings(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("UKBOT_OPENAI_BASE_URL", fake.url or "")
     monkeypatch.setenv("UKBOT_OPENAI_MODEL", "sandbox-model")
     monkeypatch.setenv("UKBOT_OPENAI_TIMEOUT", "1.5")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert API_KEY not in repr(settings)
     async with OpenAIClassifier.from_settings(settings) as classifier:
         assert classifier.enabled
@@ -431,7 +431,7 @@ async def test_from_settings(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) 
 def test_settings_defaults_leave_the_classifier_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("API_KEY", "BASE_URL", "MODEL", "TIMEOUT"):
         monkeypatch.delenv(f"UKBOT_OPENAI_{name}", raising=False)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.openai_model == "gpt-4o-mini"
     assert settings.openai_timeout == 3.0
     classifier = OpenAIClassifier.from_settings(settings)

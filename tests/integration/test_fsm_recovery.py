@@ -5,7 +5,6 @@ connection Redis dropped replaced at once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -90,9 +89,10 @@ async def test_an_update_failed_by_an_outage_writes_nothing(
 
 async def test_a_lock_nobody_renews_lapses_within_its_lease(backend: FsmBackend) -> None:
     assert backend.redis is not None
+    assert isinstance(backend.storage, UpdateScopedRedisStorage)
     storage = UpdateScopedRedisStorage(
         backend.redis,
-        key_builder=backend.storage.key_builder,  # type: ignore[attr-defined]
+        key_builder=backend.storage.key_builder,
         lock_timeout=timedelta(milliseconds=500),
     )
     lock_key = storage.key_builder.build(KEY, "lock")
@@ -112,9 +112,9 @@ async def test_a_dropped_connection_is_replaced_at_once(backend: FsmBackend) -> 
     async with backend.events_isolation.lock(KEY):
         await backend.storage.update_data(KEY, {"before": True})
     ours = await redis.client_id()
-    killer = Redis.from_url(os.environ["UKBOT_TEST_REDIS_URL"])
+    killer = Redis.from_url(require_redis_url())
     try:
-        await killer.client_kill_filter(_id=ours)
+        await killer.client_kill_filter(_id=str(ours))
     finally:
         await killer.aclose()
     await asyncio.sleep(0.05)

@@ -105,7 +105,8 @@ async def test_changes_are_written_when_the_update_ends_even_after_an_error(
         await failing_update()
     assert await plain.get_state(KEY) == Form.name.state
     assert await plain.get_data(KEY) == {"step": 1, "photo": "x"}
-    assert await backend.redis.ttl(storage.key_builder.build(KEY, "data")) > 0  # type: ignore[union-attr]
+    assert backend.redis is not None
+    assert await backend.redis.ttl(storage.key_builder.build(KEY, "data")) > 0
 
     async with backend.events_isolation.lock(KEY):
         await storage.set_state(KEY, None)
@@ -113,7 +114,7 @@ async def test_changes_are_written_when_the_update_ends_even_after_an_error(
         assert await storage.get_state(KEY) is None
         assert await storage.get_data(KEY) == {}
     assert await plain.get_state(KEY) is None and await plain.get_data(KEY) == {}
-    assert await backend.redis.exists(storage.key_builder.build(KEY, "lock")) == 0  # type: ignore[union-attr]
+    assert await backend.redis.exists(storage.key_builder.build(KEY, "lock")) == 0
 
 
 async def test_a_second_process_waits_and_then_sees_the_first_ones_writes(
@@ -158,9 +159,10 @@ async def test_an_update_whose_lock_expired_changes_nothing(backend: FsmBackend)
 
 async def test_a_slow_update_keeps_its_lock_and_its_changes(backend: FsmBackend) -> None:
     assert backend.redis is not None
+    assert isinstance(backend.storage, UpdateScopedRedisStorage)
     storage = UpdateScopedRedisStorage(
         backend.redis,
-        key_builder=backend.storage.key_builder,  # type: ignore[attr-defined]
+        key_builder=backend.storage.key_builder,
         lock_timeout=timedelta(milliseconds=300),
     )
     slow, other = OrderedEventIsolation(storage), OrderedEventIsolation(_plain(storage))
@@ -186,8 +188,9 @@ async def test_a_slow_update_keeps_its_lock_and_its_changes(backend: FsmBackend)
 
 async def test_outside_an_update_reads_go_to_redis(backend: FsmBackend) -> None:
     storage = backend.storage
+    assert isinstance(storage, UpdateScopedRedisStorage)
     async with backend.events_isolation.lock(KEY):
         await storage.set_data(OTHER, {"n": 1})  # another user's keys: written at once
-        assert await _plain(storage).get_data(OTHER) == {"n": 1}  # type: ignore[arg-type]
+        assert await _plain(storage).get_data(OTHER) == {"n": 1}
     await storage.set_data(KEY, {"n": 2})
     assert await storage.get_data(KEY) == {"n": 2}

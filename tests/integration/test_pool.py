@@ -41,19 +41,19 @@ async def _backends_over_rounds(url: str, settings: Settings, concurrent: int) -
 
 @pytest.mark.asyncio(loop_scope="session")
 async def test_a_peak_within_the_pool_keeps_its_connections(database_url: str) -> None:
-    settings = Settings(_env_file=None, database_pool_size=6, database_max_overflow=4)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_pool_size=6, database_max_overflow=4)
     assert len(await _backends_over_rounds(database_url, settings, concurrent=6)) == 6
 
 
 @pytest.mark.asyncio(loop_scope="session")
 async def test_a_peak_beyond_the_pool_reconnects_every_round(database_url: str) -> None:
-    settings = Settings(_env_file=None, database_pool_size=2, database_max_overflow=4)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_pool_size=2, database_max_overflow=4)
     # 2 kept, 4 overflow connections closed on return and opened again in the next round
     assert len(await _backends_over_rounds(database_url, settings, concurrent=6)) == 2 + 3 * 4
 
 
 def test_the_default_pool_covers_the_benchmarked_peak() -> None:
     # 20 closed-loop lanes held up to 22 connections at once on a saturated core
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.database_pool_size + settings.database_max_overflow >= 22
     assert settings.database_pool_size >= 20

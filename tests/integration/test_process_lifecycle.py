@@ -256,7 +256,7 @@ def test_embedded_server_as_root_from_a_checkout_in_a_private_folder() -> None:
     finally:
         if (private / "ukbot" / "var" / "postgres" / ".lock").exists():
             stop_embedded_postgres(private / "ukbot" / "var" / "postgres", force=True)
-        for folder in (copy_made, cluster_home):
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+        for made in (copy_made, cluster_home):
+            if made is not None:
+                shutil.rmtree(made, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)

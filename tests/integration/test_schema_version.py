@@ -24,7 +24,9 @@ async def test_only_a_database_behind_is_migrated(create_database: CreateDatabas
     assert await schema_is_current(url)
     assert not await migrate_if_behind(url)
 
-    head = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
+    revision = head_revision()
+    assert revision is not None
+    head = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     assert head is not None
     await downgrade(url, str(head.down_revision or "base"))
     assert not await schema_is_current(url)

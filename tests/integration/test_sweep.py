@@ -32,8 +32,8 @@ MANAGERS = (MANAGER, OTHER_MANAGER)
 Factory = async_sessionmaker[AsyncSession]
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TASHKENT).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TASHKENT).astimezone(UTC)
 
 
 NOON = local(2026, 3, 10, 12, 0)  # a Tuesday
@@ -126,7 +126,7 @@ async def plan_request(factory: Factory, request_id: int, now: datetime) -> Requ
 
 
 async def sweep_until_idle(factory: Factory, now: datetime, limit: int) -> list[SweepReport]:
-    reports = []
+    reports: list[SweepReport] = []
     while True:
         async with SqlUnitOfWork(factory) as uow:
             report = await sweep(uow, now, never_auto_accept, limit=limit)
@@ -146,7 +146,11 @@ async def timers(factory: Factory, request_id: int) -> dict[str, tuple[datetime,
         "SELECT kind, due_at, fired_at FROM sla_timers WHERE request_id = :r",
         r=request_id,
     )
-    return {str(kind): (due, fired) for kind, due, fired in rows}  # type: ignore[misc]
+    found: dict[str, tuple[datetime, datetime | None]] = {}
+    for kind, due, fired in rows:
+        assert isinstance(due, datetime) and (fired is None or isinstance(fired, datetime))
+        found[str(kind)] = (due, fired)
+    return found
 
 
 # --------------------------------------------------------------------------- (a) concurrency

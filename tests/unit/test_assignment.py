@@ -366,8 +366,9 @@ def test_candidate_rejects_impossible_values(fields: dict[str, Any], field_name:
 
 def test_candidate_defaults() -> None:
     c = ExecutorCandidate(user_id=1)
-    assert (c.on_duty, c.is_active, c.open_jobs, c.has_position) == (False, True, 0, False)
-    assert cand(1, at=NEAR).has_position
+    assert (c.on_duty, c.is_active, c.open_jobs, c.lat, c.lon) == (False, True, 0, None, None)
+    placed = cand(1, at=NEAR)
+    assert placed.lat is not None and placed.lon is not None
 
 
 def test_half_a_building_position_is_refused() -> None:
@@ -440,7 +441,7 @@ def test_ranking_properties(
         assert r.key.off_duty == (0 if c.on_duty else 1)
         assert r.key.open_jobs == c.open_jobs
         assert r.matches == bool(c.specializations & CATEGORY_SPECIALIZATIONS[category])
-        assert (r.distance_km is None) == (building[0] is None or not c.has_position)
+        assert (r.distance_km is None) == (building[0] is None or c.lat is None or c.lon is None)
         assert r.reason[0].key in (REASON_SPECIALIZATION, REASON_NO_SPECIALIZATION)
         assert all(part.key in REASON_KEYS for part in r.reason)
     # matching before non-matching; within a match group on duty first

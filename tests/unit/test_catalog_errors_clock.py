@@ -12,7 +12,6 @@ from domain.catalog import (
     COMMON_AREAS,
     categories_for,
     matches_category,
-    specializations_for,
 )
 from domain.clock import Clock, ManualClock, SystemClock, ensure_utc
 from domain.enums import Category, PlaceKind, Specialization, Urgency
@@ -30,8 +29,8 @@ from domain.ports import Classifier, Geocoder, GeoPoint, Suggestion
 def test_no_category_is_unassignable() -> None:
     assert set(CATEGORY_SPECIALIZATIONS) == set(Category)
     for category in Category:
-        assert specializations_for(category), category
-        assert set(specializations_for(category)) <= set(Specialization)
+        assert CATEGORY_SPECIALIZATIONS[category], category
+        assert set(CATEGORY_SPECIALIZATIONS[category]) <= set(Specialization)
 
 
 def test_every_specialization_serves_something_except_known_extras() -> None:

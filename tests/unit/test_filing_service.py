@@ -232,14 +232,6 @@ class FakeLinks:
         return list(self.links)
 
 
-class FakeDirectory:
-    def __init__(self, managers: dict[int, list[int]]) -> None:
-        self.managers = managers
-
-    async def managers_of(self, building_id: int) -> list[int]:
-        return self.managers.get(building_id, [])
-
-
 class FakeSettings:
     def __init__(self, settings: DeskSettings) -> None:
         self.value = settings
@@ -267,7 +259,7 @@ class FakeUow(RequestsFakeUow):
         self.jobs: AssignmentSource = FakeAutoAssign()
         self.filing = FakeFiling(self.requests)
         self.residents = FakeLinks([link()] if links is None else links)
-        self.directory = FakeDirectory({BUILDING: [MANAGER, MANAGER + 1]})
+        self.directory.managers = {BUILDING: [MANAGER, MANAGER + 1]}
         self.settings = FakeSettings(DeskSettings(dispatcher_phone="+998 71 000-11-22"))
         self.audit = FakeAudit()
 

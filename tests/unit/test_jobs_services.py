@@ -160,14 +160,14 @@ async def test_my_jobs_pages_and_clamps(uow: FakeUow) -> None:
     [resident(), manager(), executor(is_active=False)],
     ids=["resident", "manager", "deactivated"],
 )
-async def test_only_an_active_executor_has_jobs(uow: FakeUow, actor: object) -> None:
+async def test_only_an_active_executor_has_jobs(uow: FakeUow, actor: Actor) -> None:
     with pytest.raises(NotAllowed) as error:
-        await list_jobs(uow, actor)  # type: ignore[arg-type]
+        await list_jobs(uow, actor)
     assert error.value.key == "error-not-available"
     with pytest.raises(NotAllowed):
-        await list_pool(uow, actor)  # type: ignore[arg-type]
+        await list_pool(uow, actor)
     with pytest.raises(NotAllowed):
-        await set_duty(uow, actor, True)  # type: ignore[arg-type]
+        await set_duty(uow, actor, True)
     assert uow.jobs.duty == {} and uow.commits == 0
 
 
@@ -179,13 +179,13 @@ async def test_pool_shows_only_matching_categories(uow: FakeUow) -> None:
     ]
     page = await list_pool(uow, executor())
     assert [j.id for j in page.items] == [1, 3]  # a plumber also serves heating
-    assert page.claim_enabled and page.can_claim
+    assert page.claim_enabled and page.on_duty
     clamped = await list_pool(uow, executor(), page=5, per_page=1)
     assert [j.id for j in clamped.items] == [3] and clamped.page == 1
 
     uow.settings.desk = DeskSettings(pool_claim_enabled=False)
     closed = await list_pool(uow, executor(on_duty=False))
-    assert not closed.claim_enabled and not closed.can_claim and not closed.on_duty
+    assert not closed.claim_enabled and not closed.on_duty
 
     nothing = await list_pool(uow, executor(specializations=frozenset()))
     assert nothing.total == 0 and nothing.pages == 1 and nothing.items == ()

@@ -100,7 +100,6 @@ def test_full_happy_path_with_hold_accounting() -> None:
     assert state.hold_started_at == T0 + timedelta(minutes=30)
     assert state.hold_reason is HoldReason.CLARIFICATION
     assert isinstance(paused.events[0], WorkPaused)
-    assert state.held_seconds_at(T0 + timedelta(minutes=40)) == 600
     resumed = step(executor(), Action.RESUME, 45)
     assert state.held_seconds == 15 * 60
     assert state.hold_started_at is None
@@ -183,7 +182,6 @@ def test_hold_clock_never_goes_negative() -> None:
     request = make_request(S.ON_HOLD, hold_started_at=T0 + timedelta(hours=1))
     transition = apply_action(request, executor(), Action.RESUME, T0)
     assert transition.new.held_seconds == 0
-    assert request.held_seconds_at(T0) == 0
 
 
 def test_return_goes_back_to_same_executor_and_work_repeats() -> None:
@@ -313,9 +311,9 @@ def test_multi_role_actor_falls_back_to_a_role_with_a_row() -> None:
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1, True, None])
-def test_rating_must_be_one_to_five(rating: object) -> None:
+def test_rating_must_be_one_to_five(rating: int | None) -> None:
     with pytest.raises(MissingField) as caught:
-        apply_action(make_request(S.COMPLETED), resident(), Action.ACCEPT_WORK, T0, rating=rating)  # type: ignore[arg-type]
+        apply_action(make_request(S.COMPLETED), resident(), Action.ACCEPT_WORK, T0, rating=rating)
     assert caught.value.params == {"field": "rating"}
     assert caught.value.field == "rating"
 
@@ -380,7 +378,7 @@ def test_change_category_and_urgency_keep_status() -> None:
     assert changed.history.payload == {"previous_category": "plumbing", "category": "heating"}
     changed = apply_action(request, manager(), Action.CHANGE_URGENCY, T0, urgency=Urgency.EMERGENCY)
     assert changed.new.urgency is Urgency.EMERGENCY
-    assert not changed.status_changed
+    assert changed.new.status is request.status
 
 
 def test_now_must_be_aware_and_is_normalised_to_utc() -> None:

@@ -125,7 +125,7 @@ def _row(status: RequestStatus, **times: datetime | None) -> ExportRow:
         executor=None,
         rating=None,
         rating_text=None,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 

@@ -69,6 +69,7 @@ from domain.services.requests import (
     perform_action,
 )
 from domain.services.residents import StoredMedia
+from domain.services.staff_posts import StaffPostRepository
 from tests.unit.factories import (
     APARTMENT,
     AUTHOR,
@@ -265,7 +266,7 @@ class FakeUow:
         self.directory = FakeDirectory()
         self.media = FakeMedia(self.requests)
         self.outbox = FakeOutbox()
-        self.desk = NoStaffPosts()
+        self.desk: StaffPostRepository = NoStaffPosts()
         self.schedule = FakeSchedule()
         self.schedule.states = self.requests.states
         self.requests.schedule = self.schedule

@@ -164,7 +164,7 @@ async def _registered(uow: FakeUow) -> ResidencyLink:
 async def test_register_links_pending_and_sends_verification_cards() -> None:
     uow = FakeUow()
     link = await _registered(uow)
-    assert link.verification is VerificationState.PENDING and link.is_open and not link.is_verified
+    assert link.verification is VerificationState.PENDING and link.is_open
     assert uow.residents.contacts[RESIDENT] == ("+998901234567", "Dilnoza Karimova")
     (card,) = uow.outbox.notes
     assert card.template == "verify-card" and card.chat_id == MANAGER
@@ -241,4 +241,4 @@ async def test_document_round_trip() -> None:
     card = uow.outbox.notes[-1]
     assert card.template == "verify-document" and card.media[0].file_id == "file-1"
     await approve_residency(uow, MANAGER_ACTOR, link.id)
-    assert uow.residents.links[link.id].is_verified
+    assert uow.residents.links[link.id].verification is VerificationState.APPROVED

@@ -93,8 +93,8 @@ SEVERITY = (
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TASHKENT).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TASHKENT).astimezone(UTC)
 
 
 def request(status: RequestStatus = _S.NEW, **overrides: Any) -> RequestState:
@@ -651,7 +651,7 @@ async def test_extend_the_complete_deadline_without_an_executor_to_tell(uow: Fak
     planned = await extend_deadline(uow, manager(), state.id, "1d", T0)
     assert before.complete_due is not None
     assert planned.complete_due == before.complete_due + timedelta(days=1)
-    assert uow.audit.records[0][4]["due"] == planned.complete_due.isoformat()  # type: ignore[union-attr]
+    assert uow.audit.records[0][4]["due"] == planned.complete_due.isoformat()
     assert uow.outbox.notes == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,14 @@ M = timedelta(minutes=1)
 ZERO = timedelta(0)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def local(tz: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+def local(
+    tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz).astimezone(UTC)
 
 
 CALENDARS = {
@@ -275,14 +278,15 @@ def test_bad_inputs() -> None:
         working_time_between(datetime(2025, 1, 1), start, DEFAULT_CALENDAR, True)
     with pytest.raises(ValueError, match="aware"):
         deadline(start, H, DEFAULT_CALENDAR, True, [(datetime(2025, 1, 1), None)])
-    for kwargs in (
-        {"day_start": time(18), "day_end": time(9)},
-        {"day_start": time(9, tzinfo=UTC)},
-        {"working_weekdays": frozenset()},
-        {"working_weekdays": frozenset({7})},
-    ):
+    bad_calendars: list[Callable[[], BusinessCalendar]] = [
+        lambda: BusinessCalendar(day_start=time(18), day_end=time(9)),
+        lambda: BusinessCalendar(day_start=time(9, tzinfo=UTC)),
+        lambda: BusinessCalendar(working_weekdays=frozenset()),
+        lambda: BusinessCalendar(working_weekdays=frozenset({7})),
+    ]
+    for make in bad_calendars:
         with pytest.raises(ValidationFailed):
-            BusinessCalendar(**kwargs)  # type: ignore[arg-type]
+            make()
     with pytest.raises(ValidationFailed):
         SlaTarget(ZERO, H, True)
 
