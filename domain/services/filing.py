@@ -351,8 +351,13 @@ async def file_request(
     now: datetime,
     calendar: BusinessCalendar,
     staff_chat_id: int | None = None,
+    taken_by: str | None = None,
 ) -> FiledRequest:
     """Files the draft: number, request with deadlines, history, media, manager cards.
+
+    ``taken_by``: the request was taken on the resident's behalf (the call centre's
+    name, through the REST API): the resident is told in their chat, and the history
+    says who took it.
 
     Deadlines follow the desk's SLA settings (``uow.schedule.config()``);
     ``calendar`` gives the timezone of numbers and of the cards.
@@ -404,7 +409,12 @@ async def file_request(
     )
     history = dataclasses.replace(
         creation.history,
-        payload={**creation.history.payload, "draft": draft.token, "place": place.kind.value},
+        payload={
+            **creation.history.payload,
+            "draft": draft.token,
+            "place": place.kind.value,
+            **({"taken_by": taken_by} if taken_by else {}),
+        },
     )
     await uow.filing.add_history(history)
     await uow.schedule.save(request_id, clocks, deadlines, now)
@@ -478,6 +488,23 @@ async def file_request(
             ),
         )
     )
+    if taken_by:
+        await uow.outbox.add(
+            Notification(
+                chat_id=actor.user_id,
+                user_id=actor.user_id,
+                template="api-intake-filed",
+                params={
+                    "number": number,
+                    "by": taken_by,
+                    "category": tr(f"category-{draft.category.value}"),
+                    "description": _short(description, CARD_DESCRIPTION),
+                    "accept_due": format_local(deadlines.accept_due, calendar.tz),
+                    "complete_due": format_local(deadlines.complete_due, calendar.tz),
+                },
+                dedupe_key=f"api-intake-filed:{request_id}",
+            )
+        )
     await uow.audit.record(
         actor.user_id,
         "request.filed",
