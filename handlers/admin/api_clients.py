@@ -1,4 +1,4 @@
-"""🔑 API clients (admins: ⚙️ Settings): the integrations allowed to call the REST API.
+"""🔑 API clients (admins: ⚙️ Settings, or ``/apiclients``): the integrations allowed to call the REST API.
 Listed with their scopes, created (a name, then the scopes; the secret is shown once)
 and revoked (its tokens stop working at once).
 
@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -107,6 +108,17 @@ def _scopes_screen(
 async def _leave_own_state(state: FSMContext) -> None:
     if await state.get_state() == ApiClientInput.name.state:
         await state.set_state(None)
+
+
+@router.message(Command("apiclients"))
+async def on_command(
+    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    assert message.from_user is not None
+    actor = await _actor(services, message.from_user.id)
+    await _leave_own_state(state)
+    text, markup = await _list_screen(services, t, actor)
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(ApiClientsCb.filter(F.action == "list"))

@@ -452,3 +452,38 @@ async def test_openapi_document_holds_against_generated_calls(desk: Desk, api: A
     assert not any(code >= 500 for code in seen)
     assert seen.get(200, 0) + seen.get(201, 0) > 10, seen  # the run reached the handlers
     assert RequestStatus.NEW and Language.EN  # the enums the document names
+
+
+async def test_admin_creates_and_revokes_a_client_in_the_bot(desk: Desk, api: Api) -> None:
+    from domain.enums import Role
+    from tests.e2e.conftest import new_user
+    from tests.e2e.helpers import make_staff
+
+    admin = await new_user(desk, "Aziz", started=True)
+    await make_staff(desk.runtime.services.session_factory, admin, [Role.ADMIN])
+    await admin.send_text("⚙️ Settings")
+    await admin.expect("⚙️ Settings\n")
+    await admin.press("🔑 API clients")
+    await admin.expect("No clients yet.")
+    await admin.press("➕ New client")
+    await admin.expect("Send the new client's name")
+    await admin.send_text("x")  # too short: told why, the prompt stays
+    await admin.expect("The name must be 2 to 64 characters.")
+    await admin.send_text("Accounting")
+    await admin.expect("What may «Accounting» do?")
+    await admin.press("⬜ export")
+    await admin.expect(lambda m: m.has_button("☑️ export") and m.has_button("☑️ read requests"))
+    await admin.press("✅ Create")
+    shown = await admin.expect(lambda m: "is created (export requests:read)" in (m.content or ""))
+    found = re.search(r"Client id: (\d+)\nSecret: (ukc_\S+)", shown.content or "")
+    assert found, shown.content
+    token = await api.token(int(found[1]), found[2])
+    status, _ = await api.call("GET", "/requests", token)
+    assert status == 200
+    await admin.press("🔑 API clients")
+    listing = await admin.expect("#" + found[1] + " Accounting")
+    assert "read requests, export · all buildings · active" in (listing.content or "")
+    await admin.press(f"🚫 Revoke #{found[1]}")
+    await admin.expect(lambda m: "· revoked" in (m.content or ""))
+    status, problem = await api.call("GET", "/requests", token)
+    assert status == 401 and "revoked" in problem["detail"]
