@@ -299,7 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "directory" and args.directory_command == "import":
         return asyncio.run(_directory_import(settings, args.file))
     if args.command == "api-client" and args.api_client_command:
-        return asyncio.run(_api_client(settings, args))
+        try:
+            return asyncio.run(_api_client(settings, args))
+        finally:
+            _release_embedded_postgres(settings)
     if args.command == "bench":
         from bench.journeys import run_cli
 
