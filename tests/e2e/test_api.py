@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import jwt
-import pytest
 import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
@@ -387,7 +386,7 @@ async def test_tokens_scopes_buildings_revocation_and_rate(desk: Desk, api: Api)
 async def test_openapi_document_holds_against_generated_calls(desk: Desk, api: Api) -> None:
     """Schemathesis generates calls from the OpenAPI document: no 5xx, and every answer
     conforms to the document (status, content type, schema)."""
-    schemathesis = pytest.importorskip("schemathesis")
+    import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
