@@ -30,11 +30,11 @@ from bot.export_files import CsvChunks
 from bot.exports import labels_of
 from bot.services import Services
 from domain.access import NOT_AVAILABLE
-from domain.enums import CommentVisibility, Language, PlaceKind
-from domain.errors import DomainError, NotAllowed, NotFound
+from domain.enums import CommentVisibility, Language
+from domain.errors import DomainError, MissingField, NotAllowed, NotFound
 from domain.services.api_clients import ApiClient, ApiScope, secret_matches
 from domain.services.desk import Scope
-from domain.services.filing import FilingDraft, PlaceChoice, file_request, filing_scope
+from domain.services.filing import FilingDraft, file_request, filing_scope, place_for_intake
 from domain.services.reports import Period, ReportScope
 from domain.services.requests import add_comment, open_card
 from domain.services.residents import normalize_phone
@@ -157,6 +157,9 @@ class Api:
         ):
             return _not_found()
         detail = self.services.translator(self.lang(request), error.key, **error.params)
+        if isinstance(error, MissingField):
+            problem = m.FieldError(field=f"body.{error.field}", message=detail)
+            return ApiProblem(422, "invalid", "Invalid input", detail, errors=[problem])
         return ApiProblem(422, "refused", "Refused by the desk's rules", detail)
 
     async def client_of(self, request: web.Request, scope: str) -> ApiClient:
@@ -410,22 +413,23 @@ async def _detail(api: Api, client: ApiClient, request_id: int) -> BaseModel:
     if row is None:
         raise _not_found()
     details = card.details
+    roles = {
+        (entry.author_id, entry.at): entry.author_role
+        for entry in card.timeline
+        if entry.action is None and entry.author_role is not None
+    }
     comments = [
         {
-            "author": entry.author_name,
-            "author_role": entry.author_role.value if entry.author_role else None,
-            "internal": False,
-            "text": entry.text or "",
-            "at": entry.at,
+            "author": comment.author_name,
+            "author_role": (
+                role.value if (role := roles.get((comment.author_id, comment.at))) else None
+            ),
+            "internal": comment.visibility is CommentVisibility.INTERNAL,
+            "text": comment.text,
+            "at": comment.at,
         }
-        for entry in card.timeline
-        if entry.action is None
+        for comment in details.comments
     ]
-    internal = {
-        (c.at, c.text) for c in details.comments if c.visibility is CommentVisibility.INTERNAL
-    }
-    for comment in comments:
-        comment["internal"] = (comment["at"], comment["text"]) in internal
     return m.RequestDetailOut.model_validate(
         {
             **_request_out(row),
@@ -487,29 +491,14 @@ async def create_request(api: Api, call: Call) -> web.StreamResponse | BaseModel
     async with services.reader() as uow:
         residents = await SqlApiReader(uow.session).residents_with_phone(phone)
     if not residents:
-        problem = m.FieldError(field="body.phone", message="no resident gave this phone in the bot")
-        raise ApiProblem(422, "unknown-resident", "Unknown resident", errors=[problem])
+        raise MissingField("phone", "api-intake-unknown-phone")
     resident_id = residents[0]
     actor = await services.actor(resident_id)
     async with services.reader() as uow:
         scope = await filing_scope(uow, actor, resident_id)
-    homes = scope.homes
-    if body.place is PlaceKind.APARTMENT:
-        if body.apartment_id is None and len(homes) > 1:
-            choices = ", ".join(
-                f"{h.apartment_id} ({h.address}, {h.apartment_number})" for h in homes
-            )
-            problem = m.FieldError(field="body.apartment_id", message=f"one of: {choices}")
-            raise ApiProblem(422, "choose-apartment", "Which apartment?", errors=[problem])
-        apartment_id = body.apartment_id or homes[0].apartment_id
-        building_id = next((h.building_id for h in homes if h.apartment_id == apartment_id), 0)
-        choice = PlaceChoice(body.place, building_id, apartment_id)
-    else:
-        buildings = [b for b, _ in scope.buildings]
-        if body.building_id is None and len(buildings) > 1:
-            problem = m.FieldError(field="body.building_id", message=f"one of: {buildings}")
-            raise ApiProblem(422, "choose-building", "Which building?", errors=[problem])
-        choice = PlaceChoice(body.place, body.building_id or buildings[0])
+    choice = place_for_intake(
+        scope, body.place, apartment_id=body.apartment_id, building_id=body.building_id
+    )
     if not client.covers(choice.building_id):
         raise NotAllowed(NOT_AVAILABLE)
     reference = body.reference or uuid.uuid4().hex

@@ -28,7 +28,7 @@ from domain.enums import (
     TimeSlot,
     Urgency,
 )
-from domain.errors import NotAllowed, ValidationFailed
+from domain.errors import MissingField, NotAllowed, ValidationFailed
 from domain.events import DomainEvent
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry, RequestState, create_request
 from domain.schedule import SlaClocks, plan
@@ -287,6 +287,37 @@ async def filing_scope(uow: FilingUnitOfWork, actor: Actor | None, user_id: int)
     if links:
         raise NotAllowed("filing-error-rejected")
     raise NotAllowed("filing-error-not-registered")
+
+
+def place_for_intake(
+    scope: FilingScope,
+    kind: PlaceKind,
+    *,
+    apartment_id: int | None = None,
+    building_id: int | None = None,
+) -> PlaceChoice:
+    """Where a request taken on a resident's behalf (the REST API's intake) is: their only
+    apartment or building unless told which; an apartment or building that is not theirs
+    is ``NotAllowed`` on filing (``FilingScope.resolve``)."""
+    if kind is PlaceKind.APARTMENT:
+        if apartment_id is None:
+            if len(scope.homes) > 1:
+                choices = "; ".join(
+                    f"{h.apartment_id}: {h.address}, {h.apartment_number}" for h in scope.homes
+                )
+                raise MissingField("apartment_id", "api-intake-choose-apartment", choices=choices)
+            apartment_id = scope.homes[0].apartment_id
+        home = next((h for h in scope.homes if h.apartment_id == apartment_id), None)
+        if home is None:
+            raise NotAllowed(NOT_AVAILABLE)
+        return PlaceChoice(kind, home.building_id, apartment_id)
+    buildings = scope.buildings
+    if building_id is None:
+        if len(buildings) > 1:
+            choices = "; ".join(f"{b}: {address}" for b, address in buildings)
+            raise MissingField("building_id", "api-intake-choose-building", choices=choices)
+        building_id = buildings[0][0]
+    return PlaceChoice(kind, building_id)
 
 
 def clean_description(raw: str) -> str:

@@ -37,3 +37,6 @@ api-intake-filed =
     📞 Your request №{ $number } was registered by { $by }: { $category }.
     { $description }
     Expected to be taken into work by { $accept_due } and done by { $complete_due }. You will get a message whenever its status changes; "My requests" shows it.
+api-intake-unknown-phone = No resident gave this phone in the bot.
+api-intake-choose-apartment = The resident has several apartments: give apartment_id, one of { $choices }.
+api-intake-choose-building = The resident's homes are in several buildings: give building_id, one of { $choices }.

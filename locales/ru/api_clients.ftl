@@ -37,3 +37,6 @@ api-intake-filed =
     📞 Ваша заявка №{ $number } принята: { $by }, { $category }.
     { $description }
     Ожидаемый срок принятия в работу — { $accept_due }, выполнения — { $complete_due }. Вы получите сообщение при каждом изменении статуса; заявка видна в «Мои заявки».
+api-intake-unknown-phone = Ни один житель не указал этот телефон в боте.
+api-intake-choose-apartment = У жителя несколько квартир: укажите apartment_id, одну из { $choices }.
+api-intake-choose-building = Квартиры жителя в нескольких домах: укажите building_id, один из { $choices }.

@@ -37,3 +37,6 @@ api-intake-filed =
     📞 Arizangiz №{ $number } qabul qilindi: { $by }, { $category }.
     { $description }
     Ishga olinish muddati — { $accept_due }, bajarilish muddati — { $complete_due }. Holati o'zgarganda xabar olasiz; ariza «Mening arizalarim»da ko'rinadi.
+api-intake-unknown-phone = Hech bir aholi botda bu telefonni ko'rsatmagan.
+api-intake-choose-apartment = Aholining bir nechta xonadoni bor: apartment_id ni ko'rsating, quyidagilardan biri: { $choices }.
+api-intake-choose-building = Aholining xonadonlari bir nechta uyda: building_id ni ko'rsating, quyidagilardan biri: { $choices }.

@@ -138,3 +138,24 @@ def test_the_document_describes_every_route_and_its_refusals() -> None:
     listing = doc["paths"]["/requests"]["get"]["parameters"]
     status = next(p for p in listing if p["name"] == "status")
     assert status["schema"]["type"] == "array" and status["explode"] is True
+
+
+def test_intake_takes_the_residents_only_home_or_asks_which() -> None:
+    from domain.enums import PlaceKind
+    from domain.errors import MissingField, NotAllowed
+    from domain.services.filing import FilingScope, Home, place_for_intake
+
+    one = FilingScope((Home(11, "12", 1, "Navoi 5"),))
+    assert place_for_intake(one, PlaceKind.APARTMENT).apartment_id == 11
+    assert place_for_intake(one, PlaceKind.ROOF).building_id == 1
+    with pytest.raises(NotAllowed):
+        place_for_intake(one, PlaceKind.APARTMENT, apartment_id=99)
+    two = FilingScope((Home(11, "12", 1, "Navoi 5"), Home(21, "3", 2, "Chilonzor 9")))
+    with pytest.raises(MissingField) as asked:
+        place_for_intake(two, PlaceKind.APARTMENT)
+    assert asked.value.field == "apartment_id" and "21: Chilonzor 9, 3" in str(asked.value)
+    assert place_for_intake(two, PlaceKind.APARTMENT, apartment_id=21).building_id == 2
+    with pytest.raises(MissingField) as asked:
+        place_for_intake(two, PlaceKind.YARD)
+    assert asked.value.field == "building_id"
+    assert place_for_intake(two, PlaceKind.YARD, building_id=2).building_id == 2
