@@ -3,7 +3,7 @@ them and ``bot.api.openapi`` builds the OpenAPI document from the same models.""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -36,7 +36,19 @@ def _storable(value: str) -> str:
     return value
 
 
+def _instant(value: datetime) -> datetime:
+    """An instant Postgres can compare: within years 2000-2100 once in UTC."""
+    try:
+        utc = value.astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        raise ValueError("out of range") from error
+    if not FIRST_DAY <= utc.date() <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return utc
+
+
 Text = Annotated[str, AfterValidator(_storable)]
+Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
@@ -135,7 +147,7 @@ class RequestListQuery(_Model):
     building_id: Id | None = None
     created_from: Day | None = Field(default=None, description="first business day, included")
     created_to: Day | None = Field(default=None, description="last business day, included")
-    updated_since: AwareDatetime | None = Field(
+    updated_since: Instant | None = Field(
         default=None, description="changed at or after this instant (with a time zone)"
     )
     cursor: Annotated[Text, Field(max_length=200)] | None = None

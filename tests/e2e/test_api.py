@@ -188,6 +188,14 @@ async def test_call_centre_files_reads_comments_exports_and_follows_events(
     assert status == 200 and len(found["items"]) == 3
     status, problem = await api.call("GET", "/requests", token, params={"cursor": "garbage"})
     assert status == 422 and problem["errors"][0]["field"] == "query.cursor"
+    status, problem = await api.call(
+        "GET", "/requests", token, params={"updated_since": "0001-01-01T00:00:00+14:00"}
+    )
+    assert status == 422 and problem["errors"][0]["field"] == "query.updated_since"
+    status, since = await api.call(
+        "GET", "/requests", token, params={"updated_since": filed["updated_at"]}
+    )
+    assert status == 200 and len(since["items"]) == 3
 
     # --- a comment: in the timeline under the client's name, the resident is told
     await resident.mark()
