@@ -44,3 +44,9 @@ period_end
 # fluent.syntax's Visitor calls visit_<NodeType> by the node's class name.
 visit_VariableReference
 visit_SelectExpression
+
+# The REST API's response models: fields are read by serialization.
+access_token
+token_type
+next_cursor
+next_after

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,7 +29,9 @@ from bot.embedded_pg import stop_embedded_postgres
 from bot.geocoder import NominatimGeocoder
 from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
+from bot.metrics import watch_pool
 from bot.middlewares.log_context import LogContextMiddleware
+from bot.middlewares.metrics import BotApiMetrics, UpdateMetricsMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox import OutboxWorker
@@ -88,6 +90,7 @@ class BotSession(AiohttpSession):
 
 def create_bot(settings: Settings) -> Bot:
     session = BotSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
+    session.middleware(BotApiMetrics())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -99,6 +102,7 @@ def create_bot(settings: Settings) -> Bot:
 def create_dispatcher(services: Services, fsm: FsmBackend) -> Dispatcher:
     dp = Dispatcher(storage=fsm.storage, events_isolation=fsm.events_isolation, services=services)
     settings = services.settings
+    dp.update.outer_middleware(UpdateMetricsMiddleware())  # first: it times all the others
     dp.update.outer_middleware(UserMiddleware(services.profiles, services.translator))
     dp.update.outer_middleware(
         ThrottlingMiddleware(settings.throttle_rate_per_second, settings.throttle_burst)
@@ -152,6 +156,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
     )
+    watch_pool(engine)
     session_factory = create_session_factory(engine)
     readers = create_reader_factory(engine)  # the same pool, for reading only
     translator = Translator(default=settings.default_language)
@@ -247,8 +252,38 @@ async def polling(rt: Runtime) -> AsyncIterator[asyncio.Task[None]]:
         await rt.updates.wait_idle(DRAIN_ON_STOP)
 
 
+@contextlib.asynccontextmanager
+async def serving_http(
+    rt: Runtime, processes: Callable[[], Iterable[tuple[str, int]]] | None = None
+) -> AsyncIterator[None]:
+    """In long polling, the HTTP server without the webhook: the REST API, ``/metrics``
+    and the probes on ``UKBOT_HTTP_HOST:UKBOT_HTTP_PORT``. A port already taken stops
+    only them (logged as an error), not the bot."""
+    from aiohttp import web
+
+    from bot.web import create_web_app
+
+    extra = {"processes": processes} if processes is not None else {}
+    runner = web.AppRunner(create_web_app(rt, webhook_secret=None, webhook=False, **extra))
+    await runner.setup()
+    host, port = rt.settings.http_host, rt.settings.http_port
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        log.error(
+            "HTTP server not started: the REST API, /metrics and the probes are off",
+            extra={"host": host, "port": port, "error": str(error)},
+        )
+    else:
+        log.info("REST API, /metrics and probes", extra={"url": f"http://{host}:{port}"})
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def run_polling(settings: Settings) -> None:
-    async with open_runtime(settings) as rt, polling(rt) as poller:
+    async with open_runtime(settings) as rt, polling(rt) as poller, serving_http(rt):
         # Once the first long poll is out: settling (a full collection) need not delay it.
         asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
         rt.services.spawn(heap.keep_trimmed(), name="heap-trim")

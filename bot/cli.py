@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,26 @@ def _parser() -> argparse.ArgumentParser:
     dir_sub = directory.add_subparsers(dest="directory_command", metavar="ACTION")
     imp = dir_sub.add_parser("import", help="import buildings, entrances and apartments from CSV")
     imp.add_argument("file", type=Path, help="CSV file (see README for the columns)")
+
+    clients = sub.add_parser("api-client", help="REST API clients (integrations)")
+    clients_sub = clients.add_subparsers(dest="api_client_command", metavar="ACTION")
+    create = clients_sub.add_parser(
+        "create", help="create a client and print its secret (shown once)"
+    )
+    create.add_argument("name", help='who it is for, e.g. "Call centre"')
+    create.add_argument(
+        "--scopes",
+        required=True,
+        help="comma-separated: requests:read, requests:write, export",
+    )
+    create.add_argument(
+        "--buildings",
+        default="",
+        help="comma-separated building ids it may see (default: every building)",
+    )
+    clients_sub.add_parser("list", help="list clients")
+    revoke = clients_sub.add_parser("revoke", help="revoke a client: its tokens stop at once")
+    revoke.add_argument("id", type=int)
 
     sandbox = sub.add_parser(
         "sandbox", help="run a local Telegram emulator with the bot and demo data"
@@ -81,6 +103,55 @@ async def _directory_import(settings: Settings, path: Path) -> int:
     finally:
         await engine.dispose()
     print(report.summary())
+    return 0
+
+
+async def _api_client(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import resolve_database_url
+    from domain.errors import DomainError
+    from domain.services import api_clients as uc
+    from storage.db import create_engine, create_session_factory
+    from storage.migrate import upgrade_to_head
+    from storage.uow import SqlUnitOfWork
+
+    url = await asyncio.to_thread(resolve_database_url, settings)
+    if settings.auto_migrate:
+        await upgrade_to_head(url)
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    try:
+        async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+            if args.api_client_command == "create":
+                buildings = [
+                    int(b) for b in args.buildings.replace(";", ",").split(",") if b.strip()
+                ]
+                new = await uc.create_client(
+                    uow, None, args.name, args.scopes.split(","), now, building_ids=buildings
+                )
+                print(f"client id:     {new.client.id}")
+                print(f"client secret: {new.secret}")
+                print("The secret is shown only now: keep it where the integration reads it.")
+            elif args.api_client_command == "revoke":
+                gone = await uc.revoke_client(uow, None, args.id, now)
+                print(f"client {gone.id} ({gone.name}) is revoked: its tokens no longer work")
+            else:
+                for client in await uc.list_clients(uow, None):
+                    state = "revoked" if client.revoked_at else "active"
+                    where = ",".join(map(str, sorted(client.building_ids))) or "all buildings"
+                    print(
+                        f"{client.id}\t{client.name}\t{' '.join(sorted(client.scopes))}\t"
+                        f"{where}\t{state}"
+                    )
+    except (DomainError, ValueError) as error:
+        from bot.i18n import get_translator
+
+        key = error.key if isinstance(error, DomainError) else None
+        params = error.params if isinstance(error, DomainError) else {}
+        text = get_translator()("en", key, **params) if key else str(error)
+        print(f"refused: {text}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
     return 0
 
 
@@ -146,6 +217,20 @@ def _release_embedded_postgres(settings: Settings) -> None:
         log.exception("could not stop the embedded PostgreSQL")
 
 
+def _prepare_metrics_dir() -> None:
+    """A fresh folder for the metric files of the polling process and its workers (left
+    files of an earlier run would add old counts); removed at exit."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="ukbot-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 def _exit_quietly(signum: int, frame: object) -> None:
     # Until a command installs its own handling: a stop while importing needs no
     # cleanup, and deserves no KeyboardInterrupt traceback.
@@ -186,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
+            # Before anything imports prometheus_client: the processes' metrics are added
+            # up through files (bot.metrics).
+            _prepare_metrics_dir()
             from bot.workers import run_polling_with_workers
 
             _run_until_stopped(run_polling_with_workers(settings), settings)
@@ -210,6 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "directory" and args.directory_command == "import":
         return asyncio.run(_directory_import(settings, args.file))
+    if args.command == "api-client" and args.api_client_command:
+        try:
+            return asyncio.run(_api_client(settings, args))
+        finally:
+            _release_embedded_postgres(settings)
     if args.command == "bench":
         from bench.journeys import run_cli
 

@@ -9,6 +9,7 @@ by ``bot.exports``): it imports only what writing needs.
 from __future__ import annotations
 
 import csv
+import io
 import pickle
 import sys
 from dataclasses import dataclass
@@ -179,18 +180,46 @@ class CsvWriter(_Base):
         self.csv.writerow(labels.header)
 
     def write(self, rows: list[ExportRow]) -> None:
-        self.csv.writerows(
+        self.csv.writerows(self.lines(rows))
+
+    def lines(self, rows: list[ExportRow]) -> list[list[Any]]:
+        return [
             [
-                [
-                    f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
-                    for value in self.values(row)
-                ]
-                for row in rows
+                f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value
+                for value in self.values(row)
             ]
-        )
+            for row in rows
+        ]
 
     def close(self) -> None:
         self.file.close()
+
+
+class CsvChunks(CsvWriter):
+    """The CSV export as bytes, a batch at a time (the REST API streams it): the same
+    columns and values as the file."""
+
+    def __init__(self, labels: Labels, tz: ZoneInfo, now: datetime) -> None:
+        _Base.__init__(self, Path(), labels, tz, now)
+        self.buffer = io.StringIO()
+        self.csv = csv.writer(self.buffer)
+
+    def _take(self) -> bytes:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text.encode("utf-8")
+
+    def header(self) -> bytes:
+        self.csv.writerow(self.labels.header)
+        return "\ufeff".encode() + self._take()
+
+    def chunk(self, rows: list[ExportRow]) -> bytes:
+        self.csv.writerows(self.lines(rows))
+        return self._take()
+
+    def close(self) -> None:
+        return None
 
 
 # --------------------------------------------------------------------------- worker process

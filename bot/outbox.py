@@ -29,6 +29,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import metrics
 from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
@@ -48,6 +49,12 @@ is not started but left for the next claim, so no row is sent after its lease en
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 OUTAGE_RETRY = 0.5
+_OUTCOME_LABELS = {
+    OutboxState.SENT: "sent",
+    OutboxState.PENDING: "retry",
+    OutboxState.SKIPPED: "blocked",
+    OutboxState.FAILED: "failed",
+}
 """Seconds between attempts while Postgres is unreachable."""
 
 
@@ -164,6 +171,9 @@ class OutboxWorker:
         outcome = await self._deliver(message)
         # Only a blocked bot skips a message it tried to send.
         blocked = [message.user_id] if outcome.state is OutboxState.SKIPPED else []
+        metrics.DELIVERIES.labels(_OUTCOME_LABELS[outcome.state]).inc()
+        if blocked:
+            metrics.BLOCKED_USERS.inc()
         await self._record([outcome], lease_until, blocked=[u for u in blocked if u])
 
     async def _record(

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # REST API (bot.api): tokens are HS256 JWTs signed with this secret; every instance of
+    # one installation needs the same one. Empty: a random secret per process (tokens
+    # then work only against the process that issued them; the log warns).
+    api_jwt_secret: SecretStr | None = None
+    api_jwt_issuer: str = "ukbot"
+    api_jwt_audience: str = "ukbot-api"
+    api_token_ttl: int = Field(default=900, ge=30, le=900)  # seconds; at most 15 minutes
+    api_rate_per_minute: float = Field(default=600.0, gt=0)  # per API client and process
+    api_rate_burst: int = Field(default=60, ge=1)
     geocoder_url: str = ""
     geocoder_user_agent: str = "ukbot/0.1 (housing management request desk)"
     geocoder_min_interval: float = 1.0
@@ -68,7 +77,7 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("database_url", "redis_url", "webhook_secret", mode="before")
+    @field_validator("database_url", "redis_url", "webhook_secret", "api_jwt_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

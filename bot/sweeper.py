@@ -17,6 +17,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import metrics
 from bot.services import Services
 from domain.access import Actor
 from domain.enums import Action
@@ -44,6 +45,7 @@ class DeadlineSweeper:
     async def run_once(self) -> SweepReport:
         """Sweep until nothing due is left; returns the totals."""
         claimed = announced = postponed = auto_accepted = 0
+        started = time.perf_counter()
         while True:
             now = self.services.clock.now()
             async with self.services.uow() as uow:
@@ -59,6 +61,14 @@ class DeadlineSweeper:
             if report.claimed < self.batch:
                 break
         total = SweepReport(claimed, announced, postponed, auto_accepted)
+        metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
+        for kind, count in (
+            ("announced", announced),
+            ("postponed", postponed),
+            ("auto_accepted", auto_accepted),
+        ):
+            if count:
+                metrics.TIMERS_FIRED.labels(kind).inc(count)
         if not total.idle:
             log.info(
                 "deadline sweep",

@@ -1,16 +1,22 @@
-"""The HTTP side: Telegram webhook (secret token), health and readiness probes."""
+"""The HTTP side: Telegram webhook (secret token), health and readiness probes, the REST
+API (``bot.api``) and the Prometheus metrics (``bot.metrics``)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 import secrets
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
 
+from bot import metrics
+from bot.api.routes import install_api
 from bot.app import Runtime
 
 log = logging.getLogger(__name__)
@@ -30,8 +36,33 @@ def update_id_of(body: Any) -> int | None:
     return update_id
 
 
-def create_web_app(rt: Runtime, *, webhook_secret: str | None) -> web.Application:
+_STATE_TTL = 5.0
+"""Seconds a scrape-time reading (requests by status, the outbox queue) is reused."""
+_STATE_SQL = text(
+    "SELECT"
+    " (SELECT coalesce(json_object_agg(status, n), '{}') FROM"
+    "   (SELECT status, count(*) AS n FROM requests GROUP BY status) AS s),"
+    " (SELECT count(*) FROM outbox WHERE state = 'pending'),"
+    " (SELECT min(next_attempt_at) FROM outbox"
+    "   WHERE state = 'pending' AND next_attempt_at <= now())"
+)
+
+
+def _this_process() -> Iterable[tuple[str, int]]:
+    return [("main", os.getpid())]
+
+
+def create_web_app(
+    rt: Runtime,
+    *,
+    webhook_secret: str | None,
+    webhook: bool = True,
+    processes: Callable[[], Iterable[tuple[str, int]]] = _this_process,
+) -> web.Application:
+    """The bot's HTTP server; ``webhook=False`` (long polling) leaves the webhook out."""
     app = web.Application()
+    exposition = metrics.Exposition(processes)
+    state = metrics.Cached(_STATE_TTL)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -66,7 +97,34 @@ def create_web_app(rt: Runtime, *, webhook_secret: str | None) -> web.Applicatio
             await asyncio.wait(handling)
         return web.Response()
 
+    async def read_state() -> None:
+        if state.fresh():
+            return
+        try:
+            async with rt.services.engine.connect() as conn:
+                by_status, depth, oldest = (await conn.execute(_STATE_SQL)).one()
+        except Exception as error:  # a scrape reports what it can while Postgres is away
+            log.warning("metrics: the database could not be read", extra={"error": str(error)})
+            return
+        if isinstance(by_status, str):
+            by_status = json.loads(by_status)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
+        exposition.state.snapshot = {
+            "requests": dict(by_status or {}),
+            "depth": int(depth),
+            "oldest_due_age": max(0.0, age),
+        }
+        state.put(True)
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        await read_state()
+        body = await asyncio.to_thread(exposition.render)
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_post(WEBHOOK_PATH, telegram_webhook)
+    app.router.add_get("/metrics", metrics_page)
+    if webhook:
+        app.router.add_post(WEBHOOK_PATH, telegram_webhook)
+    install_api(app, rt.services)
     return app

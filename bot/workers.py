@@ -33,7 +33,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot import heap
-from bot.app import SETTLE_AFTER_START, Runtime, once_per_bot, open_runtime
+from bot.app import SETTLE_AFTER_START, Runtime, once_per_bot, open_runtime, serving_http
 from bot.database import resolve_database_url
 from bot.polling import poll
 from bot.settings import Settings
@@ -154,7 +154,11 @@ async def run_polling_with_workers(settings: Settings) -> None:
     # started first: they import and connect while this process does the same
     workers = await _spawn_workers(settings.workers, database_url)
     try:
-        async with open_runtime(settings) as rt, once_per_bot(rt):
+
+        def processes() -> list[tuple[str, int]]:
+            return [("main", os.getpid())] + [(f"worker-{w.index}", w.proc.pid) for w in workers]
+
+        async with open_runtime(settings) as rt, once_per_bot(rt), serving_http(rt, processes):
             asyncio.get_running_loop().call_later(SETTLE_AFTER_START, heap.settle)
             rt.services.spawn(heap.keep_trimmed(), name="heap-trim")
             await asyncio.gather(*(_ready(w) for w in workers))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aiogram.filters import Filter
@@ -38,3 +39,30 @@ class Magic(Filter):
     async def __call__(self, event: TelegramObject) -> Any:
         # A dict result (``F.x.as_("name")``) becomes handler arguments, as aiogram does.
         return self.magic.resolve(event)
+
+
+class TypedText(Filter):
+    """Text typed in answer to a prompt: not a command and not a menu button (those go
+    to their own handlers even while a prompt is open)."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text
+        return text is not None and not text.startswith("/") and text not in _menu_texts()
+
+
+class NotMenuText(Filter):
+    """A main-menu press is never taken as an answer to a step: its own handler gets it
+    (a file, with no text, is an answer)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is None or message.text not in _menu_texts()
+
+
+@functools.cache
+def _menu_texts() -> frozenset[str]:
+    from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+
+    translator = get_translator()
+    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
+    keys.add("menu-settings")
+    return frozenset(translator(lang, key) for lang in Language for key in keys)

@@ -101,6 +101,37 @@ async def seed_demo(
     return building_ids[0]
 
 
+DEMO_API_CLIENT = "Sandbox call centre"
+
+
+async def seed_api_client(session_factory: async_sessionmaker[AsyncSession], secret: str) -> int:
+    """The demo's REST API client (every scope, every building) with ``secret``; its id."""
+    from datetime import UTC, datetime
+
+    from domain.services.api_clients import ApiScope, hash_secret
+    from storage.models import ApiClient
+    from storage.repositories.api import SqlApiClientRepository
+
+    async with session_factory() as session, session.begin():
+        row = await session.scalar(
+            select(ApiClient).where(
+                ApiClient.name == DEMO_API_CLIENT, ApiClient.revoked_at.is_(None)
+            )
+        )
+        if row is not None:
+            row.secret_hash = hash_secret(secret)
+            return row.id
+        client = await SqlApiClientRepository(session).add(
+            DEMO_API_CLIENT,
+            sorted(ApiScope),
+            [],
+            hash_secret(secret),
+            None,
+            datetime.now(UTC),
+        )
+        return client.id
+
+
 async def reset_demo(
     session_factory: async_sessionmaker[AsyncSession],
     people: DemoPeople,

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 
 from aiogram.fsm.storage.base import StorageKey
 from pydantic import SecretStr
 
-from bot.app import Runtime, open_runtime, polling
+from bot.app import Runtime, open_runtime, polling, serving_http
 from bot.settings import Settings
 from domain.enums import Language
+from domain.services.api_clients import SECRET_PREFIX
 from sandbox import nominatim, openai_fake
 from sandbox.client import EmulatorClient
-from sandbox.demo import DEMO_BUILDINGS, DEMO_POINTS, DemoPeople, reset_demo, seed_demo
+from sandbox.demo import (
+    DEMO_BUILDINGS,
+    DEMO_POINTS,
+    VERIFIED_RESIDENT_PHONE,
+    DemoPeople,
+    reset_demo,
+    seed_api_client,
+    seed_demo,
+)
 from sandbox.emulator.server import EmulatorServer, run_emulator
 from storage.repositories.settings import forget_desk_settings
 
@@ -44,6 +54,15 @@ Demo people (Telegram ids):
   executor (electrician)  {electrician}
   resident (verified)     {verified}
   resident                {resident}   (new: goes through onboarding on /start)
+
+REST API:             {api}/api/v1   (OpenAPI: {api}/api/v1/openapi.json)
+  client id {client_id}, secret {secret}   (every scope; a new secret at each start)
+  TOKEN=$(curl -s -X POST {api}/api/v1/token -H 'Content-Type: application/json' \\
+    -d '{{"client_id": {client_id}, "client_secret": "{secret}"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -s -X POST {api}/api/v1/requests -H "Authorization: Bearer $TOKEN" \\
+    -H 'Content-Type: application/json' \\
+    -d '{{"phone": "{phone}", "category": "plumbing", "description": "Leak under the sink"}}'
+Metrics:              {api}/metrics   (Prometheus)
 
 Act as the resident from Python:
 
@@ -93,13 +112,17 @@ async def run_sandbox(
                 "geocoder_min_interval": 0.0,
                 "openai_api_key": SecretStr(SANDBOX_LLM_KEY),
                 "openai_base_url": llm_url,
+                # the demo's API tokens live as long as this sandbox
+                "api_jwt_secret": settings.api_jwt_secret or SecretStr(secrets.token_urlsafe(32)),
             }
         )
         try:
             async with open_runtime(sandbox_settings) as runtime:
                 await seed_demo(runtime.services.session_factory, people, staff_language=language)
-                _wire_page(emulator, runtime, people, chats, language)
-                async with polling(runtime) as poller:
+                api_secret = SECRET_PREFIX + secrets.token_urlsafe(24)
+                client_id = await seed_api_client(runtime.services.session_factory, api_secret)
+                _wire_page(emulator, runtime, people, chats, language, api_secret)
+                async with polling(runtime) as poller, serving_http(runtime):
                     print(
                         INSTRUCTIONS.format(
                             url=emulator.base_url,
@@ -111,6 +134,10 @@ async def run_sandbox(
                             electrician=people.electrician_id,
                             verified=people.verified_resident_id,
                             resident=people.resident_id,
+                            api=f"http://{sandbox_settings.http_host}:{sandbox_settings.http_port}",
+                            client_id=client_id,
+                            secret=api_secret,
+                            phone=VERIFIED_RESIDENT_PHONE,
                         ),
                         flush=True,
                     )
@@ -144,6 +171,7 @@ def _wire_page(
     people: DemoPeople,
     chats: dict[str, int],
     language: Language,
+    api_secret: str,
 ) -> None:
     """What the web page shows, and its "reset demo" button."""
     emulator.page_info = {
@@ -175,6 +203,7 @@ def _wire_page(
     async def reset() -> None:
         services = runtime.services
         await reset_demo(services.session_factory, people, staff_language=language)
+        await seed_api_client(services.session_factory, api_secret)
         forget_desk_settings()
         services.profiles.clear()
         for person in people.everyone:

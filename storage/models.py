@@ -289,6 +289,7 @@ class Request(Base):
         sa.Index("ix_requests_building_id_status", "building_id", "status"),
         sa.Index("ix_requests_assignee_id_status", "assignee_id", "status"),
         sa.Index("ix_requests_author_id_created_at", "author_id", "created_at"),
+        sa.Index("ix_requests_updated_at_id", "updated_at", "id"),  # the API's "updated since"
         sa.Index(
             "ix_requests_complete_due_at_open",
             "complete_due_at",
@@ -624,6 +625,29 @@ class ReportDigest(Base):
     claimed_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
     recipients: Mapped[int] = mapped_column(server_default="0")
+
+
+class ApiClient(Base):
+    """An integration allowed to call the REST API (``bot.api``): only a hash of its
+    secret is kept; a revoked client is refused at once. ``user_id`` is the client's own
+    user row (a negative id), its name in history and comments."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    name: Mapped[str]
+    scopes: Mapped[list[str]] = mapped_column(jsonb(), server_default="[]")
+    building_ids: Mapped[list[int]] = mapped_column(jsonb(), server_default="[]")  # []: all
+    secret_hash: Mapped[str]
+    user_id: Mapped[int] = mapped_column(sa.BigInteger, sa.ForeignKey("users.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = created_at_column()
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class GeocodeCache(Base):

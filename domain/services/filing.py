@@ -29,7 +29,7 @@ from domain.enums import (
     TimeSlot,
     Urgency,
 )
-from domain.errors import NotAllowed, ValidationFailed
+from domain.errors import MissingField, NotAllowed, ValidationFailed
 from domain.events import DomainEvent
 from domain.lifecycle import ACTIVE_STATUSES, HistoryEntry, RequestState, create_request
 from domain.schedule import SlaClocks, plan
@@ -285,6 +285,37 @@ async def filing_scope(uow: FilingUnitOfWork, actor: Actor | None, user_id: int)
     raise NotAllowed("filing-error-not-registered")
 
 
+def place_for_intake(
+    scope: FilingScope,
+    kind: PlaceKind,
+    *,
+    apartment_id: int | None = None,
+    building_id: int | None = None,
+) -> PlaceChoice:
+    """Where a request taken on a resident's behalf (the REST API's intake) is: their only
+    apartment or building unless told which; an apartment or building that is not theirs
+    is ``NotAllowed`` on filing (``FilingScope.resolve``)."""
+    if kind is PlaceKind.APARTMENT:
+        if apartment_id is None:
+            if len(scope.homes) > 1:
+                choices = "; ".join(
+                    f"{h.apartment_id}: {h.address}, {h.apartment_number}" for h in scope.homes
+                )
+                raise MissingField("apartment_id", "api-intake-choose-apartment", choices=choices)
+            apartment_id = scope.homes[0].apartment_id
+        home = next((h for h in scope.homes if h.apartment_id == apartment_id), None)
+        if home is None:
+            raise NotAllowed(NOT_AVAILABLE)
+        return PlaceChoice(kind, home.building_id, apartment_id)
+    buildings = scope.buildings
+    if building_id is None:
+        if len(buildings) > 1:
+            choices = "; ".join(f"{b}: {address}" for b, address in buildings)
+            raise MissingField("building_id", "api-intake-choose-building", choices=choices)
+        building_id = buildings[0][0]
+    return PlaceChoice(kind, building_id)
+
+
 def clean_description(raw: str) -> str:
     text = "\n".join(line.rstrip() for line in raw.strip().splitlines())
     if len(text) < MIN_DESCRIPTION:
@@ -347,8 +378,13 @@ async def file_request(
     now: datetime,
     calendar: BusinessCalendar,
     staff_chat_id: int | None = None,
+    taken_by: str | None = None,
 ) -> FiledRequest:
     """Files the draft: number, request with deadlines, history, media, manager cards.
+
+    ``taken_by``: the request was taken on the resident's behalf (the call centre's
+    name, through the REST API): the resident is told in their chat, and the history
+    says who took it.
 
     Deadlines follow the desk's SLA settings (``uow.schedule.config()``);
     ``calendar`` gives the timezone of numbers and of the cards.
@@ -400,7 +436,12 @@ async def file_request(
     )
     history = dataclasses.replace(
         creation.history,
-        payload={**creation.history.payload, "draft": draft.token, "place": place.kind.value},
+        payload={
+            **creation.history.payload,
+            "draft": draft.token,
+            "place": place.kind.value,
+            **({"taken_by": taken_by} if taken_by else {}),
+        },
     )
     await uow.filing.add_history(history)
     await uow.schedule.save(request_id, clocks, deadlines, now)
@@ -450,6 +491,23 @@ async def file_request(
         )
     )
     await uow.outbox.add(*_auto_assignment_notes(auto, number, managers))
+    if taken_by:
+        await uow.outbox.add(
+            Notification(
+                chat_id=actor.user_id,
+                user_id=actor.user_id,
+                template="api-intake-filed",
+                params={
+                    "number": number,
+                    "by": taken_by,
+                    "category": tr(f"category-{draft.category.value}"),
+                    "description": _short(description, CARD_DESCRIPTION),
+                    "accept_due": format_local(deadlines.accept_due, calendar.tz),
+                    "complete_due": format_local(deadlines.complete_due, calendar.tz),
+                },
+                dedupe_key=f"api-intake-filed:{request_id}",
+            )
+        )
     await uow.audit.record(
         actor.user_id,
         "request.filed",

@@ -23,19 +23,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import Actor
-from domain.enums import Language
 from domain.errors import NotAllowed
 from domain.services import audit_view as uc
 from domain.services.audit_view import AuditEntry, AuditFilter, AuditPage, PersonChoice
 from fsm.audit import AuditCb, AuditInput
 from handlers.admin.settings_views import A_HOME, SettingsCb
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import Magic
+from handlers.filters import Magic, TypedText
 from storage.repositories.audit import SqlAuditReader
 
 router = Router(name="admin-audit")
@@ -217,18 +215,7 @@ async def on_ask(
 
 
 @lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
-_TYPED = Magic(
-    F.text & ~F.text.startswith("/") & F.text.func(lambda text: text not in _menu_texts())
-)
-
-
-@router.message(StateFilter(AuditInput.person), _TYPED)
+@router.message(StateFilter(AuditInput.person), TypedText())
 async def on_person(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:
@@ -244,7 +231,7 @@ async def on_person(
     await message.answer(t("audit-pick-person"), reply_markup=people_keyboard(t, people))
 
 
-@router.message(StateFilter(AuditInput.request), _TYPED)
+@router.message(StateFilter(AuditInput.request), TypedText())
 async def on_request(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services
 ) -> None:

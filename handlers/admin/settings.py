@@ -10,7 +10,6 @@ answered by ``CallbackAnswerMiddleware``.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,19 +19,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.services import Services
 from domain.access import Actor
-from domain.enums import Category, Language, Urgency
+from domain.enums import Category, Urgency
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import desk_rules as rules
 from domain.services import sla_settings as uc
 from domain.services.desk_settings import DeskSettings
 from handlers.admin import settings_views as v
 from handlers.admin.settings_views import SettingsCb, SettingsInput
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import Magic, MenuButton
+from handlers.filters import Magic, MenuButton, TypedText
 
 router = Router(name="admin-settings")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -440,15 +438,6 @@ async def on_ask(
     await _show(query, (text, markup))
 
 
-@lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    """Menu presses are never taken for a typed value."""
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    keys.add("menu-settings")
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
 async def _save_typed(
     services: Services, actor: Actor, field: str, arg: str, text: str | None
 ) -> DeskSettings:
@@ -478,9 +467,7 @@ async def _save_typed(
 
 @router.message(
     StateFilter(SettingsInput.value),
-    Magic(F.text),
-    Magic(~F.text.startswith("/")),
-    Magic(F.text.func(lambda text: text not in _menu_texts())),
+    TypedText(),
 )
 async def on_value(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services

@@ -24,6 +24,7 @@ from domain.services.sla_settings import (
     SlaRow,
     duration_parts,
 )
+from fsm.api_clients import ApiClientsCb
 from fsm.audit import AuditCb
 
 # Button actions.
@@ -155,7 +156,8 @@ def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     ):
         builder.button(text=t(key), callback_data=SettingsCb(action=action))
     builder.button(text=t("audit-btn-open"), callback_data=AuditCb(action="show"))
-    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 2)
+    builder.button(text=t("api-clients-btn-open"), callback_data=ApiClientsCb(action="list"))
+    builder.adjust(1, 2, 2, 2, 2, 2, 2, 2, 2, 1)
     return builder.as_markup()
 
 

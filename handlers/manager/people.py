@@ -27,11 +27,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import Actor
-from domain.enums import Language, Role, Specialization
+from domain.enums import Role, Specialization
 from domain.errors import NotAllowed
 from domain.services.residents import BuildingInfo
 from domain.services.staff import (
@@ -77,8 +77,7 @@ from fsm.staff import (
     PersonRoleCb,
     PersonSpecCb,
 )
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
-from handlers.filters import Magic, MenuButton
+from handlers.filters import Magic, MenuButton, TypedText
 from handlers.manager.invites import offer_hand_back
 
 log = logging.getLogger(__name__)
@@ -255,18 +254,9 @@ async def on_people_search(
 
 
 @lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    """Menu presses are never taken for a search text."""
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
 @router.message(
     StateFilter(PeopleSearch.query),
-    Magic(F.text),
-    Magic(~F.text.startswith("/")),
-    Magic(F.text.func(lambda text: text not in _menu_texts())),
+    TypedText(),
 )
 async def on_people_query(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services

@@ -21,11 +21,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.digests import build_digest, period_text, scope_label, send_digest
 from bot.exports import build_export
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
-from domain.enums import Language
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services.reports import (
     ERROR_DATES,
@@ -38,9 +37,8 @@ from domain.services.reports import (
     report_scope,
 )
 from fsm.reports import ReportsCb, ReportsInput
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import Magic, MenuButton
+from handlers.filters import Magic, MenuButton, TypedText
 from storage.repositories.reports import SqlDigestLog
 
 log = logging.getLogger(__name__)
@@ -260,18 +258,9 @@ async def on_ask_dates(
 
 
 @lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    """Menu presses are never taken for typed dates."""
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
 @router.message(
     StateFilter(ReportsInput.dates),
-    Magic(F.text),
-    Magic(~F.text.startswith("/")),
-    Magic(F.text.func(lambda text: text not in _menu_texts())),
+    TypedText(),
 )
 async def on_dates(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services

@@ -16,11 +16,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
-from domain.enums import Language
 from domain.errors import DomainError, NotAllowed, ValidationFailed
 from domain.services.templates import (
     MAX_TEMPLATE_LENGTH,
@@ -32,9 +31,8 @@ from domain.services.templates import (
 )
 from fsm.desk import DeskPanelCb
 from fsm.templates import TemplateInput, TemplatesCb
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import Magic
+from handlers.filters import Magic, TypedText
 from handlers.manager.desk_keyboards import template_text
 
 router = Router(name="templates")
@@ -151,18 +149,9 @@ async def on_remove(
 
 
 @lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    """Menu presses are never taken for a reason."""
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
 @router.message(
     StateFilter(TemplateInput.text),
-    Magic(F.text),
-    Magic(~F.text.startswith("/")),
-    Magic(F.text.func(lambda text: text not in _menu_texts())),
+    TypedText(),
 )
 async def on_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: Services

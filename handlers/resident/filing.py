@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
-from domain.enums import Category, Language, Urgency
+from domain.enums import Category, Urgency
 from domain.errors import NotAllowed
 from domain.services.filing import (
     MAX_MEDIA,
@@ -61,9 +61,8 @@ from fsm.filing import (
     missing_step,
     step_of,
 )
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.errors import render_error
-from handlers.filters import Magic, MenuButton
+from handlers.filters import Magic, MenuButton, NotMenuText
 from handlers.media import media_of
 from handlers.resident.filing_keyboards import (
     EDITABLE,
@@ -101,20 +100,6 @@ PREVIOUS = {
     "summary": "slot",
     "duplicate": "summary",
 }
-
-
-@lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    translator = get_translator()
-    keys = {*RESIDENT_MENU, *COMMON_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
-class NotMenuText(Filter):
-    """A main-menu press is never taken as an answer to a step: its own handler gets it."""
-
-    async def __call__(self, message: Message) -> bool:
-        return message.text is None or message.text not in _menu_texts()
 
 
 # Messages answering a step; after the entry points, and never menu presses.

@@ -40,6 +40,7 @@ from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from sandbox.client import Message, UserClient
 from storage.models import ResidentApartment, User
 from tests.e2e.conftest import Desk, new_user
+from tests.e2e.helpers import make_staff
 from tests.e2e.tracking_helpers import (
     Cast,
     drive,
@@ -162,6 +163,7 @@ class Walker:
     unreachable: list[Item] = field(default_factory=list)
     fsm_prompts: list[str] = field(default_factory=list)
     reset: Callable[[], Awaitable[None]] | None = None  # a fresh conversation (no FSM step)
+    prefixes: tuple[str, ...] = ()  # press only buttons whose data starts so (empty: all)
     chat: Screen = field(default_factory=dict)  # kept up to date from the chat's events
     seq: int = 0
 
@@ -214,6 +216,8 @@ class Walker:
                 continue
             screen = _screen(message)
             for label, data in _safe_first(_callbacks(message)):
+                if self.prefixes and not data.startswith(self.prefixes):
+                    continue
                 key = (_kind(screen), _kind(data), _kind(label))
                 if key in self.visited:
                     continue
@@ -424,6 +428,32 @@ async def test_no_dead_buttons_for_the_manager(desk: Desk) -> None:
         "manager",
         _menu_texts(ROLE_MENUS[Role.MANAGER]) + _menu_texts(COMMON_MENU),
     )
+
+
+async def test_no_dead_buttons_on_the_api_clients_screen(desk: Desk) -> None:
+    """The admin's 🔑 API clients (reached from ⚙️ Settings, walked from ``/apiclients``):
+    list, new client (a typed name), revoke."""
+    from domain.services.api_clients import create_client
+
+    admin = await new_user(desk, "Aziz", started=True)
+    await make_staff(desk.runtime.services.session_factory, admin, [Role.ADMIN])
+    services = desk.runtime.services
+    for name in ("Call centre", "Accounting"):
+        async with services.uow() as uow:
+            await create_client(uow, None, name, ["requests:read"], services.clock.now())
+
+    async def reset() -> None:
+        await desk.runtime.dispatcher.fsm.get_context(desk.runtime.bot, admin.id, admin.id).clear()
+
+    started = time.monotonic()
+    walker = Walker(admin, "admin", reset=reset, prefixes=("apic:",))  # not all of settings
+    await walker.walk(["/apiclients"])
+    summary = walker.summary(time.monotonic() - started)
+    print(summary)
+    assert walker.presses >= 3, summary
+    pressed = {data.partition(":")[2].split(":")[0] for _, data, _ in walker.visited}
+    assert {"revoke", "new", "list"} <= pressed, (summary, pressed)  # and Cancel of the prompt
+    assert not walker.defects, f"dead or failing buttons ({summary}):\n{walker.verdict()}"
 
 
 async def test_no_dead_buttons_for_the_executor(desk: Desk) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import sys
+
+import aiohttp
 
 from sandbox.client import EmulatorClient
 from sandbox.demo import DemoPeople
@@ -19,9 +22,10 @@ def _free_port() -> int:
 
 
 async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean_db: None) -> None:
-    port = _free_port()
+    port, api_port = _free_port(), _free_port()
     env = {
         **os.environ,
+        "UKBOT_HTTP_PORT": str(api_port),
         "UKBOT_DATABASE_URL": database_url,
         "UKBOT_REDIS_URL": "",
         "UKBOT_BOT_TOKEN": "",
@@ -51,6 +55,22 @@ async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean
             await resident.expect("Choose your language", timeout=15)
             await resident.press("English")
             await resident.expect("share your phone")
+            # the REST API as the printed instructions call it: a token, then an intake
+            found = re.search(rb"client id (\d+), secret (ukc_\S+)", output)
+            assert found, output.decode()
+            api = f"http://127.0.0.1:{api_port}/api/v1"
+            verified = await emu.user(DemoPeople().verified_resident_id)
+            await verified.mark()
+            async with aiohttp.ClientSession() as http:
+                credentials = {"client_id": int(found[1]), "client_secret": found[2].decode()}
+                async with http.post(f"{api}/token", json=credentials) as response:
+                    token = (await response.json())["access_token"]
+                intake = {"phone": "+998901234567", "category": "plumbing", "description": "Leak"}
+                headers = {"Authorization": f"Bearer {token}"}
+                async with http.post(f"{api}/requests", json=intake, headers=headers) as response:
+                    assert response.status == 201, await response.text()
+                    number = (await response.json())["number"]
+            await verified.expect(f"№{number} was registered by Sandbox call centre")
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), timeout=30)

@@ -1,6 +1,7 @@
-"""`ukbot run` with UKBOT_WORKERS: a worker process that dies stops the whole bot with an
-error (the service manager then restarts it whole) instead of leaving a share of the
-users unanswered."""
+"""`ukbot run` with UKBOT_WORKERS: /metrics of the polling process adds up what its
+workers counted (prometheus multiprocess mode) and reports each process's memory; a
+worker process that dies stops the whole bot with an error (the service manager then
+restarts it whole) instead of leaving a share of the users unanswered."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bench.procs import process_tree
@@ -19,6 +22,12 @@ from sandbox.emulator.server import EmulatorServer
 from tests.conftest import require_redis_url
 
 TOKEN = "7000000004:e2e-workers-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.mark.timeout(120)
@@ -35,6 +44,7 @@ async def test_a_dead_worker_stops_the_bot_with_an_error(
         "UKBOT_WORKERS": "2",
         "UKBOT_SWEEP_INTERVAL": "0",
         "UKBOT_DATA_DIR": str(tmp_path),
+        "UKBOT_HTTP_PORT": str(_free_port()),
     }
     log = tmp_path / "bot.log"
     with open(log, "wb") as out:  # noqa: ASYNC230 - a log file
@@ -53,6 +63,27 @@ async def test_a_dead_worker_stops_the_bot_with_an_error(
             raise AssertionError("no getUpdates after 60 s:\n" + log.read_text())
         workers = process_tree(bot.pid)[1:]
         assert len(workers) == 2, workers
+        # people spread over both workers; the polling process's /metrics counts them all
+        people = [
+            await emu.create_user(f"P{i}", user_id=9_300_000_000 + i, started=False)
+            for i in range(6)
+        ]
+        for person in people:
+            await person.send_command("start")
+        for person in people:
+            await person.expect(None, timeout=20)
+        url = f"http://127.0.0.1:{env['UKBOT_HTTP_PORT']}/metrics"
+        async with aiohttp.ClientSession() as http, http.get(url) as response:
+            assert response.status == 200
+            text = await response.text()
+        handled = sum(
+            float(line.rpartition(" ")[2])
+            for line in text.splitlines()
+            if line.startswith("ukbot_updates_total{") and 'type="message"' in line
+        )
+        assert handled >= len(people), text
+        for name in ("main", "worker-0", "worker-1"):
+            assert f'ukbot_process_resident_memory_bytes{{process="{name}"}}' in text
         os.kill(workers[0], signal.SIGKILL)
         code = await asyncio.wait_for(bot.wait(), 30)
         assert code != 0
