@@ -20,6 +20,7 @@ from fsm.desk import (
     DeskQueueCb,
     DeskSetCb,
 )
+from fsm.incidents import IncidentCb
 from fsm.templates import TemplatesCb
 from handlers.manager.desk_views import item_line, queue_button
 
@@ -33,6 +34,7 @@ def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
         )
     builder.button(text=t("desk-btn-search"), callback_data=DeskPanelCb(action="search"))
     builder.button(text=t("templates-btn-open"), callback_data=TemplatesCb(action="show"))
+    builder.button(text=t("incident-btn-queue"), callback_data=IncidentCb(action="q", id=0))
     builder.adjust(2)
     return builder.as_markup()
 
