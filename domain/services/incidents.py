@@ -170,8 +170,10 @@ class IncidentRepository(Protocol):
         counted by no suggestion: (id, created_at), oldest first."""
         ...
 
-    async def matching_open_requests(self, building_id: int, category: Category) -> list[int]:
-        """Open requests of the pair linked to no incident."""
+    async def matching_open_requests(
+        self, building_id: int, category: Category, since: datetime | None = None
+    ) -> list[int]:
+        """Open requests of the pair linked to no incident (filed since ``since``)."""
         ...
 
     async def add_suggestion(
@@ -427,7 +429,8 @@ async def declare(
     tz: ZoneInfo,
     suggestion_id: int | None = None,
 ) -> IncidentView:
-    """Declare an outage (from a suggestion: its still open requests are linked)."""
+    """Declare an outage. From a suggestion, the requests it counted and those of the
+    building and category filed since (still open) are linked."""
     now = ensure_utc(now, "now")
     _ensure_manager(actor, building_id)
     body = clean_text(text)
@@ -452,7 +455,12 @@ async def declare(
         await uow.incidents.decide_suggestion(
             suggestion.id, "declared", actor.user_id, now, incident_id
         )
-        linked = await _link(uow, actor, incident, suggestion.request_ids, now)
+        # the requests it counted, and those of the same outage filed since
+        since = await uow.incidents.matching_open_requests(
+            building_id, category, since=suggestion.first_at
+        )
+        ids = sorted({*suggestion.request_ids, *since})
+        linked = await _link(uow, actor, incident, ids, now)
     notes = [
         Notification.to_user(author, "incident-linked", **_params(incident, tz))
         for author in await uow.incidents.linked_authors(incident_id)

@@ -225,18 +225,18 @@ class SqlIncidentRepository:
         )
         return [(rid, at) for rid, at in rows]
 
-    async def matching_open_requests(self, building_id: int, category: Category) -> list[int]:
-        rows = await self.session.scalars(
-            select(Request.id)
-            .where(
-                Request.building_id == building_id,
-                Request.category == category,
-                Request.status.in_(OPEN_STATUSES),
-                Request.id.not_in(select(IncidentRequest.request_id)),
-            )
-            .order_by(Request.id)
+    async def matching_open_requests(
+        self, building_id: int, category: Category, since: datetime | None = None
+    ) -> list[int]:
+        stmt = select(Request.id).where(
+            Request.building_id == building_id,
+            Request.category == category,
+            Request.status.in_(OPEN_STATUSES),
+            Request.id.not_in(select(IncidentRequest.request_id)),
         )
-        return list(rows)
+        if since is not None:
+            stmt = stmt.where(Request.created_at >= since)
+        return list(await self.session.scalars(stmt.order_by(Request.id)))
 
     async def add_suggestion(
         self,
