@@ -126,7 +126,7 @@ ERROR_OUTAGE_COUNT = "incident-settings-error-count"
 ERROR_OUTAGE_WINDOW = "incident-settings-error-window"
 
 
-def _whole(text: str | None, low: int, high: int, key: str) -> int:
+def parse_whole(text: str | None, low: int, high: int, key: str) -> int:
     found = re.fullmatch(r"\s*(\d{1,5})\s*", text or "")
     if found is None or not low <= int(found.group(1)) <= high:
         raise ValidationFailed(key, min=low, max=high)
@@ -138,7 +138,7 @@ async def set_outage_min_requests(
 ) -> DeskSettings:
     """How many open requests of one category in one building suggest an outage."""
     _ensure_admin(actor)
-    count = _whole(text, *OUTAGE_COUNT_RANGE, ERROR_OUTAGE_COUNT)
+    count = parse_whole(text, *OUTAGE_COUNT_RANGE, ERROR_OUTAGE_COUNT)
     settings = await uow.settings.load()
     return await _save(uow, actor, "outage_min_requests", count, settings.outage_min_requests)
 
@@ -148,7 +148,7 @@ async def set_outage_window(
 ) -> DeskSettings:
     """Within how many minutes those requests must arrive."""
     _ensure_admin(actor)
-    minutes = _whole(text, *OUTAGE_WINDOW_RANGE, ERROR_OUTAGE_WINDOW)
+    minutes = parse_whole(text, *OUTAGE_WINDOW_RANGE, ERROR_OUTAGE_WINDOW)
     settings = await uow.settings.load()
     return await _save(uow, actor, "outage_window_minutes", minutes, settings.outage_window_minutes)
 

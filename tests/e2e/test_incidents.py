@@ -19,7 +19,7 @@ from fsm.incidents import DeclareCb
 from storage.models import Incident, IncidentFollower, Request, RequestHistory
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import file_request, make_staff
-from tests.e2e.tracking_helpers import ADDRESS, make_cast, make_resident
+from tests.e2e.tracking_helpers import ADDRESS, insert_request, make_cast, make_resident
 
 
 async def test_outage_suggested_declared_followed_and_resolved(desk: Desk) -> None:
@@ -206,3 +206,71 @@ async def test_two_managers_resolving_at_once_one_wins(desk: Desk) -> None:
         row = await session.get(Incident, incident.id)
         assert row is not None and row.status == "resolved"
         assert row.resolution_text in {"first", "second"}
+
+
+async def test_admin_sets_the_outage_rule_and_returning_keeps_requests_open(desk: Desk) -> None:
+    """The rule's two numbers are desk rules an admin edits (bad input answered, nothing
+    saved); resolving by "return" leaves the requests open with their own deadlines and
+    a history entry."""
+    admin = await new_user(desk, "Aziz", started=True)
+    await make_staff(desk.runtime.services.session_factory, admin, [Role.ADMIN])
+    await admin.send_text("⚙️ Settings")
+    await admin.expect("⚙️ Settings\n")
+    await admin.press("🏢 Desk rules and digests")
+    rules = await admin.expect("🏢 Desk rules and digests\n")
+    assert "Possible outage: 3 requests of one kind in one building within 30 min" in (
+        rules.content
+    )
+    await admin.press("🚨 Outage after 3 requests", message=rules)
+    await admin.expect("suggest an outage")
+    await admin.send_text("1")
+    await admin.expect("Send a whole number from 2 to 50")
+    await admin.send_text("4")
+    await admin.expect("Saved")
+    rules = await admin.expect("Possible outage: 4 requests")
+    await admin.press("⏱ Outage window: 30 min", message=rules)
+    await admin.send_text("2")
+    await admin.expect("Send a whole number of minutes from 5 to 1,440")
+    await admin.send_text("45")
+    await admin.expect("Possible outage: 4 requests of one kind in one building within 45 min")
+
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Aziza")
+    services = desk.runtime.services
+    ids = [(await insert_request(desk, resident, cast.home))[0] for _ in range(2)]
+    actor = await services.actor(cast.manager.id)
+    assert actor is not None
+    async with services.uow() as uow:
+        incident = await uc.declare(
+            uow,
+            actor,
+            building_id=cast.home.building_id,
+            category=Category.PLUMBING,
+            text="No water",
+            hours=2,
+            now=services.clock.now(),
+            tz=services.tz,
+        )
+    async with services.uow() as uow:
+        linked = await uc.link_matching(uow, actor, incident.id, services.clock.now(), services.tz)
+    assert linked == 2
+    async with services.uow() as uow:
+        result = await uc.resolve(
+            uow, actor, incident.id, uc.Resolution.RETURN, "Back", services.clock.now(), services.tz
+        )
+    assert (result.closed, result.returned) == (0, 2)
+    await resident.expect("Your request stays open")
+    async with services.session_factory() as session:
+        for request_id in ids:
+            row = await session.get(Request, request_id)
+            assert row is not None
+            assert row.status is RequestStatus.NEW
+            assert row.incident_due_at is None
+            assert row.complete_due_at != incident.due_at  # its own deadline again
+            last = await session.scalar(
+                select(RequestHistory.action)
+                .where(RequestHistory.request_id == request_id)
+                .order_by(RequestHistory.id.desc())
+                .limit(1)
+            )
+            assert last == Action.RETURN_FROM_INCIDENT
