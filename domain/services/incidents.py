@@ -194,6 +194,11 @@ class IncidentRepository(Protocol):
         self, suggestion_id: int, state: str, by: int, at: datetime, incident_id: int | None
     ) -> None: ...
     async def address_of(self, building_id: int) -> str: ...
+    async def lock_pair(self, building_id: int, category: Category) -> None:
+        """Until the commit, no other transaction decides about this building and
+        category (an advisory lock: suggesting, declaring)."""
+        ...
+
     async def buildings(
         self, building_ids: Sequence[int] | None, limit: int, query: str = ""
     ) -> list[tuple[int, str]]:
@@ -268,26 +273,45 @@ async def _pin(
     await reschedule(uow.schedule, state, now, clocks=clocks)
 
 
+LINK_BATCH = 20
+"""Requests linked per transaction: a big outage does not hold its requests (or the
+residents filing meanwhile) for the whole linking."""
+
+
 async def _link(
     uow: IncidentsUnitOfWork,
     actor: Actor,
     incident: IncidentView,
     request_ids: Sequence[int],
     now: datetime,
-) -> list[int]:
-    """Link the requests (history: ``link_incident``) and pin their deadlines."""
-    linked = await uow.incidents.link(incident.id, request_ids, now)
-    done: list[int] = []
-    for request_id in linked:
-        state = await uow.requests.get_state(request_id)
-        if state is None or state.status not in OPEN_STATUSES:
-            continue
-        await record_action(
-            uow, actor, request_id, Action.LINK_INCIDENT, now, incident_id=incident.id
+    tz: ZoneInfo,
+) -> int:
+    """Link the open ones of the requests (history: ``link_incident``), pin their
+    deadlines to the incident's target and tell their residents, committing every
+    ``LINK_BATCH``; how many were linked."""
+    total = 0
+    for start in range(0, len(request_ids), LINK_BATCH):
+        states = {}
+        for request_id in request_ids[start : start + LINK_BATCH]:
+            state = await uow.requests.get_state(request_id)
+            if state is not None and state.status in OPEN_STATUSES:
+                states[request_id] = state
+        authors: set[int] = set()
+        for request_id in await uow.incidents.link(incident.id, sorted(states), now):
+            await record_action(
+                uow, actor, request_id, Action.LINK_INCIDENT, now, incident_id=incident.id
+            )
+            await _pin(uow, request_id, incident.due_at, now)
+            authors.add(states[request_id].author_id)
+            total += 1
+        await uow.outbox.add(
+            *(
+                Notification.to_user(author, "incident-linked", **_params(incident, tz))
+                for author in sorted(authors)
+            )
         )
-        await _pin(uow, request_id, incident.due_at, now)
-        done.append(request_id)
-    return done
+        await uow.commit()
+    return total
 
 
 # --------------------------------------------------------------------------- residents
@@ -333,10 +357,12 @@ async def after_filing(
     state = await uow.requests.get_state(request_id)
     if state is None or state.status not in OPEN_STATUSES:
         return None
+    # One decision at a time per building and category, across processes: a request
+    # filed while a manager declares waits for the incident and is linked to it.
+    await uow.incidents.lock_pair(state.building_id, state.category)
     incident = await uow.incidents.open_for(state.building_id, state.category)
     if incident is not None:
-        linked = await _link(uow, Actor.system(), incident, [request_id], now)
-        await uow.commit()
+        linked = await _link(uow, Actor.system(), incident, [request_id], now, tz)
         return "linked" if linked else None
     window = timedelta(minutes=settings.outage_window_minutes)
     recent = await uow.incidents.cluster(state.building_id, state.category, now - window)
@@ -443,6 +469,7 @@ async def declare(
             raise NotAllowed(NOT_AVAILABLE)
         if not suggestion.pending:
             raise ValidationFailed(ERROR_DECIDED)
+    await uow.incidents.lock_pair(building_id, category)
     incident_id = await uow.incidents.create(
         building_id, category, body, actor.user_id, now, now + timedelta(hours=hours)
     )
@@ -450,7 +477,7 @@ async def declare(
         raise ValidationFailed(ERROR_ALREADY_OPEN)
     incident = await uow.incidents.get(incident_id)
     assert incident is not None
-    linked: list[int] = []
+    ids: list[int] = []
     if suggestion is not None:
         await uow.incidents.decide_suggestion(
             suggestion.id, "declared", actor.user_id, now, incident_id
@@ -460,14 +487,9 @@ async def declare(
             building_id, category, since=suggestion.first_at
         )
         ids = sorted({*suggestion.request_ids, *since})
-        linked = await _link(uow, actor, incident, ids, now)
-    notes = [
-        Notification.to_user(author, "incident-linked", **_params(incident, tz))
-        for author in await uow.incidents.linked_authors(incident_id)
-    ]
-    await uow.outbox.add(*notes)
-    await uow.commit()
-    return dataclasses.replace(incident, linked=len(linked))
+    await uow.commit()  # the incident is open: new requests are linked from now on
+    linked = await _link(uow, actor, incident, ids, now, tz)
+    return dataclasses.replace(incident, linked=linked)
 
 
 async def open_incidents(uow: IncidentsUnitOfWork, actor: Actor) -> list[IncidentView]:
@@ -552,21 +574,8 @@ async def link_matching(
     if not incident.open:
         raise ValidationFailed(ERROR_RESOLVED)
     candidates = await uow.incidents.matching_open_requests(incident.building_id, incident.category)
-    linked = await _link(uow, actor, incident, candidates, now)
-    if linked:
-        authors = set()
-        for request_id in linked:
-            state = await uow.requests.get_state(request_id)
-            if state is not None:
-                authors.add(state.author_id)
-        await uow.outbox.add(
-            *(
-                Notification.to_user(author, "incident-linked", **_params(incident, tz))
-                for author in sorted(authors)
-            )
-        )
-    await uow.commit()
-    return len(linked)
+    await uow.commit()  # the incident's row lock is not held while linking
+    return await _link(uow, actor, incident, candidates, now, tz)
 
 
 async def resolve(
@@ -583,6 +592,9 @@ async def resolve(
     following hears of it. Of two managers resolving at once, the second is told."""
     now = ensure_utc(now, "now")
     body = clean_text(text)
+    found = await uow.incidents.get(incident_id)
+    if found is not None:  # first: a request filed meanwhile waits, then files alone
+        await uow.incidents.lock_pair(found.building_id, found.category)
     incident = await _managed(uow, actor, incident_id)
     if not incident.open or not await uow.incidents.resolve(
         incident_id, actor.user_id, now, resolution, body

@@ -651,8 +651,8 @@ async def _submit(
             filed.urgency,
         )
         services.spawn(_second_opinion(services, facts), name=f"triage-{filed.number}")
-    if not filed.already_filed:
-        await _outage_check(services, filed.id)
+    if not filed.already_filed:  # after the answer: the resident does not wait for it
+        services.spawn(_outage_check(services, filed.id), name=f"outage-{filed.number}")
     await state.set_state(None)
     await state.set_data({"filed_draft": draft.token, "filed_number": filed.number})
     callback_answer.text = t("filing-filed-short", number=filed.number)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -290,6 +290,12 @@ class SqlIncidentRepository:
             update(IncidentSuggestion)
             .where(IncidentSuggestion.id == suggestion_id)
             .values(state=state, decided_by=by, decided_at=at, incident_id=incident_id)
+        )
+
+    async def lock_pair(self, building_id: int, category: Category) -> None:
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"ukbot.incident:{building_id}:{category.value}"},
         )
 
     async def address_of(self, building_id: int) -> str:
