@@ -10,13 +10,20 @@ from datetime import timedelta
 
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.enums import Action, Category, RequestStatus, Role
 from domain.errors import ValidationFailed
 from domain.services import incidents as uc
+from domain.services.desk_settings import DeskSettings
 from fsm.incidents import DeclareCb
-from storage.models import Incident, IncidentFollower, Request, RequestHistory
+from storage.models import (
+    Incident,
+    IncidentFollower,
+    IncidentSuggestion,
+    Request,
+    RequestHistory,
+)
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import file_request, make_staff
 from tests.e2e.tracking_helpers import ADDRESS, insert_request, make_cast, make_resident
@@ -274,3 +281,26 @@ async def test_admin_sets_the_outage_rule_and_returning_keeps_requests_open(desk
                 .limit(1)
             )
             assert last == Action.RETURN_FROM_INCIDENT
+
+
+async def test_the_suggestion_is_sent_once_however_many_processes_check(desk: Desk) -> None:
+    """Four requests checked at the same moment in four transactions (as four bot
+    processes would): one suggestion, one message per manager."""
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Aziza")
+    services = desk.runtime.services
+    ids = [(await insert_request(desk, resident, cast.home))[0] for _ in range(4)]
+    settings = DeskSettings()
+
+    async def check(request_id: int) -> str | None:
+        async with services.uow() as uow:
+            return await uc.after_filing(
+                uow, request_id, services.clock.now(), settings, services.tz
+            )
+
+    outcomes = await asyncio.gather(*(check(request_id) for request_id in ids))
+    assert outcomes.count("suggested") == 1, outcomes
+    async with services.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(IncidentSuggestion)) == 1
+    await cast.manager.expect("Possible outage")
+    await cast.manager.expect_no_message(1.0)
