@@ -3,28 +3,43 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import BoundTranslator
+from bot.i18n import BoundTranslator, get_translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
-from domain.enums import Category
+from domain.enums import Category, Language
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import incidents as uc
 from domain.services.request_notifications import format_due
 from fsm.desk import DeskPanelCb
 from fsm.incidents import DeclareCb, IncidentCb, IncidentInput
+from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
 
 router = Router(name="incidents")
 
-_TEXT = (F.text, ~F.text.startswith("/"))
+
+@lru_cache(maxsize=1)
+def _menu_texts() -> frozenset[str]:
+    """Main-menu presses are never taken for an incident's text (they open their screen)."""
+    translator = get_translator()
+    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
+    return frozenset(translator(lang, key) for lang in Language for key in keys)
+
+
+_TEXT = (
+    F.text,
+    ~F.text.startswith("/"),
+    F.text.func(lambda text: text not in _menu_texts()),
+)
 
 
 async def _actor(services: Services, user_id: int) -> Actor:
