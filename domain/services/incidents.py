@@ -616,11 +616,19 @@ async def resolve(
             )
             closed += 1
         else:
-            await record_action(
-                uow, actor, request_id, Action.RETURN_FROM_INCIDENT, now, incident_id=incident_id
-            )
+            state = await uow.requests.get_state(request_id)
+            if state is not None and state.status in OPEN_STATUSES:
+                await record_action(
+                    uow,
+                    actor,
+                    request_id,
+                    Action.RETURN_FROM_INCIDENT,
+                    now,
+                    incident_id=incident_id,
+                )
+                returned += 1
+            # (a completed one waits for its resident as before: nothing to return)
             await _pin(uow, request_id, None, now)
-            returned += 1
     params = {**_params(incident, tz), "update": body}
     # A resident whose request was closed hears it from the closure; everyone else here.
     skip = linked_authors if resolution is Resolution.CLOSE else set()

@@ -26,7 +26,13 @@ from storage.models import (
 )
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import file_request, make_staff
-from tests.e2e.tracking_helpers import ADDRESS, insert_request, make_cast, make_resident
+from tests.e2e.tracking_helpers import (
+    ADDRESS,
+    insert_request,
+    make_cast,
+    make_resident,
+    to_completed,
+)
 
 
 async def test_outage_suggested_declared_followed_and_resolved(desk: Desk) -> None:
@@ -258,14 +264,21 @@ async def test_admin_sets_the_outage_rule_and_returning_keeps_requests_open(desk
             now=services.clock.now(),
             tz=services.tz,
         )
+    done = (await insert_request(desk, resident, cast.home))[0]
     async with services.uow() as uow:
         linked = await uc.link_matching(uow, actor, incident.id, services.clock.now(), services.tz)
-    assert linked == 2
+    assert linked == 3
+    await to_completed(desk, cast, done)  # finished while the outage was open
     async with services.uow() as uow:
         result = await uc.resolve(
             uow, actor, incident.id, uc.Resolution.RETURN, "Back", services.clock.now(), services.tz
         )
     assert (result.closed, result.returned) == (0, 2)
+    async with services.session_factory() as session:
+        finished = await session.get(Request, done)
+        assert finished is not None
+        assert finished.status is RequestStatus.COMPLETED  # waits for its resident as before
+        assert finished.incident_due_at is None
     await resident.expect("Your request stays open")
     async with services.session_factory() as session:
         for request_id in ids:
