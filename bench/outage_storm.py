@@ -286,7 +286,7 @@ async def _resolve(
         "manager: /panel", lambda: manager.send_command("panel"), manager, "Manager panel"
     )
     queue = await journey.step(
-        "manager: outages", journey.press(manager, "🚨 Outages"), manager, "Open outages: 1"
+        "manager: outages", journey.press(manager, "🚨 Outages: 1"), manager, "Open outages: 1"
     )
     item = next(text for row in queue.inline_buttons for text, _ in row if "no water" in text)
     card = await journey.step(

@@ -34,7 +34,7 @@ incident-btn-follow = 🔔 Follow the incident
 incident-btn-file-anyway = 📝 File anyway
 incident-following = 🔔 You follow the outage at { $address }: its updates and its end will come here. No request was filed.
 
-incident-btn-queue = 🚨 Outages
+incident-btn-queue = 🚨 Outages: { $count }
 incident-queue-title = 🚨 Open outages: { $count }
 incident-queue-empty = No open outages. Declare one when a building loses water, power, heating or the elevator.
 incident-queue-item = { $category } · { $address } · { $linked } req. · { $followers } foll.

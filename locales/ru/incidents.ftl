@@ -34,7 +34,7 @@ incident-btn-follow = 🔔 Следить за аварией
 incident-btn-file-anyway = 📝 Всё равно подать
 incident-following = 🔔 Вы следите за аварией по адресу { $address }: новости и её устранение придут сюда. Заявка не создана.
 
-incident-btn-queue = 🚨 Аварии
+incident-btn-queue = 🚨 Аварии: { $count }
 incident-queue-title = 🚨 Открытые аварии: { $count }
 incident-queue-empty = Открытых аварий нет. Объявите аварию, когда в доме нет воды, света, отопления или не работает лифт.
 incident-queue-item = { $category } · { $address } · { $linked } заяв. · { $followers } подп.

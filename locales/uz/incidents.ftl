@@ -34,7 +34,7 @@ incident-btn-follow = 🔔 Avariyani kuzatish
 incident-btn-file-anyway = 📝 Baribir ariza berish
 incident-following = 🔔 { $address } manzilidagi avariyani kuzatyapsiz: yangiliklar va uning tugashi shu yerga keladi. Ariza berilmadi.
 
-incident-btn-queue = 🚨 Avariyalar
+incident-btn-queue = 🚨 Avariyalar: { $count }
 incident-queue-title = 🚨 Ochiq avariyalar: { $count }
 incident-queue-empty = Ochiq avariyalar yo‘q. Uyda suv, elektr, isitish bo‘lmasa yoki lift ishlamasa, avariya e’lon qiling.
 incident-queue-item = { $category } · { $address } · { $linked } ariza · { $followers } kuzatuvchi

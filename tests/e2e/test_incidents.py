@@ -129,13 +129,13 @@ async def test_outage_suggested_declared_followed_and_resolved(desk: Desk) -> No
     # From the desk: the queue of open outages, the card, resolve and close.
     await manager.send_command("panel")
     panel = await manager.expect("Manager panel")
-    await manager.press("🚨 Outages", message=panel)
+    await manager.press("🚨 Outages: 1", message=panel)
     queue = await manager.expect("Open outages: 1")
     await manager.press(f"no water · {ADDRESS} · 3 req. · 1 foll.", message=queue)
     await manager.expect("🚨 Outage: no water")
     # the second manager opens the same card and starts resolving too
     await second.send_command("panel")
-    await second.press("🚨 Outages", message=await second.expect("Manager panel"))
+    await second.press("🚨 Outages: 1", message=await second.expect("Manager panel"))
     await second.press(
         f"no water · {ADDRESS} · 3 req. · 1 foll.", message=await second.expect("Open outages")
     )
