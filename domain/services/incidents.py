@@ -193,6 +193,12 @@ class IncidentRepository(Protocol):
     async def decide_suggestion(
         self, suggestion_id: int, state: str, by: int, at: datetime, incident_id: int | None
     ) -> None: ...
+    async def expire_suggestions(
+        self, building_id: int, category: Category, before: datetime
+    ) -> None:
+        """Pending suggestions of the pair made before ``before`` are no longer pending."""
+        ...
+
     async def address_of(self, building_id: int) -> str: ...
     async def lock_pair(self, building_id: int, category: Category) -> None:
         """Until the commit, no other transaction decides about this building and
@@ -371,6 +377,8 @@ async def after_filing(
         return None
     ids = [request for request, _at in recent]
     first_at = min(at for _id, at in recent)
+    # a suggestion nobody answered within the window no longer stands for this outage
+    await uow.incidents.expire_suggestions(state.building_id, state.category, now - window)
     suggestion_id = await uow.incidents.add_suggestion(
         state.building_id, state.category, ids, first_at, now
     )

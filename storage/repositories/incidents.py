@@ -292,6 +292,20 @@ class SqlIncidentRepository:
             .values(state=state, decided_by=by, decided_at=at, incident_id=incident_id)
         )
 
+    async def expire_suggestions(
+        self, building_id: int, category: Category, before: datetime
+    ) -> None:
+        await self.session.execute(
+            update(IncidentSuggestion)
+            .where(
+                IncidentSuggestion.building_id == building_id,
+                IncidentSuggestion.category == category,
+                IncidentSuggestion.state == "pending",
+                IncidentSuggestion.created_at < before,
+            )
+            .values(state="expired")
+        )
+
     async def lock_pair(self, building_id: int, category: Category) -> None:
         await self.session.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"),

@@ -317,3 +317,14 @@ async def test_the_suggestion_is_sent_once_however_many_processes_check(desk: De
         assert await session.scalar(select(func.count()).select_from(IncidentSuggestion)) == 1
     await cast.manager.expect("Possible outage")
     await cast.manager.expect_no_message(1.0)
+    # Unanswered for longer than the window, it gives way to the next outage's suggestion.
+    desk.clock.advance(timedelta(minutes=31))
+    later = [
+        (await insert_request(desk, resident, cast.home, created_at=desk.clock.now()))[0]
+        for _ in range(3)
+    ]
+    assert await check(later[-1]) == "suggested"
+    async with services.session_factory() as session:
+        states = sorted((await session.scalars(select(IncidentSuggestion.state))).all())
+    assert states == ["expired", "pending"]
+    await cast.manager.expect("Possible outage")
