@@ -40,6 +40,12 @@ visit_note
 end_reason
 received_at
 period_end
+declared_by
+resolved_at
+resolved_by
+linked_at
+decided_by
+decided_at
 
 # fluent.syntax's Visitor calls visit_<NodeType> by the node's class name.
 visit_VariableReference

@@ -489,6 +489,16 @@ def run_cli(args: argparse.Namespace) -> int:
     from bench.report import render_markdown, render_text, write_markdown
 
     options = options_from_args(args)
+    if options.outage_storm is not None:
+        from bench import outage_storm
+
+        storm = asyncio.run(outage_storm.run_storm(options))
+        text = outage_storm.render_markdown(storm)
+        print(text)
+        if options.write is not None:
+            write_markdown(options.write, "Outage storm", text)
+            print(f"written to {options.write}")
+        return 0 if storm.ok else 1
     report = asyncio.run(run_bench(options))
     print(render_text(report))
     if options.write is not None:

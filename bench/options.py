@@ -28,6 +28,8 @@ class BenchOptions:
     profile: Path | None = None  # py-spy raw (collapsed stacks) output of the bot
     log_dir: Path | None = None
     quiet: bool = False
+    outage_storm: int | None = None  # K residents filing "no water" at once (instead of journeys)
+    storm_seconds: float = 60.0
 
     @property
     def mode(self) -> str:
@@ -67,6 +69,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="py-spy raw profile of the bot over the window (the bare bot's: NAME-bare.EXT)",
     )
     parser.add_argument("--log-dir", type=Path, default=None)
+    parser.add_argument(
+        "--outage-storm",
+        type=int,
+        nargs="?",
+        const=300,
+        default=None,
+        metavar="K",
+        help="outage storm instead of the journeys: K residents (default 300) of one building "
+        'each start filing "no water" within --storm-seconds',
+    )
+    parser.add_argument(
+        "--storm-seconds", type=float, default=60.0, help="the storm's window (default 60)"
+    )
 
 
 def options_from_args(args: argparse.Namespace) -> BenchOptions:
@@ -88,4 +103,6 @@ def options_from_args(args: argparse.Namespace) -> BenchOptions:
         workers=args.workers,
         profile=args.profile,
         log_dir=args.log_dir,
+        outage_storm=args.outage_storm,
+        storm_seconds=args.storm_seconds,
     )

@@ -28,6 +28,7 @@ class StepSummary:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    max_ms: float
 
 
 @dataclass
@@ -111,6 +112,7 @@ class Recorder:
                     p50_ms=percentile(values, 50) * 1000,
                     p95_ms=percentile(values, 95) * 1000,
                     p99_ms=percentile(values, 99) * 1000,
+                    max_ms=max(values) * 1000 if values else math.nan,
                 )
             )
         return out

@@ -172,6 +172,9 @@ class Action(StrEnum):
     CANCEL = "cancel"
     CHANGE_CATEGORY = "change_category"
     CHANGE_URGENCY = "change_urgency"
+    LINK_INCIDENT = "link_incident"
+    CLOSE_BY_INCIDENT = "close_by_incident"
+    RETURN_FROM_INCIDENT = "return_from_incident"
 
 
 class ClosedBy(StrEnum):
@@ -180,6 +183,7 @@ class ClosedBy(StrEnum):
     RESIDENT = "resident"
     MANAGER = "manager"
     AUTO = "auto"
+    INCIDENT = "incident"  # the outage it was linked to was resolved
 
 
 class TimerKind(StrEnum):

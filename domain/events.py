@@ -135,3 +135,12 @@ class CategoryChanged(DomainEvent):
 class UrgencyChanged(DomainEvent):
     previous: Urgency
     urgency: Urgency
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IncidentLinkChanged(DomainEvent):
+    """The request was linked to an outage incident (``linked``) or returned from it to
+    the desk when the incident was resolved; its status does not change."""
+
+    incident_id: int
+    linked: bool

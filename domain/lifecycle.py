@@ -35,6 +35,9 @@ cancel                resident   new assigned accepted                       can
 cancel                M          open statuses                               cancelled    reason
 change_category       M          open statuses                               =            category (a different one)
 change_urgency        M          open statuses                               =            urgency (a different one)
+link_incident         M, system  open statuses                               =            incident_id
+close_by_incident     M          open statuses, completed                    closed       incident_id, comment
+return_from_incident  M          open statuses                               =            incident_id
 ====================  =========  ==========================================  ===========  ==========================
 
 Executor rows require the actor to be the assignee (``claim``: an on-duty
@@ -74,6 +77,7 @@ from domain.errors import (
 from domain.events import (
     CategoryChanged,
     DomainEvent,
+    IncidentLinkChanged,
     RequestAccepted,
     RequestAssigned,
     RequestCancelled,
@@ -144,6 +148,7 @@ class RequiredField(StrEnum):
     MEDIA_COUNT = "media_count"
     CATEGORY = "category"
     URGENCY = "urgency"
+    INCIDENT_ID = "incident_id"
 
 
 class Guard(StrEnum):
@@ -225,6 +230,24 @@ _SPEC: tuple[
     (_M, OPEN_STATUSES, Action.CANCEL, _S.CANCELLED, frozenset({_F.REASON}), Guard.NONE),
     (_M, OPEN_STATUSES, Action.CHANGE_CATEGORY, _SAME, frozenset({_F.CATEGORY}), Guard.NONE),
     (_M, OPEN_STATUSES, Action.CHANGE_URGENCY, _SAME, frozenset({_F.URGENCY}), Guard.NONE),
+    (_M, OPEN_STATUSES, Action.LINK_INCIDENT, _SAME, frozenset({_F.INCIDENT_ID}), Guard.NONE),
+    (_SYS, OPEN_STATUSES, Action.LINK_INCIDENT, _SAME, frozenset({_F.INCIDENT_ID}), Guard.NONE),
+    (
+        _M,
+        OPEN_STATUSES | {_S.COMPLETED},
+        Action.CLOSE_BY_INCIDENT,
+        _S.CLOSED,
+        frozenset({_F.INCIDENT_ID, _F.COMMENT}),
+        Guard.NONE,
+    ),
+    (
+        _M,
+        OPEN_STATUSES,
+        Action.RETURN_FROM_INCIDENT,
+        _SAME,
+        frozenset({_F.INCIDENT_ID}),
+        Guard.NONE,
+    ),
 )
 
 
@@ -374,6 +397,7 @@ class _Input:
     media_count: int
     category: Category | None
     urgency: Urgency | None
+    incident_id: int | None = None
 
 
 def _check_required(rule: Rule, data: _Input) -> None:
@@ -402,6 +426,8 @@ def _check_required(rule: Rule, data: _Input) -> None:
         raise MissingField(_F.CATEGORY)
     if _F.URGENCY in required and data.urgency is None:
         raise MissingField(_F.URGENCY)
+    if _F.INCIDENT_ID in required and data.incident_id is None:
+        raise MissingField(_F.INCIDENT_ID)
 
 
 # --------------------------------------------------------------------------- apply
@@ -429,6 +455,7 @@ def apply_action(
     media_count: int = 0,
     category: Category | None = None,
     urgency: Urgency | None = None,
+    incident_id: int | None = None,
 ) -> Transition:
     """Apply ``action`` by ``actor`` at ``now`` (aware) and return the transition.
 
@@ -450,6 +477,7 @@ def apply_action(
         media_count=media_count,
         category=category,
         urgency=urgency,
+        incident_id=incident_id,
     )
     _check_required(rule, data)
 
@@ -627,6 +655,17 @@ def _effects(
             previous=request.urgency,
             urgency=data.urgency,
         )
+    if action in (Action.LINK_INCIDENT, Action.RETURN_FROM_INCIDENT):
+        assert data.incident_id is not None
+        payload.update(incident_id=data.incident_id)
+        return IncidentLinkChanged(
+            **c, incident_id=data.incident_id, linked=action is Action.LINK_INCIDENT
+        )
+    if action is Action.CLOSE_BY_INCIDENT:
+        assert data.incident_id is not None
+        changes.update(closed_at=now)
+        payload.update(how=ClosedBy.INCIDENT.value, incident_id=data.incident_id)
+        return RequestClosed(**c, how=ClosedBy.INCIDENT, comment=data.comment)
     raise InvalidTransition(  # pragma: no cover - every table action is handled above
         status=request.status.value, action=action.value
     )

@@ -79,6 +79,10 @@ class SlaClocks:
     accept_extension: timedelta = timedelta(0)
     complete_extension: timedelta = timedelta(0)
     auto_accept_from: datetime | None = None
+    incident_due: datetime | None = None
+    """The target of the outage incident the request is linked to: while set, the
+    request's completion deadline is the incident's (and nobody is chased to accept
+    it: the incident is the work)."""
 
     @classmethod
     def started(cls, at: datetime) -> SlaClocks:
@@ -144,6 +148,9 @@ def plan(
         due = deadline(clocks.complete_from, target.complete * fraction, calendar, business, holds)
         return None if due is None else due + clocks.complete_extension
 
+    if clocks.incident_due is not None and state.status in _WORKING | {_S.ON_HOLD}:
+        return _incident_plan(state, clocks, clocks.incident_due, follow_up_due)
+
     timers: dict[TimerKind, datetime] = {}
     if state.status in _WAITING_FOR_ACCEPT and state.accepted_at is None:
         for kind, fraction in ACCEPT_TIMERS.items():
@@ -161,6 +168,21 @@ def plan(
     if follow_up_due is not None:
         timers[TimerKind.FOLLOW_UP_OVERDUE] = follow_up_due
     return Schedule(accept_due=accept_point(1.0), complete_due=complete_point(1.0), timers=timers)
+
+
+def _incident_plan(
+    state: RequestState, clocks: SlaClocks, due: datetime, follow_up_due: datetime | None
+) -> Schedule:
+    """A request linked to an incident follows the incident's target: its deadline is
+    the target, the reminder and escalations fall at the usual fractions of the time
+    from the request's start to it (holds do not move an outage's target)."""
+    span = max(due - clocks.complete_from, timedelta(0))
+    timers: dict[TimerKind, datetime] = {
+        kind: clocks.complete_from + span * fraction for kind, fraction in COMPLETE_TIMERS.items()
+    }
+    if follow_up_due is not None:
+        timers[TimerKind.FOLLOW_UP_OVERDUE] = follow_up_due
+    return Schedule(accept_due=due, complete_due=due, timers=timers)
 
 
 @dataclass(frozen=True, slots=True)

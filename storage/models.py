@@ -341,6 +341,8 @@ class Request(Base):
     accept_extension_seconds: Mapped[int] = mapped_column(server_default="0")
     complete_extension_seconds: Mapped[int] = mapped_column(server_default="0")
     auto_accept_from: Mapped[dt.datetime | None]
+    # The target of the outage incident the request is linked to (its deadline meanwhile).
+    incident_due_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = updated_at_column()
 
 
@@ -658,3 +660,101 @@ class GeocodeCache(Base):
     lon: Mapped[float | None] = mapped_column(sa.Double)
     address: Mapped[str | None]
     created_at: Mapped[dt.datetime] = created_at_column()
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+class Incident(Base):
+    """An outage of a building (no water, no power...): its updates and resolution reach
+    every linked request's resident and every follower. One open incident per building
+    and category."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        sa.Index(
+            "ux_incidents_building_id_category_open",
+            "building_id",
+            "category",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    building_id: Mapped[int] = mapped_column(sa.BigInteger, sa.ForeignKey("buildings.id"))
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    text: Mapped[str]
+    status: Mapped[str] = mapped_column(sa.String(16), server_default="open", index=True)
+    declared_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    declared_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    updates: Mapped[int] = mapped_column(server_default="0")
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    resolution: Mapped[str | None] = mapped_column(sa.String(16))  # close | return
+    resolution_text: Mapped[str | None]
+
+
+class IncidentRequest(Base):
+    """A request linked to an incident (a request belongs to at most one)."""
+
+    __tablename__ = "incident_requests"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    incident_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    linked_at: Mapped[dt.datetime]
+
+
+class IncidentFollower(Base):
+    """A resident who follows an incident instead of filing a request."""
+
+    __tablename__ = "incident_followers"
+
+    incident_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[dt.datetime]
+
+
+class IncidentSuggestion(Base):
+    """ "Possible outage": N requests of one category in one building within M minutes.
+    At most one pending per building and category (whichever process inserts it sends
+    it); the requests it counted are never counted again."""
+
+    __tablename__ = "incident_suggestions"
+    __table_args__ = (
+        sa.Index(
+            "ux_incident_suggestions_building_id_category_pending",
+            "building_id",
+            "category",
+            unique=True,
+            postgresql_where=sa.text("state = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    building_id: Mapped[int] = mapped_column(sa.BigInteger, sa.ForeignKey("buildings.id"))
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    request_ids: Mapped[list[int]] = mapped_column(sa.ARRAY(sa.BigInteger))
+    first_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]
+    state: Mapped[str] = mapped_column(sa.String(16), server_default="pending")
+    decided_by: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None]
+    incident_id: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("incidents.id", ondelete="SET NULL")
+    )

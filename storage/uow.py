@@ -14,6 +14,7 @@ from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.filing import SqlFilingRepository
 from storage.repositories.inbox import current_claim, mark_handled
+from storage.repositories.incidents import SqlIncidentRepository
 from storage.repositories.invites import SqlInviteRepository
 from storage.repositories.jobs import SqlJobsRepository
 from storage.repositories.media import SqlMediaRepository
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.schedule = SqlScheduleRepository(self.session, self._tz)
         self.invites = SqlInviteRepository(self.session)
         self.api_clients = SqlApiClientRepository(self.session)
+        self.incidents = SqlIncidentRepository(self.session)
         return self
 
     async def __aexit__(

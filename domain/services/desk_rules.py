@@ -120,6 +120,39 @@ async def set_digest_hour(uow: DeskRulesUnitOfWork, actor: Actor, text: str | No
     return await _save(uow, actor, "digest_hour", hour, settings.digest_hour)
 
 
+OUTAGE_COUNT_RANGE = (2, 50)
+OUTAGE_WINDOW_RANGE = (5, 1440)
+ERROR_OUTAGE_COUNT = "incident-settings-error-count"
+ERROR_OUTAGE_WINDOW = "incident-settings-error-window"
+
+
+def parse_whole(text: str | None, low: int, high: int, key: str) -> int:
+    found = re.fullmatch(r"\s*(\d{1,5})\s*", text or "")
+    if found is None or not low <= int(found.group(1)) <= high:
+        raise ValidationFailed(key, min=low, max=high)
+    return int(found.group(1))
+
+
+async def set_outage_min_requests(
+    uow: DeskRulesUnitOfWork, actor: Actor, text: str | None
+) -> DeskSettings:
+    """How many open requests of one category in one building suggest an outage."""
+    _ensure_admin(actor)
+    count = parse_whole(text, *OUTAGE_COUNT_RANGE, ERROR_OUTAGE_COUNT)
+    settings = await uow.settings.load()
+    return await _save(uow, actor, "outage_min_requests", count, settings.outage_min_requests)
+
+
+async def set_outage_window(
+    uow: DeskRulesUnitOfWork, actor: Actor, text: str | None
+) -> DeskSettings:
+    """Within how many minutes those requests must arrive."""
+    _ensure_admin(actor)
+    minutes = parse_whole(text, *OUTAGE_WINDOW_RANGE, ERROR_OUTAGE_WINDOW)
+    settings = await uow.settings.load()
+    return await _save(uow, actor, "outage_window_minutes", minutes, settings.outage_window_minutes)
+
+
 async def next_digest_recipients(uow: DeskRulesUnitOfWork, actor: Actor) -> DeskSettings:
     _ensure_admin(actor)
     current = (await uow.settings.load()).digest_recipients

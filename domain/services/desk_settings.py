@@ -39,6 +39,10 @@ class DeskSettings:
     """Local hour the digests go out (the weekly one on Mondays, for the week before)."""
     digest_recipients: str = "all"
     """``managers`` (their buildings), ``admins`` (everything) or ``all`` of them."""
+    outage_min_requests: int = 3
+    outage_window_minutes: int = 30
+    """A possible outage: this many open requests of one category in one building
+    within this many minutes (``domain.services.incidents``)."""
     sla_overrides: dict[str, dict[str, Any]] | None = None
     """``"category:urgency"`` → ``{"accept_minutes", "complete_minutes", "business_hours"}``;
     a pair without an override uses the product defaults for its urgency."""

@@ -406,7 +406,14 @@ def _closed(out: _Outgoing, event: RequestClosed, audience: Audience) -> None:
             )
         out.status(residents, RequestStatus.CLOSED)
         return
-    if event.how is ClosedBy.MANAGER:
+    if event.how is ClosedBy.INCIDENT:
+        out.send(
+            residents,
+            "notify-closed-by-incident",
+            buttons=out.open_button(),
+            comment=_plain(event.comment) or "—",
+        )
+    elif event.how is ClosedBy.MANAGER:
         out.send(
             residents,
             "notify-closed-by-manager",

@@ -106,6 +106,7 @@ PUBLIC_TEXT_ACTIONS: frozenset[Action] = frozenset(
         Action.RETURN_WORK,
         Action.REJECT,
         Action.CANCEL,
+        Action.CLOSE_BY_INCIDENT,
     }
 )
 """Actions whose reason/comment a resident may read in the timeline. The rest
@@ -399,6 +400,7 @@ class ActionFields(TypedDict, total=False):
     category: Category | None
     urgency: Urgency | None
     assignment_reason: str | None
+    incident_id: int | None
 
 
 async def perform_action(
@@ -442,6 +444,7 @@ async def record_action(
     category: Category | None = None,
     urgency: Urgency | None = None,
     assignment_reason: str | None = None,
+    incident_id: int | None = None,
 ) -> Transition:
     """``perform_action`` without the commit: for callers that own the
     transaction (the deadline sweep's auto-accept)."""
@@ -466,6 +469,7 @@ async def record_action(
             media_count=media_count or 0,
             category=category,
             urgency=urgency,
+            incident_id=incident_id,
         )
     except NotAllowed as error:
         if error.key == NOT_AVAILABLE and _only_watches(actor, state):

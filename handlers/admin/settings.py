@@ -384,6 +384,20 @@ def _prompt(
         return t("settings-ask-phone", current=settings.dispatcher_phone), v.A_DESK
     if field == v.A_DIGEST_HOUR:
         return t("settings-ask-digest-hour", current=f"{settings.digest_hour:02d}:00"), v.A_DESK
+    if field == v.A_OUTAGE_COUNT:
+        return t(
+            "incident-settings-ask-count",
+            current=settings.outage_min_requests,
+            min=rules.OUTAGE_COUNT_RANGE[0],
+            max=rules.OUTAGE_COUNT_RANGE[1],
+        ), v.A_DESK
+    if field == v.A_OUTAGE_WINDOW:
+        return t(
+            "incident-settings-ask-window",
+            current=settings.outage_window_minutes,
+            min=rules.OUTAGE_WINDOW_RANGE[0],
+            max=rules.OUTAGE_WINDOW_RANGE[1],
+        ), v.A_DESK
     if field == v.A_AUTO_ACCEPT:
         return t(
             "settings-ask-auto-accept",
@@ -418,6 +432,8 @@ def _prompt(
                 v.A_FOLLOW_UP,
                 v.A_PHONE,
                 v.A_DIGEST_HOUR,
+                v.A_OUTAGE_COUNT,
+                v.A_OUTAGE_WINDOW,
             }
         )
     )
@@ -462,6 +478,10 @@ async def _save_typed(
             return await rules.set_dispatcher_phone(uow, actor, text)
         if field == v.A_DIGEST_HOUR:
             return await rules.set_digest_hour(uow, actor, text)
+        if field == v.A_OUTAGE_COUNT:
+            return await rules.set_outage_min_requests(uow, actor, text)
+        if field == v.A_OUTAGE_WINDOW:
+            return await rules.set_outage_window(uow, actor, text)
     raise ValidationFailed(uc.ERROR_OUTDATED)
 
 
@@ -494,7 +514,7 @@ async def on_value(
     elif field == v.A_SLA:
         await message.answer(t("settings-saved"))
         text, markup = _category_screen(t, settings, _pair(arg)[0], _tz(services))
-    elif field in {v.A_PHONE, v.A_DIGEST_HOUR}:
+    elif field in {v.A_PHONE, v.A_DIGEST_HOUR, v.A_OUTAGE_COUNT, v.A_OUTAGE_WINDOW}:
         await message.answer(t("settings-saved"))
         text, markup = _desk(t, settings, _tz(services))
     else:
@@ -510,7 +530,7 @@ async def on_wrong_input(message: Message, state: FSMContext, t: BoundTranslator
     back_to = v.A_HOME
     if field == v.A_HOLIDAY_ADD:
         back_to = v.A_HOLIDAYS
-    elif field in {v.A_PHONE, v.A_DIGEST_HOUR}:
+    elif field in {v.A_PHONE, v.A_DIGEST_HOUR, v.A_OUTAGE_COUNT, v.A_OUTAGE_WINDOW}:
         back_to = v.A_DESK
     elif field == v.A_SLA:
         back_to = str(data.get("settings_arg", "")).partition(".")[0]

@@ -49,6 +49,8 @@ A_DESK = "desk"  # the desk rules screen
 A_PHONE = "phone"  # ask for the dispatcher phone
 A_FLAG = "flag"  # arg: a FLAG_ARGS key → toggle yes/no
 A_DIGEST_HOUR = "dhour"  # ask for the digests' hour
+A_OUTAGE_COUNT = "outn"  # ask how many requests suggest an outage
+A_OUTAGE_WINDOW = "outm"  # ask within how many minutes
 A_RECIPIENTS = "drcp"  # next recipients choice
 A_BUILDINGS = "blds"  # arg: page → auto-assignment per building
 A_AUTO = "auto"  # arg: building_id.value(0|1).page → set auto-assignment
@@ -345,6 +347,11 @@ def render_desk(t: BoundTranslator, settings: DeskSettings, timezone: str) -> st
             "settings-line-recipients",
             who=t(f"settings-recipients-{settings.digest_recipients}"),
         ),
+        t(
+            "incident-settings-line",
+            count=settings.outage_min_requests,
+            minutes=settings.outage_window_minutes,
+        ),
         t("settings-line-timezone", timezone=timezone),
     ]
     return "\n".join(lines)
@@ -368,6 +375,14 @@ def desk_keyboard(t: BoundTranslator, settings: DeskSettings) -> InlineKeyboardM
             who=t(f"settings-recipients-{settings.digest_recipients}"),
         ),
         callback_data=SettingsCb(action=A_RECIPIENTS),
+    )
+    builder.button(
+        text=t("incident-settings-btn-count", count=settings.outage_min_requests),
+        callback_data=SettingsCb(action=A_OUTAGE_COUNT),
+    )
+    builder.button(
+        text=t("incident-settings-btn-window", minutes=settings.outage_window_minutes),
+        callback_data=SettingsCb(action=A_OUTAGE_WINDOW),
     )
     builder.button(
         text=t("settings-btn-buildings"), callback_data=SettingsCb(action=A_BUILDINGS, arg="0")

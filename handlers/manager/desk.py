@@ -43,6 +43,7 @@ from domain.services.desk import (
     queue_page,
     search_requests,
 )
+from domain.services.incidents import open_incidents
 from domain.services.requests import (
     add_comment,
     check_action,
@@ -193,7 +194,8 @@ async def _panel(
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         panel = await open_panel(uow, actor, services.clock.now())
-    return render_panel(t, panel), panel_keyboard(t, panel)
+        outages = len(await open_incidents(uow, actor))
+    return render_panel(t, panel), panel_keyboard(t, panel, outages=outages)
 
 
 @router.message(Command("panel"))

@@ -20,11 +20,12 @@ from fsm.desk import (
     DeskQueueCb,
     DeskSetCb,
 )
+from fsm.incidents import IncidentCb
 from fsm.templates import TemplatesCb
 from handlers.manager.desk_views import item_line, queue_button
 
 
-def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
+def panel_keyboard(t: BoundTranslator, panel: Panel, *, outages: int = 0) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for queue in Queue:
         builder.button(
@@ -33,6 +34,9 @@ def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
         )
     builder.button(text=t("desk-btn-search"), callback_data=DeskPanelCb(action="search"))
     builder.button(text=t("templates-btn-open"), callback_data=TemplatesCb(action="show"))
+    builder.button(
+        text=t("incident-btn-queue", count=outages), callback_data=IncidentCb(action="q", id=0)
+    )
     builder.adjust(2)
     return builder.as_markup()
 

@@ -10,6 +10,7 @@ from domain.enums import Role
 from handlers.manager import (
     desk,
     escalation,
+    incidents,
     inline,
     invites,
     people,
@@ -27,6 +28,7 @@ staff.include_routers(
     people.router,
     invites.router,
     desk.router,
+    incidents.router,
     templates.router,
     reports.router,
     inline.router,

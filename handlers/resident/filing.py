@@ -40,6 +40,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
+from domain.services.incidents import after_filing, follow, known_outages
 from domain.services.triage import FiledFacts, disagreement, notify_triage
 from domain.sla import BusinessCalendar
 from fsm.filing import (
@@ -61,6 +62,7 @@ from fsm.filing import (
     missing_step,
     step_of,
 )
+from fsm.incidents import IncidentCb
 from handlers.errors import render_error
 from handlers.filters import Magic, MenuButton, NotMenuText
 from handlers.media import media_of
@@ -77,6 +79,7 @@ from handlers.resident.filing_keyboards import (
     media_count_text,
     media_keyboard,
     media_screen,
+    outage_screen,
     place_screen,
     resume_screen,
     slot_screen,
@@ -298,7 +301,45 @@ async def on_category(
     services: Services,
 ) -> None:
     await state.update_data(category=callback_data.category.value)
+    actor = await services.actor(query.from_user.id)
+    if actor is not None:
+        async with services.reader() as uow:
+            outages = await known_outages(uow, actor, callback_data.category)
+        if outages:  # told at once, before anything is typed
+            data = await state.get_data()
+            await _show(query, None, *outage_screen(t, data, outages[0], services.tz))
+            return
     await _advance("place", state, t, services, query.from_user.id, query=query)
+
+
+@router.callback_query(StateFilter(Filing.category), IncidentCb.filter(F.action == "fa"))
+async def on_file_anyway(
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+) -> None:
+    await _advance("place", state, t, services, query.from_user.id, query=query)
+
+
+@router.callback_query(IncidentCb.filter(F.action == "fo"))
+async def on_follow(
+    query: CallbackQuery,
+    callback_data: IncidentCb,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: Services,
+) -> None:
+    actor = await _actor(services, query.from_user.id)
+    async with services.uow() as uow:
+        incident = await follow(uow, actor, callback_data.id, services.clock.now())
+    if step_of(await state.get_state()) == "category":
+        await state.clear()  # no request: the incident's updates come instead
+    await _show(query, None, t("incident-following", address=incident.address), None)
+
+
+@router.callback_query(IncidentCb.filter(F.action == "fa"))
+async def on_file_anyway_outdated(
+    query: CallbackQuery, t: BoundTranslator, callback_answer: CallbackAnswer
+) -> None:
+    _outdated(t, callback_answer)
 
 
 @router.callback_query(StateFilter(Filing.place), FilingPlaceCb.filter())
@@ -595,10 +636,23 @@ async def _submit(
             filed.urgency,
         )
         services.spawn(_second_opinion(services, facts), name=f"triage-{filed.number}")
+    if not filed.already_filed:  # after the answer: the resident does not wait for it
+        services.spawn(_outage_check(services, filed.id), name=f"outage-{filed.number}")
     await state.set_state(None)
     await state.set_data({"filed_draft": draft.token, "filed_number": filed.number})
     callback_answer.text = t("filing-filed-short", number=filed.number)
     await _show(query, None, filed_text(t, filed, calendar.tz), None)
+
+
+async def _outage_check(services: Services, request_id: int) -> None:
+    """Link the request to its building's open incident, or suggest one (the request
+    is filed whatever happens here)."""
+    try:
+        async with services.uow() as uow:
+            settings = await uow.settings.load()
+            await after_filing(uow, request_id, services.clock.now(), settings, services.tz)
+    except Exception:
+        log.exception("outage check after filing failed", extra={"request_id": request_id})
 
 
 async def _second_opinion(services: Services, facts: FiledFacts) -> None:

@@ -19,6 +19,8 @@ from domain.services.filing import (
     SimilarRequest,
     format_local,
 )
+from domain.services.incidents import IncidentView
+from domain.services.request_notifications import format_due
 from fsm.callbacks import ProfileCb
 from fsm.filing import (
     FilingAccessCb,
@@ -32,6 +34,7 @@ from fsm.filing import (
     FilingSlotCb,
     FilingUrgencyCb,
 )
+from fsm.incidents import IncidentCb
 
 EDITABLE = ("category", "place", "description", "media", "urgency", "access")
 URGENCY_ICONS = {Urgency.NORMAL: "🟢", Urgency.URGENT: "🟠", Urgency.EMERGENCY: "🔴"}
@@ -277,3 +280,27 @@ def link_home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=t("filing-link-home"), callback_data=ProfileCb(action="add_apartment"))
     return builder.as_markup()
+
+
+def outage_screen(
+    t: BoundTranslator, data: dict[str, Any], incident: IncidentView, tz: ZoneInfo
+) -> Screen:
+    """A known outage of the category in the resident's building: follow it or file anyway."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("incident-btn-follow"), callback_data=IncidentCb(action="fo", id=incident.id)
+    )
+    builder.button(
+        text=t("incident-btn-file-anyway"), callback_data=IncidentCb(action="fa", id=incident.id)
+    )
+    builder.adjust(1)
+    _nav(builder, t, "category", data["draft"], back=False)
+    text = t(
+        "incident-known",
+        category=t(f"incident-category-{incident.category.value}"),
+        address=incident.address,
+        since=format_due(incident.declared_at, tz),
+        due=format_due(incident.due_at, tz),
+        text=incident.text,
+    )
+    return text, builder.as_markup()

@@ -9,8 +9,8 @@ so what it wrote is shown under its name.
 
 ``requests(updated_at, id)`` serves the API's "updated since" filter and its cursor.
 
-Revision ID: 20261207_0008
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 02:00:00.000000+00:00
 """
 
@@ -21,8 +21,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision: str = "20261207_0008"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -74,6 +74,7 @@ def sla_clocks(row: Any) -> SlaClocks:
         accept_extension=timedelta(seconds=row.accept_extension_seconds),
         complete_extension=timedelta(seconds=row.complete_extension_seconds),
         auto_accept_from=row.auto_accept_from,
+        incident_due=row.incident_due_at,
     )
 
 

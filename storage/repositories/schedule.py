@@ -92,6 +92,7 @@ _SAVE_PLAN = text(
             accept_extension_seconds = :accept_extension,
             complete_extension_seconds = :complete_extension,
             auto_accept_from = :auto_accept_from,
+            incident_due_at = :incident_due,
             accept_due_at = :accept_due,
             complete_due_at = :complete_due
         WHERE id = :request_id
@@ -116,6 +117,7 @@ _SAVE_PLAN = text(
     bindparam("accept_extension", type_=Integer),
     bindparam("complete_extension", type_=Integer),
     bindparam("auto_accept_from", type_=DateTime(timezone=True)),
+    bindparam("incident_due", type_=DateTime(timezone=True)),
     bindparam("accept_due", type_=DateTime(timezone=True)),
     bindparam("complete_due", type_=DateTime(timezone=True)),
     bindparam("kinds", type_=ARRAY(String)),
@@ -131,6 +133,7 @@ _CLOCKS = select(
     Request.accept_extension_seconds,
     Request.complete_extension_seconds,
     Request.auto_accept_from,
+    Request.incident_due_at,
 ).where(Request.id == bindparam("request_id"))
 # Built once: every re-plan needs the open follow-up (a change's comes with its write).
 _OPEN_FOLLOW_UP = select(FollowUp.id, FollowUp.reason, FollowUp.opened_at, FollowUp.due_at).where(
@@ -182,6 +185,7 @@ class SqlScheduleRepository:
                 "accept_extension": int(clocks.accept_extension.total_seconds()),
                 "complete_extension": int(clocks.complete_extension.total_seconds()),
                 "auto_accept_from": clocks.auto_accept_from,
+                "incident_due": clocks.incident_due,
                 "accept_due": schedule.accept_due,
                 "complete_due": schedule.complete_due,
                 "kinds": [kind.value for kind in schedule.timers],

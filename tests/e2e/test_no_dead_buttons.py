@@ -36,6 +36,7 @@ from domain.enums import (
     Urgency,
     VerificationState,
 )
+from domain.services import incidents
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from sandbox.client import Message, UserClient
 from storage.models import ResidentApartment, User
@@ -378,7 +379,25 @@ async def _world(desk: Desk) -> tuple[Cast, UserClient]:
         await to_completed(desk, cast, completed)
     await _pending_resident(desk, cast, "Aziz", "13")
     await _pending_resident(desk, cast, "Kamola", "14")
+    await _outage(desk, cast, Category.ELEVATOR)  # the desk's queue, "known outage" on filing
     return cast, resident
+
+
+async def _outage(desk: Desk, cast: Cast, category: Category) -> None:
+    services = desk.runtime.services
+    actor = await services.actor(cast.manager.id)
+    assert actor is not None
+    async with services.uow() as uow:
+        await incidents.declare(
+            uow,
+            actor,
+            building_id=cast.home.building_id,
+            category=category,
+            text="The elevator is stuck between floors",
+            hours=4,
+            now=services.clock.now(),
+            tz=services.tz,
+        )
 
 
 async def _main_menu(user: UserClient, expected: list[str]) -> list[str]:
@@ -395,9 +414,14 @@ async def _main_menu(user: UserClient, expected: list[str]) -> list[str]:
     return [e for e in entries if e != language] + [e for e in entries if e == language]
 
 
-async def _walk(desk: Desk, user: UserClient, role: str, expected: list[str]) -> Walker:
+async def _walk(
+    desk: Desk, user: UserClient, role: str, expected: list[str], only: list[str] | None = None
+) -> Walker:
+    """Walk from every main-menu entry (``only``: from these entries)."""
     started = time.monotonic()
     roots = await _main_menu(user, expected)
+    if only is not None:
+        roots = [root for root in roots if root in only]
     await user.mark()
 
     async def reset() -> None:
@@ -418,6 +442,12 @@ async def _walk(desk: Desk, user: UserClient, role: str, expected: list[str]) ->
         f"dead or failing buttons found ({walker.summary(elapsed)}):\n{walker.verdict()}"
     )
     return walker
+
+
+def _pressed(walker: Walker) -> set[str]:
+    """Kinds of callback data the walk pressed (not those left in its queue by the cap)."""
+    left = {(_kind(i.screen), _kind(i.data), _kind(i.label)) for i in walker.queue}
+    return {key[1] for key in walker.visited - left}
 
 
 async def test_no_dead_buttons_for_the_manager(desk: Desk) -> None:
@@ -454,6 +484,66 @@ async def test_no_dead_buttons_on_the_api_clients_screen(desk: Desk) -> None:
     pressed = {data.partition(":")[2].split(":")[0] for _, data, _ in walker.visited}
     assert {"revoke", "new", "list"} <= pressed, (summary, pressed)  # and Cancel of the prompt
     assert not walker.defects, f"dead or failing buttons ({summary}):\n{walker.verdict()}"
+
+
+async def test_no_dead_buttons_on_the_outage_screens(desk: Desk) -> None:
+    """Every button of the outages (the desk's queue and card, declaring, a resident told
+    about a known outage) is pressed: a small world, so the walk's cap is not reached
+    before them."""
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    await _outage(desk, cast, Category.ELEVATOR)  # no request: the walk stays on outages
+    panel = _T(Language.EN.value, "menu-panel")
+    manager = await _walk(
+        desk, cast.manager, "manager", _menu_texts(ROLE_MENUS[Role.MANAGER]), only=[panel]
+    )
+    pressed = _pressed(manager)
+    for kind in ("inc:q:#", "inc:o:#", "inc:new:#", "incd:#:elevator:#:#", "inc:up:#"):
+        assert kind in pressed, (kind, sorted(pressed))
+    for kind in ("inc:lk:#", "inc:rc:#", "inc:rr:#"):
+        assert kind in pressed, (kind, sorted(pressed))
+    new_request = _T(Language.EN.value, "menu-new-request")
+    walker = await _walk(desk, resident, "resident", _menu_texts(RESIDENT_MENU), only=[new_request])
+    pressed = _pressed(walker)
+    for kind in ("inc:fo:#", "inc:fa:#"):
+        assert kind in pressed, (kind, sorted(pressed))  # "known outage" when filing
+
+
+async def test_no_dead_buttons_on_the_outage_suggestion(desk: Desk) -> None:
+    """The "possible outage" message comes from the outbox, not from a menu: each of its
+    buttons is pressed, before and after the suggestion was decided."""
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    services = desk.runtime.services
+    second = await new_user(desk, "Sardor", started=True)
+    await make_staff(
+        services.session_factory, second, [Role.MANAGER], buildings=[cast.home.building_id]
+    )
+    last = 0
+    for _ in range(3):
+        last, _number = await insert_request(desk, resident, cast.home)
+    async with services.uow() as uow:
+        settings = await uow.settings.load()
+        assert await incidents.after_filing(uow, last, services.clock.now(), settings, services.tz)
+    manager = cast.manager
+    suggestion = await manager.expect("Possible outage")
+    await manager.press("Not related", message=suggestion)
+    await manager.expect("Marked as not related")
+    # the other manager's copy of the message: decided already, they are told
+    answer = await second.press("🚨 Declare incident", message=await second.expect("Possible"))
+    assert answer.text == "This suggestion was already handled.", answer
+    # A fresh cluster: declaring walks the target and the text prompt.
+    for _ in range(3):
+        last, _number = await insert_request(desk, resident, cast.home)
+    async with services.uow() as uow:
+        await incidents.after_filing(uow, last, services.clock.now(), settings, services.tz)
+    suggestion = await manager.expect("Possible outage")
+    await manager.press("🚨 Declare incident", message=suggestion)
+    target = await manager.expect("By when")
+    await manager.press("⬅️ Back", message=target)
+    await manager.expect("Open outages: 0")
+    await manager.press("➕ Declare an outage")
+    await manager.expect("What is out?")
 
 
 async def test_no_dead_buttons_for_the_executor(desk: Desk) -> None:

@@ -130,6 +130,7 @@ def full_fields(request: RequestState) -> dict[str, Any]:
         if request.category is not Category.HEATING
         else Category.PLUMBING,
         "urgency": Urgency.URGENT if request.urgency is not Urgency.URGENT else Urgency.NORMAL,
+        "incident_id": 7,
     }
 
 
