@@ -187,6 +187,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         private_interval=settings.outbox_private_chat_interval,
         group_per_minute=settings.outbox_group_per_minute,
         poll_interval=settings.outbox_poll_interval,
+        paid_rate=settings.outbox_paid_broadcast_rate,
     )
     services.outbox_wake = outbox.wake
     dispatcher = create_dispatcher(services, fsm)

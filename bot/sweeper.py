@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services import Services
 from domain.access import Actor
 from domain.enums import Action
+from domain.services.announcements import send_due_reminders
 from domain.services.deadlines import SWEEP_BATCH, SweepReport, replan_batch, sweep
 from domain.services.requests import record_action
 from storage.outages import OutageLog, is_outage
@@ -59,6 +60,7 @@ class DeadlineSweeper:
             if report.claimed < self.batch:
                 break
         total = SweepReport(claimed, announced, postponed, auto_accepted)
+        await self.remind_planned_works()
         if not total.idle:
             log.info(
                 "deadline sweep",
@@ -70,6 +72,20 @@ class DeadlineSweeper:
                 },
             )
         return total
+
+    async def remind_planned_works(self) -> int:
+        """Planned works starting within the hour remind their residents (each once,
+        whichever process sweeps); returns the reminder messages written."""
+        written = 0
+        while True:
+            now = self.services.clock.now()
+            async with self.services.uow() as uow:
+                batch = await send_due_reminders(uow, now, self.services.tz)
+            if not batch:
+                break
+            written += batch
+            log.info("planned works reminded", extra={"messages": batch})
+        return written
 
     async def replan_all(self) -> int:
         """Re-plan every request that has deadlines with the current settings

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.announcements import SqlAnnouncementRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.desk import SqlDeskRepository
 from storage.repositories.directory import SqlDirectoryRepository
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     staff: SqlStaffRepository
     jobs: SqlJobsRepository
     schedule: SqlScheduleRepository
+    announcements: SqlAnnouncementRepository
 
     def __init__(
         self,
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobsRepository(self.session)
         self.schedule = SqlScheduleRepository(self.session, self._tz)
         self.invites = SqlInviteRepository(self.session)
+        self.announcements = SqlAnnouncementRepository(self.session)
         return self
 
     async def __aexit__(

@@ -57,6 +57,7 @@ FLAG_ARGS = {
     "pool": "pool_claim_enabled",
     "dd": "digest_daily",
     "dw": "digest_weekly",
+    "paid": "announcements_paid_broadcast",
 }
 """Short button data → the yes/no setting."""
 
@@ -344,6 +345,11 @@ def render_desk(t: BoundTranslator, settings: DeskSettings, timezone: str) -> st
             who=t(f"settings-recipients-{settings.digest_recipients}"),
         ),
         t("settings-line-timezone", timezone=timezone),
+        "",
+        t(
+            "settings-line-paid-broadcast",
+            value=_on_off(t, settings.announcements_paid_broadcast),
+        ),
     ]
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from domain.enums import Action, Category, HoldReason, Urgency
 from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
 from domain.services.requests import RequestCard
 from domain.services.templates import RejectTemplate, RejectTemplates
+from fsm.announcements import AnnounceCb
 from fsm.callbacks import VerificationCb
 from fsm.desk import (
     DeskCb,
@@ -33,6 +34,7 @@ def panel_keyboard(t: BoundTranslator, panel: Panel) -> InlineKeyboardMarkup:
         )
     builder.button(text=t("desk-btn-search"), callback_data=DeskPanelCb(action="search"))
     builder.button(text=t("templates-btn-open"), callback_data=TemplatesCb(action="show"))
+    builder.button(text=t("announce-btn-open"), callback_data=AnnounceCb(action="home"))
     builder.adjust(2)
     return builder.as_markup()
 

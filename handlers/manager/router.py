@@ -8,6 +8,7 @@ from aiogram import Router
 
 from domain.enums import Role
 from handlers.manager import (
+    announcements,
     desk,
     escalation,
     inline,
@@ -29,6 +30,7 @@ staff.include_routers(
     desk.router,
     templates.router,
     reports.router,
+    announcements.router,
     inline.router,
 )
 

@@ -290,9 +290,10 @@ class BotApi:
         self.state.check_access(bot, chat, sending=sending)
         return self.state.conversation(bot.id, chat)
 
-    def _admit(self, bot: BotState, chat: Chat, amount: int = 1) -> None:
+    def _admit(self, bot: BotState, chat: Chat, p: Params, amount: int = 1) -> None:
         if self.state.rate_limited(bot):
-            retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount)
+            paid = p.flag("allow_paid_broadcast")
+            retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount, paid=paid)
             if retry_after is not None:
                 raise too_many_requests(retry_after)
 
@@ -418,7 +419,7 @@ class BotApi:
         if inline is not None:
             full["reply_markup"] = inline
         if not admitted:
-            self._admit(bot, conv.chat)
+            self._admit(bot, conv.chat, p)
         return self.state.new_message(
             conv,
             full,
@@ -724,7 +725,7 @@ class BotApi:
             if item.get("has_spoiler"):
                 content["has_media_spoiler"] = True
             prepared.append((content, raw))
-        self._admit(bot, conv.chat, len(prepared))
+        self._admit(bot, conv.chat, p, len(prepared))
         group_id = str(next(conv.media_groups))
         out = []
         for content, raw in prepared:
