@@ -31,7 +31,7 @@ from bot.i18n import Translator
 from bot.media_store import TelegramMediaStore
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
-from bot.outbox import OutboxWorker
+from bot.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.polling import poll
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
@@ -58,6 +58,9 @@ SETTLE_AFTER_START = 1.0
 
 DRAIN_ON_STOP = 10.0
 """Seconds a stop waits for the updates being handled when polling stops."""
+
+OUTBOX_STOP = SEND_TIMEOUT
+"""How long a stop waits for the messages being sent (no send takes longer)."""
 
 
 class BotSession(AiohttpSession):
@@ -225,6 +228,11 @@ async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
     finally:
         rt.digests.stop()
         rt.sweeper.stop()
+        # The messages being sent finish and are recorded (none goes out twice after the
+        # restart); cancelled only when that takes longer than a send may.
+        rt.outbox.stop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(outbox_task), OUTBOX_STOP.total_seconds())
         outbox_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await outbox_task

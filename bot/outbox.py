@@ -93,13 +93,22 @@ class OutboxWorker:
         # are neither sent again nor left leased for minutes.
         self._unrecorded: list[tuple[list[Outcome], list[int], datetime, datetime]] = []
         self._recording = asyncio.Lock()
+        self._stopping = False
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox rows, so delivery starts at once."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the batch being sent, start no new message, and return from ``run``: a
+        restart in the middle of an announcement sends nothing twice (rows not started
+        are left pending for the next process, at once due)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        while True:
+        self._stopping = False
+        while not self._stopping:
             # Cleared before the claim: a wake during the batch stands for rows the claim
             # could not see yet, and the next claim follows at once.
             self._wake.clear()
@@ -162,7 +171,19 @@ class OutboxWorker:
                     )
                 )
                 continue
-            await (self.paid_bucket if message.paid_broadcast else self.bucket).acquire()
+            if not self._stopping:
+                await (self.paid_bucket if message.paid_broadcast else self.bucket).acquire()
+            if self._stopping:  # the process is stopping: the next one sends it
+                left.append(
+                    Outcome(
+                        message.id,
+                        OutboxState.PENDING,
+                        message.attempts,
+                        "not started: the worker stopped",
+                        next_attempt_at=self.clock.now(),
+                    )
+                )
+                continue
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
                 left.append(
                     Outcome(

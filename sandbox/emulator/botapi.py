@@ -291,11 +291,14 @@ class BotApi:
         return self.state.conversation(bot.id, chat)
 
     def _admit(self, bot: BotState, chat: Chat, p: Params, amount: int = 1) -> None:
-        if self.state.rate_limited(bot):
-            paid = p.flag("allow_paid_broadcast")
-            retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount, paid=paid)
-            if retry_after is not None:
-                raise too_many_requests(retry_after)
+        paid = p.flag("allow_paid_broadcast")
+        if not self.state.rate_limited(bot):
+            if paid:  # charged whether or not the emulator enforces the limits
+                self.state.limiter.paid[bot.id] += amount
+            return
+        retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount, paid=paid)
+        if retry_after is not None:
+            raise too_many_requests(retry_after)
 
     def _sender(self, bot: BotState, conv: Conversation) -> JSON | None:
         # Channel posts carry sender_chat instead of "from".

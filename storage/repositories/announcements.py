@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, func, select, text, true, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import OutboxState, UserStatus, VerificationState
@@ -76,7 +76,7 @@ class SqlAnnouncementRepository:
                 ResidentApartment.verification.in_(states),
                 User.status == UserStatus.ACTIVE,
             )
-            .distinct(ResidentApartment.user_id)
+            .ext(distinct_on(ResidentApartment.user_id))
             .order_by(ResidentApartment.user_id, Building.id)
         )
 
@@ -146,9 +146,7 @@ class SqlAnnouncementRepository:
                 )
             ).all()
         )
-        rows = await self.session.execute(
-            _UNREACHABLE, {"announcement_id": announcement_id, "limit": UNREACHABLE_SHOWN}
-        )
+        rows = await self.session.execute(_unreachable(announcement_id))
         unreachable = tuple(
             Unreachable(
                 name=row.name or "—",
@@ -251,30 +249,40 @@ class SqlAnnouncementRepository:
             )
 
 
-# Residents an announcement did not reach, with what a manager needs to call them: the
-# apartment is their first one in the announcement's buildings.
-_UNREACHABLE = text(
-    """
-    SELECT o.state, coalesce(u.full_name, nullif(trim(u.first_name || ' ' ||
-           coalesce(u.last_name, '')), '')) AS name, u.phone, home.apartment
-    FROM outbox AS o
-    JOIN users AS u ON u.id = o.user_id
-    LEFT JOIN LATERAL (
-        SELECT b.address || ', ' || a.number AS apartment
-        FROM resident_apartments AS ra
-        JOIN apartments AS a ON a.id = ra.apartment_id
-        JOIN buildings AS b ON b.id = a.building_id
-        JOIN announcement_buildings AS ab
-             ON ab.building_id = b.id AND ab.announcement_id = o.announcement_id
-        WHERE ra.user_id = u.id
-        ORDER BY b.address, a.number
-        LIMIT 1
-    ) AS home ON true
-    WHERE o.announcement_id = :announcement_id AND o.state IN ('skipped', 'failed')
-    ORDER BY home.apartment, o.id
-    LIMIT :limit
-    """
-)
+def _unreachable(announcement_id: int) -> Select[str, str | None, str | None, str | None]:
+    """Residents the announcement did not reach, with what a manager needs to call them:
+    the apartment is their first one in the announcement's buildings."""
+    home = (
+        select((Building.address + ", " + Apartment.number).label("apartment"))
+        .select_from(ResidentApartment)
+        .join(Apartment, Apartment.id == ResidentApartment.apartment_id)
+        .join(Building, Building.id == Apartment.building_id)
+        .join(
+            AnnouncementBuilding,
+            (AnnouncementBuilding.building_id == Building.id)
+            & (AnnouncementBuilding.announcement_id == announcement_id),
+        )
+        .where(ResidentApartment.user_id == User.id)
+        .order_by(Building.address, Apartment.number)
+        .limit(1)
+        .lateral("home")
+    )
+    name = func.coalesce(
+        User.full_name,
+        func.nullif(func.trim(User.first_name + " " + func.coalesce(User.last_name, "")), ""),
+    )
+    return (
+        select(Outbox.state, name.label("name"), User.phone, home.c.apartment)
+        .join(User, User.id == Outbox.user_id)
+        .outerjoin(home, true())
+        .where(
+            Outbox.announcement_id == announcement_id,
+            Outbox.state.in_([OutboxState.SKIPPED, OutboxState.FAILED]),
+        )
+        .order_by(home.c.apartment, Outbox.id)
+        .limit(UNREACHABLE_SHOWN)
+    )
+
 
 # The recipients a planned works' reminder goes to: those its announcement reached or is
 # still reaching (not the ones who blocked the bot or whose message failed).
