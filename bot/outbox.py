@@ -51,7 +51,7 @@ CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 OUTAGE_RETRY = 0.5
 """Seconds between attempts while Postgres is unreachable."""
-BULK_SLICE_SECONDS = 1.0
+BULK_SLICE_SECONDS = 0.5
 """Bulk rows (announcements) claimed per batch: about this long of sending at the global
 rate, so a personal notification written meanwhile waits for at most one such slice."""
 
