@@ -353,7 +353,12 @@ def preview_of(text: str, limit: int = 40) -> str:
     """The first words of a text, without its markup (history lines)."""
     plain = " ".join(re.sub(r"<[^>]+>", "", text).split())
     plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1]
+    if " " in cut and plain[limit - 1] != " ":  # not in the middle of a word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
 
 
 def announcement_params(
