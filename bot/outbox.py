@@ -219,12 +219,20 @@ class OutboxWorker:
     async def _record_left_over(self) -> None:
         async with self._recording:  # the sends of a batch record side by side
             while self._unrecorded:
-                outcomes, blocked, lease_until, now = self._unrecorded[0]
+                # Outcomes that piled up while the last ones were written go in one
+                # statement per lease (a thousand sends a second are not a thousand writes).
+                taken = len(self._unrecorded)
+                leases: dict[datetime, tuple[list[Outcome], list[int], datetime]] = {}
+                for outcomes, blocked, lease_until, now in self._unrecorded[:taken]:
+                    merged = leases.setdefault(lease_until, ([], [], now))
+                    merged[0].extend(outcomes)
+                    merged[1].extend(blocked)
                 async with self.engine.connect() as connection:
                     outbox = OutboxRepository(connection)
-                    await outbox.record(outcomes, lease_until=lease_until)
-                    await outbox.mark_unreachable(blocked, now)
-                self._unrecorded.pop(0)
+                    for lease_until, (outcomes, blocked, now) in leases.items():
+                        await outbox.record(outcomes, lease_until=lease_until)
+                        await outbox.mark_unreachable(blocked, now)
+                del self._unrecorded[:taken]
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping

@@ -86,7 +86,7 @@ def _draft_of(data: dict[str, Any]) -> Draft | None:
     )
 
 
-def _raw(draft: Draft) -> dict[str, Any]:
+def draft_data(draft: Draft) -> dict[str, Any]:
     return {
         "token": draft.token,
         "buildings": list(draft.building_ids),
@@ -108,7 +108,7 @@ async def _draft(state: FSMContext) -> Draft:
 
 
 async def _save(state: FSMContext, draft: Draft) -> None:
-    await state.update_data({DRAFT: _raw(draft)})
+    await state.update_data({DRAFT: draft_data(draft)})
 
 
 async def _leave_own_state(state: FSMContext) -> None:
@@ -560,10 +560,10 @@ async def on_text(
     draft = _replace(draft, text=text, attachment=attachment)
     await _save(state, draft)
     await state.set_state(AnnounceInput.preview)
-    await _send_preview(message.bot, services, t, actor, draft)
+    await send_preview(message.bot, services, t, actor, draft)
 
 
-async def _send_preview(
+async def send_preview(
     bot: Bot | None, services: Services, t: BoundTranslator, actor: Actor, draft: Draft
 ) -> None:
     """The announcement exactly as a resident of the first building sees it (in the

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.dialects.postgresql import insert
 
@@ -36,10 +38,14 @@ from domain.enums import (
     Urgency,
     VerificationState,
 )
+from domain.services.announcements import AnnouncementKind, Draft, send_announcement
+from fsm.announcements import AnnounceInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.manager.announcements import DRAFT, draft_data, send_preview
 from sandbox.client import Message, UserClient
 from storage.models import ResidentApartment, User
 from tests.e2e.conftest import Desk, new_user
+from tests.e2e.helpers import make_staff
 from tests.e2e.tracking_helpers import (
     Cast,
     drive,
@@ -161,7 +167,12 @@ class Walker:
     defects: list[str] = field(default_factory=list)
     unreachable: list[Item] = field(default_factory=list)
     fsm_prompts: list[str] = field(default_factory=list)
+    pressed: list[str] = field(default_factory=list)  # callback data, in order
+    only: tuple[str, ...] = ()  # when set: only buttons whose data starts with one of these
     reset: Callable[[], Awaitable[None]] | None = None  # a fresh conversation (no FSM step)
+    prepared: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+    """Roots that are not a text to send: a screen only reached by typing (the preview of an
+    announcement), shown by the function (after ``reset``)."""
     chat: Screen = field(default_factory=dict)  # kept up to date from the chat's events
     seq: int = 0
 
@@ -214,15 +225,23 @@ class Walker:
                 continue
             screen = _screen(message)
             for label, data in _safe_first(_callbacks(message)):
+                if self.only and not data.startswith(self.only):
+                    continue
                 key = (_kind(screen), _kind(data), _kind(label))
                 if key in self.visited:
                     continue
                 self.visited.add(key)
                 self.queue.append(Item(root, path, message.message_id, screen, label, data))
 
+    async def _enter(self, root: str) -> None:
+        if root in self.prepared:
+            await self.prepared[root]()
+        else:
+            await self.user.send_text(root)
+
     async def open_root(self, root: str) -> None:
         before = await self.settle(quiet=0.0)
-        await self.user.send_text(root)
+        await self._enter(root)
         self._enqueue(root, (), before, await self.settle(reply=True))
 
     async def _replay(self, item: Item) -> tuple[Message, str] | None:
@@ -232,7 +251,7 @@ class Walker:
         if self.reset is not None:
             await self.reset()
         before = await self.settle(quiet=0.0)
-        await self.user.send_text(item.root)
+        await self._enter(item.root)
         after = await self.settle(reply=True)
         for data, label in item.path:
             found = _find_like({m.message_id: m for m in _changed(before, after)}, data, label)
@@ -274,6 +293,7 @@ class Walker:
             f"(data={data!r}, path={[d for d, _ in item.path]!r})"
         )
         self.presses += 1
+        self.pressed.append(data)
         self.per_root[item.root] += 1
         try:
             answer = await self._press_once(data, message, where)
@@ -391,17 +411,29 @@ async def _main_menu(user: UserClient, expected: list[str]) -> list[str]:
     return [e for e in entries if e != language] + [e for e in entries if e == language]
 
 
-async def _walk(desk: Desk, user: UserClient, role: str, expected: list[str]) -> Walker:
+async def _walk(
+    desk: Desk,
+    user: UserClient,
+    role: str,
+    expected: list[str],
+    *,
+    roots: tuple[str, ...] | None = None,
+    prepared: dict[str, Callable[[], Awaitable[None]]] | None = None,
+    only: tuple[str, ...] = (),
+) -> Walker:
+    """``roots``: texts to start from instead of the main menu's entries (commands);
+    ``prepared``: screens only reached by typing, shown by a function."""
     started = time.monotonic()
-    roots = await _main_menu(user, expected)
+    menu = await _main_menu(user, expected)
+    roots = menu if roots is None else list(roots)
     await user.mark()
 
     async def reset() -> None:
         bot = desk.runtime.bot
         await desk.runtime.dispatcher.fsm.get_context(bot, user.id, user.id).clear()
 
-    walker = Walker(user, role, reset=reset)
-    await walker.walk(roots)
+    walker = Walker(user, role, reset=reset, prepared=dict(prepared or {}), only=only)
+    await walker.walk([*roots, *walker.prepared])
     elapsed = time.monotonic() - started
     print(walker.summary(elapsed))
     if walker.unreachable:
@@ -409,11 +441,47 @@ async def _walk(desk: Desk, user: UserClient, role: str, expected: list[str]) ->
         print(f"{role}: gone after earlier actions: {gone}")
     if walker.fsm_prompts:
         print(f"{role}: text prompts reached: {walker.fsm_prompts}")
-    assert walker.presses >= 10, walker.summary(elapsed)
+    assert walker.presses >= (1 if only else 10), walker.summary(elapsed)
     assert not walker.defects, (
         f"dead or failing buttons found ({walker.summary(elapsed)}):\n{walker.verdict()}"
     )
     return walker
+
+
+async def _announcement_preview(desk: Desk, cast: Cast) -> Callable[[], Awaitable[None]]:
+    """The manager's preview of planned works (Send / Edit / reminder / Cancel), as after
+    typing the window and the text; and one announcement already sent (its history and
+    report)."""
+    services, bot = desk.runtime.services, desk.runtime.bot
+    manager = cast.manager
+    actor = await services.actor(manager.id)
+    assert actor is not None
+    async with services.uow() as uow:
+        await send_announcement(
+            uow,
+            actor,
+            Draft(token="walk0001", building_ids=(cast.home.building_id,), text="Lift check"),
+            services.clock.now(),
+            services.tz,
+        )
+
+    async def show() -> None:
+        start = services.clock.now() + timedelta(days=2)
+        draft = Draft(
+            token=secrets.token_hex(4),
+            building_ids=(cast.home.building_id,),
+            kind=AnnouncementKind.PLANNED_WORKS,
+            text="<b>Hot water</b> is off",
+            starts_at=start,
+            ends_at=start + timedelta(hours=6),
+            remind=True,
+        )
+        context = desk.runtime.dispatcher.fsm.get_context(bot, manager.id, manager.id)
+        await context.set_state(AnnounceInput.preview)
+        await context.update_data({DRAFT: draft_data(draft)})
+        await send_preview(bot, services, services.translator.bind("en"), actor, draft)
+
+    return show
 
 
 async def test_no_dead_buttons_for_the_manager(desk: Desk) -> None:
@@ -424,6 +492,46 @@ async def test_no_dead_buttons_for_the_manager(desk: Desk) -> None:
         "manager",
         _menu_texts(ROLE_MENUS[Role.MANAGER]) + _menu_texts(COMMON_MENU),
     )
+
+
+async def test_no_dead_buttons_in_announcements(desk: Desk) -> None:
+    """Its own walk (the manager's has no time left for it): /announce, its history and
+    report, and the preview's buttons (a screen only reached by typing)."""
+    cast, _ = await _world(desk)
+    preview = await _announcement_preview(desk, cast)
+    walker = await _walk(
+        desk,
+        cast.manager,
+        "announcements",
+        [],
+        roots=("/announce",),
+        prepared={"📢 announcement preview": preview},
+        only=("ann:",),  # the panel's buttons are the manager's walk's
+    )
+    pressed = {data.split(":")[1] for data in walker.pressed if data.startswith("ann:")}
+    # the admin's switch for paid broadcast, on the desk rules screen
+    admin = await new_user(desk, "Aziz", started=True)
+    await make_staff(desk.runtime.services.session_factory, admin, [Role.ADMIN])
+    settings = await _walk(
+        desk, admin, "paid broadcast", [], roots=("/settings",), only=("cfg:desk", "cfg:flag:paid")
+    )
+    assert settings.pressed.count("cfg:flag:paid") >= 1, settings.pressed
+    # every kind of announcement button: home, new, audience, kinds, preview, report, history
+    assert pressed >= {
+        "home",
+        "new",
+        "bld",
+        "aud",
+        "next",
+        "kind",
+        "cancel",
+        "send",
+        "edit",
+        "remind",
+        "report",
+        "hist",
+        "hb",
+    }, pressed
 
 
 async def test_no_dead_buttons_for_the_executor(desk: Desk) -> None:
