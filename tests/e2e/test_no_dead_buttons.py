@@ -169,6 +169,7 @@ class Walker:
     fsm_prompts: list[str] = field(default_factory=list)
     pressed: list[str] = field(default_factory=list)  # callback data, in order
     only: tuple[str, ...] = ()  # when set: only buttons whose data starts with one of these
+    skip: tuple[str, ...] = ()  # buttons another walk covers (data prefixes)
     reset: Callable[[], Awaitable[None]] | None = None  # a fresh conversation (no FSM step)
     prepared: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
     """Roots that are not a text to send: a screen only reached by typing (the preview of an
@@ -225,7 +226,9 @@ class Walker:
                 continue
             screen = _screen(message)
             for label, data in _safe_first(_callbacks(message)):
-                if self.only and not data.startswith(self.only):
+                if (self.only and not data.startswith(self.only)) or (
+                    self.skip and data.startswith(self.skip)
+                ):
                     continue
                 key = (_kind(screen), _kind(data), _kind(label))
                 if key in self.visited:
@@ -420,6 +423,7 @@ async def _walk(
     roots: tuple[str, ...] | None = None,
     prepared: dict[str, Callable[[], Awaitable[None]]] | None = None,
     only: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
 ) -> Walker:
     """``roots``: texts to start from instead of the main menu's entries (commands);
     ``prepared``: screens only reached by typing, shown by a function."""
@@ -432,7 +436,7 @@ async def _walk(
         bot = desk.runtime.bot
         await desk.runtime.dispatcher.fsm.get_context(bot, user.id, user.id).clear()
 
-    walker = Walker(user, role, reset=reset, prepared=dict(prepared or {}), only=only)
+    walker = Walker(user, role, reset=reset, prepared=dict(prepared or {}), only=only, skip=skip)
     await walker.walk([*roots, *walker.prepared])
     elapsed = time.monotonic() - started
     print(walker.summary(elapsed))
