@@ -18,7 +18,8 @@ class AnnounceInput(StatesGroup):
 
 
 class AnnounceCb(CallbackData, prefix="ann"):
-    """``action``: home | new | bld (toggle ``id``) | page | aud | next | kind (``arg``) |
+    """``action``: home | new | bld (toggle ``id``) | ent (toggle entrance ``id``) | page |
+    aud | next | kind (``arg``) |
     remind | send (``arg``: the draft's token) | edit | cancel | report (``id``) |
     hist (buildings, ``page``) | hb (history of building ``id``, ``page``)."""
 

@@ -50,6 +50,7 @@ ERROR_WINDOW_PAST = "announce-error-window-past"
 ERROR_WINDOW_ORDER = "announce-error-window-order"
 ERROR_REMINDER_LATE = "announce-error-reminder-late"
 ERROR_NO_WINDOW = "announce-error-no-window"
+ERROR_ENTRANCES_ONE_BUILDING = "announce-error-entrances"
 
 MESSAGE = "announce-message"
 MESSAGE_WORKS = "announce-message-works"
@@ -78,6 +79,7 @@ class Draft:
     token: str  # sent once: a second Send of the same draft finds the announcement
     building_ids: tuple[int, ...]
     verified_only: bool = True
+    entrance_ids: tuple[int, ...] = ()  # narrowed to these entrances (of one building)
     kind: AnnouncementKind = AnnouncementKind.INFORMATION
     text: str = ""  # HTML as Telegram allows it
     attachment: Attachment | None = None
@@ -101,6 +103,7 @@ class NewAnnouncement:
     media: dict[str, str] | None
     verified_only: bool
     building_ids: tuple[int, ...]
+    entrance_ids: tuple[int, ...]
     starts_at: datetime | None
     ends_at: datetime | None
     reminder_due_at: datetime | None
@@ -123,6 +126,7 @@ class DeliveryReport:
     created_at: datetime
     addresses: tuple[str, ...]
     preview: str
+    entrances: tuple[str, ...] = ()  # the entrances' numbers, when narrowed
     queued: int = 0
     delivered: int = 0
     blocked: int = 0
@@ -189,11 +193,17 @@ class AnnouncementRepository(Protocol):
 
     async def address(self, building_id: int) -> str | None: ...
 
+    async def entrances(self, building_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(id, number) of the buildings' entrances, in order."""
+        ...
+
     async def audience(
-        self, building_ids: Sequence[int], verified_only: bool
+        self, building_ids: Sequence[int], verified_only: bool, entrance_ids: Sequence[int] = ()
     ) -> list[Recipient]: ...
 
-    async def count_audience(self, building_ids: Sequence[int], verified_only: bool) -> int: ...
+    async def count_audience(
+        self, building_ids: Sequence[int], verified_only: bool, entrance_ids: Sequence[int] = ()
+    ) -> int: ...
 
     async def by_token(self, token: str) -> int | None: ...
 
@@ -257,6 +267,21 @@ def check_buildings(actor: Actor, building_ids: Sequence[int]) -> tuple[int, ...
         if not actor.is_manager_of(building_id):
             raise NotAllowed(NOT_AVAILABLE)
     return tuple(sorted(set(building_ids)))
+
+
+async def check_entrances(
+    repository: AnnouncementRepository, building_ids: Sequence[int], entrance_ids: Sequence[int]
+) -> tuple[int, ...]:
+    """Entrances narrow the audience of one building; each one of that building (a forged
+    one is "not available")."""
+    if not entrance_ids:
+        return ()
+    if len(building_ids) != 1:
+        raise ValidationFailed(ERROR_ENTRANCES_ONE_BUILDING)
+    known = {entrance_id for entrance_id, _ in await repository.entrances(building_ids)}
+    if not set(entrance_ids) <= known:
+        raise NotAllowed(NOT_AVAILABLE)
+    return tuple(sorted(set(entrance_ids)))
 
 
 def check_text(html: str | None) -> str:
@@ -408,10 +433,15 @@ def recipient_note(
 
 
 async def count_audience(
-    uow: AnnouncementsUnitOfWork, actor: Actor, building_ids: Sequence[int], verified_only: bool
+    uow: AnnouncementsUnitOfWork,
+    actor: Actor,
+    building_ids: Sequence[int],
+    verified_only: bool,
+    entrance_ids: Sequence[int] = (),
 ) -> int:
     chosen = check_buildings(actor, building_ids)
-    return await uow.announcements.count_audience(chosen, verified_only)
+    entrances = await check_entrances(uow.announcements, chosen, entrance_ids)
+    return await uow.announcements.count_audience(chosen, verified_only, entrances)
 
 
 async def send_announcement(
@@ -420,6 +450,7 @@ async def send_announcement(
     """Stores the announcement and one outbox row per resident, in one transaction.
     The same draft sent again (Send pressed twice) finds the first one."""
     buildings = check_buildings(actor, draft.building_ids)
+    entrances = await check_entrances(uow.announcements, buildings, draft.entrance_ids)
     text = check_text(draft.text)
     existing = await uow.announcements.by_token(draft.token)
     if existing is not None:
@@ -429,7 +460,7 @@ async def send_announcement(
             raise ValidationFailed(ERROR_NO_WINDOW)
         if draft.remind:
             check_reminder(draft.starts_at, now)
-    recipients = await uow.announcements.audience(buildings, draft.verified_only)
+    recipients = await uow.announcements.audience(buildings, draft.verified_only, entrances)
     if not recipients:
         raise ValidationFailed(ERROR_NO_RESIDENTS)
     settings = await uow.settings.load()
@@ -445,6 +476,7 @@ async def send_announcement(
             media=media,
             verified_only=draft.verified_only,
             building_ids=buildings,
+            entrance_ids=entrances,
             starts_at=draft.starts_at if works else None,
             ends_at=draft.ends_at if works else None,
             reminder_due_at=reminder_due(draft),
@@ -471,7 +503,12 @@ async def send_announcement(
         "announcement.sent",
         "announcement",
         str(announcement_id),
-        {"kind": draft.kind.value, "buildings": list(buildings), "recipients": len(recipients)},
+        {
+            "kind": draft.kind.value,
+            "buildings": list(buildings),
+            "entrances": list(entrances),
+            "recipients": len(recipients),
+        },
     )
     await uow.commit()
     return SendResult(announcement_id, len(recipients))

@@ -77,6 +77,7 @@ def _draft_of(data: dict[str, Any]) -> Draft | None:
         token=raw["token"],
         building_ids=tuple(raw.get("buildings", ())),
         verified_only=raw.get("verified_only", True),
+        entrance_ids=tuple(raw.get("entrances", ())),
         kind=AnnouncementKind(raw.get("kind", AnnouncementKind.INFORMATION.value)),
         text=raw.get("text", ""),
         attachment=Attachment(**attachment) if attachment else None,
@@ -91,6 +92,7 @@ def draft_data(draft: Draft) -> dict[str, Any]:
         "token": draft.token,
         "buildings": list(draft.building_ids),
         "verified_only": draft.verified_only,
+        "entrances": list(draft.entrance_ids),
         "kind": draft.kind.value,
         "text": draft.text,
         "attachment": draft.attachment.to_json() if draft.attachment else None,
@@ -148,9 +150,16 @@ async def _audience_screen(
         page = min(page, pages - 1)
         shown = await uow.announcements.buildings(scope, page * BUILDINGS_SHOWN, BUILDINGS_SHOWN)
         reach = (
-            await uc.count_audience(uow, actor, draft.building_ids, draft.verified_only)
+            await uc.count_audience(
+                uow, actor, draft.building_ids, draft.verified_only, draft.entrance_ids
+            )
             if draft.building_ids
             else 0
+        )
+        entrances = (
+            await uow.announcements.entrances(draft.building_ids)
+            if len(draft.building_ids) == 1
+            else []
         )
     lines = [t("announce-audience-title")]
     lines.append(
@@ -172,6 +181,22 @@ async def _audience_screen(
     if page + 1 < pages:
         nav.button(text=t("nav-next"), callback_data=AnnounceCb(action="page", page=page + 1))
     builder.attach(nav)
+    if len(entrances) > 1:  # one building: its entrances may narrow the audience
+        chosen_numbers = [n for e, n in entrances if e in draft.entrance_ids]
+        lines.append(
+            t("announce-audience-entrances", entrances=", ".join(chosen_numbers))
+            if chosen_numbers
+            else t("announce-audience-all-entrances")
+        )
+        doors = InlineKeyboardBuilder()
+        for entrance_id, number in entrances:
+            doors.button(
+                text=("✅ " if entrance_id in draft.entrance_ids else "🚪 ")
+                + t("announce-btn-entrance", number=number),
+                callback_data=AnnounceCb(action="ent", id=entrance_id, page=page),
+            )
+        doors.adjust(4)
+        builder.attach(doors)
     rest = InlineKeyboardBuilder()
     rest.button(
         text=t("announce-btn-verified" if draft.verified_only else "announce-btn-all-linked"),
@@ -223,11 +248,19 @@ async def _control(
     services: Services, t: BoundTranslator, actor: Actor, draft: Draft
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
-        reach = await uc.count_audience(uow, actor, draft.building_ids, draft.verified_only)
+        reach = await uc.count_audience(
+            uow, actor, draft.building_ids, draft.verified_only, draft.entrance_ids
+        )
         addresses = [await uow.announcements.address(b) or "—" for b in draft.building_ids]
+        numbers = [
+            n
+            for e, n in await uow.announcements.entrances(draft.building_ids)
+            if e in draft.entrance_ids
+        ]
     lines = [
         t("announce-preview-title"),
         t("announce-preview-reach", count=reach, buildings="; ".join(addresses)),
+        *([t("announce-audience-entrances", entrances=", ".join(numbers))] if numbers else []),
         t(
             "announce-preview-audience-verified"
             if draft.verified_only
@@ -260,6 +293,11 @@ def render_report(t: BoundTranslator, report: DeliveryReport, services: Services
             at=report.created_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
         ),
         t("announce-report-buildings", buildings="; ".join(report.addresses)),
+        *(
+            [t("announce-audience-entrances", entrances=", ".join(report.entrances))]
+            if report.entrances
+            else []
+        ),
         f"«{report.preview}»",
     ]
     if report.starts_at and report.ends_at:
@@ -444,7 +482,7 @@ async def on_new(
     await show_screen(query, *await _audience_screen(services, t, actor, draft, 0))
 
 
-@router.callback_query(AnnounceCb.filter(F.action.in_({"bld", "page", "aud"})))
+@router.callback_query(AnnounceCb.filter(F.action.in_({"bld", "page", "aud", "ent"})))
 async def on_audience(
     query: CallbackQuery,
     callback_data: AnnounceCb,
@@ -457,7 +495,14 @@ async def on_audience(
     if callback_data.action == "bld":
         uc.check_buildings(actor, [callback_data.id])  # a forged building: not available
         chosen = set(draft.building_ids) ^ {callback_data.id}
-        draft = _replace(draft, building_ids=tuple(sorted(chosen)))
+        draft = _replace(draft, building_ids=tuple(sorted(chosen)), entrance_ids=())
+    elif callback_data.action == "ent":
+        doors = set(draft.entrance_ids) ^ {callback_data.id}
+        async with services.reader() as uow:  # a forged entrance: not available
+            await uc.check_entrances(
+                uow.announcements, draft.building_ids, sorted(doors | {callback_data.id})
+            )
+        draft = _replace(draft, entrance_ids=tuple(sorted(doors)))
     elif callback_data.action == "aud":
         draft = _replace(draft, verified_only=not draft.verified_only)
     await _save(state, draft)
@@ -471,7 +516,9 @@ async def on_next(
     actor = await _actor(services, query.from_user.id)
     draft = await _draft(state)
     async with services.reader() as uow:
-        reach = await uc.count_audience(uow, actor, draft.building_ids, draft.verified_only)
+        reach = await uc.count_audience(
+            uow, actor, draft.building_ids, draft.verified_only, draft.entrance_ids
+        )
     if not reach:
         raise ValidationFailed(uc.ERROR_NO_RESIDENTS)
     await show_screen(query, t("announce-kind-title"), kinds_keyboard(t))

@@ -85,3 +85,7 @@ announce-error-no-window = The planned works need their start and end first.
 settings-btn-flag-paid = 💫 Paid broadcast for announcements: { $value }
 settings-line-paid-broadcast = 💫 Paid broadcast for announcements: { $value }
     Telegram sends at most 30 messages a second for free: an announcement to 10,000 residents takes about 6 minutes. With paid broadcast it goes up to 1,000 a second (10,000 in about 10 seconds), and Telegram charges 0.1 Star per message from the bot's Stars balance (about 1,000 Stars for 10,000 residents). Only worth it for very large buildings or urgent outages.
+announce-audience-entrances = 🚪 Entrances: { $entrances }
+announce-audience-all-entrances = 🚪 All entrances (press one to narrow the audience)
+announce-btn-entrance = { $number }
+announce-error-entrances = Entrances can be chosen when one building is chosen.

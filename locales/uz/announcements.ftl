@@ -83,3 +83,7 @@ announce-error-no-window = Avval rejali ishlarning boshlanishi va tugashini kiri
 settings-btn-flag-paid = 💫 E'lonlar uchun pullik tarqatma: { $value }
 settings-line-paid-broadcast = 💫 E'lonlar uchun pullik tarqatma: { $value }
     Telegram bepul ravishda soniyasiga ko'pi bilan 30 ta xabar yuboradi: 10 000 yashovchiga e'lon taxminan 6 daqiqa ketadi. Pullik tarqatma bilan soniyasiga 1 000 tagacha (10 000 taxminan 10 soniyada), va Telegram har bir xabar uchun botning Stars balansidan 0,1 Star oladi (10 000 yashovchi uchun taxminan 1 000 Star). Faqat juda katta uylar yoki shoshilinch avariyalar uchun arziydi.
+announce-audience-entrances = 🚪 Yo'laklar: { $entrances }
+announce-audience-all-entrances = 🚪 Barcha yo'laklar (doirani toraytirish uchun yo'lakni bosing)
+announce-btn-entrance = { $number }
+announce-error-entrances = Yo'laklarni bitta uy tanlanganda tanlash mumkin.

@@ -26,6 +26,7 @@ from storage.models import (
     AnnouncementBuilding,
     Apartment,
     Building,
+    Entrance,
     Organisation,
     Outbox,
     ResidentApartment,
@@ -63,8 +64,19 @@ class SqlAnnouncementRepository:
     async def address(self, building_id: int) -> str | None:
         return await self.session.scalar(select(Building.address).where(Building.id == building_id))
 
-    def _audience(self, building_ids: Sequence[int], verified_only: bool) -> Select[int, str]:
+    async def entrances(self, building_ids: Sequence[int]) -> list[tuple[int, str]]:
+        rows = await self.session.execute(
+            select(Entrance.id, Entrance.number)
+            .where(Entrance.building_id.in_(list(building_ids)))
+            .order_by(func.length(Entrance.number), Entrance.number, Entrance.id)
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    def _audience(
+        self, building_ids: Sequence[int], verified_only: bool, entrance_ids: Sequence[int]
+    ) -> Select[int, str]:
         states = (VerificationState.APPROVED,) if verified_only else LINKED
+        narrowed = (Apartment.entrance_id.in_(list(entrance_ids)),) if entrance_ids else ()
         return (
             select(ResidentApartment.user_id, Organisation.name)
             .join(Apartment, Apartment.id == ResidentApartment.apartment_id)
@@ -75,17 +87,22 @@ class SqlAnnouncementRepository:
                 Apartment.building_id.in_(list(building_ids)),
                 ResidentApartment.verification.in_(states),
                 User.status == UserStatus.ACTIVE,
+                *narrowed,
             )
             .ext(distinct_on(ResidentApartment.user_id))
             .order_by(ResidentApartment.user_id, Building.id)
         )
 
-    async def audience(self, building_ids: Sequence[int], verified_only: bool) -> list[Recipient]:
-        rows = await self.session.execute(self._audience(building_ids, verified_only))
+    async def audience(
+        self, building_ids: Sequence[int], verified_only: bool, entrance_ids: Sequence[int] = ()
+    ) -> list[Recipient]:
+        rows = await self.session.execute(self._audience(building_ids, verified_only, entrance_ids))
         return [Recipient(int(row[0]), str(row[1])) for row in rows]
 
-    async def count_audience(self, building_ids: Sequence[int], verified_only: bool) -> int:
-        inner = self._audience(building_ids, verified_only).subquery()
+    async def count_audience(
+        self, building_ids: Sequence[int], verified_only: bool, entrance_ids: Sequence[int] = ()
+    ) -> int:
+        inner = self._audience(building_ids, verified_only, entrance_ids).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(inner)) or 0)
 
     async def by_token(self, token: str) -> int | None:
@@ -101,6 +118,7 @@ class SqlAnnouncementRepository:
                 text=new.text,
                 media=new.media,
                 verified_only=new.verified_only,
+                entrance_ids=list(new.entrance_ids),
                 starts_at=new.starts_at,
                 ends_at=new.ends_at,
                 reminder_due_at=new.reminder_due_at,
@@ -137,6 +155,14 @@ class SqlAnnouncementRepository:
             .where(AnnouncementBuilding.announcement_id == announcement_id)
             .order_by(Building.address)
         )
+        entrances: Sequence[str] = ()
+        if announcement.entrance_ids:
+            found = await self.session.scalars(
+                select(Entrance.number)
+                .where(Entrance.id.in_(list(announcement.entrance_ids)))
+                .order_by(func.length(Entrance.number), Entrance.number)
+            )
+            entrances = found.all()
         counts = dict(
             (
                 await self.session.execute(
@@ -162,6 +188,7 @@ class SqlAnnouncementRepository:
             created_at=announcement.created_at,
             addresses=tuple(addresses),
             preview=preview_of(announcement.text, 60),
+            entrances=tuple(entrances),
             queued=counts.get(OutboxState.PENDING, 0),
             delivered=counts.get(OutboxState.SENT, 0),
             blocked=counts.get(OutboxState.SKIPPED, 0),

@@ -18,6 +18,7 @@ from storage.models import (
     Announcement,
     Apartment,
     Building,
+    Entrance,
     Organisation,
     Outbox,
     ResidentApartment,
@@ -33,7 +34,10 @@ EMPTY = "Tashkent, Bunyodkor 7"
 NOT_AVAILABLE = "not available"
 
 
-async def _building(desk: Desk, address: str, organisation: str, apartments: int) -> Home:
+async def _building(
+    desk: Desk, address: str, organisation: str, apartments: int, entrances: int = 0
+) -> Home:
+    """Apartments 1..N; with ``entrances``, apartment n is in entrance ``n % entrances + 1``."""
     async with desk.runtime.services.session_factory() as session, session.begin():
         org = Organisation(name=organisation)
         session.add(org)
@@ -41,9 +45,16 @@ async def _building(desk: Desk, address: str, organisation: str, apartments: int
         building = Building(organisation_id=org.id, address=address)
         session.add(building)
         await session.flush()
+        doors = [Entrance(building_id=building.id, number=str(n + 1)) for n in range(entrances)]
+        session.add_all(doors)
+        await session.flush()
         numbers = {}
         for n in range(1, apartments + 1):
-            apartment = Apartment(building_id=building.id, number=str(n))
+            apartment = Apartment(
+                building_id=building.id,
+                number=str(n),
+                entrance_id=doors[n % entrances].id if doors else None,
+            )
             session.add(apartment)
             await session.flush()
             numbers[str(n)] = apartment.id
@@ -103,7 +114,7 @@ async def test_an_announcement_reaches_exactly_its_buildings_residents_in_their_
     desk: Desk,
 ) -> None:
     home = await make_home(desk)  # "Demo UK", Navoi 5, apartments 12..15
-    second = await _building(desk, SECOND, "Temur Service", 3)
+    second = await _building(desk, SECOND, "Temur Service", 3, entrances=2)
     third = await _building(desk, THIRD, "Chilonzor UK", 2)
     empty = await _building(desk, EMPTY, "Bunyodkor UK", 2)
     manager = await new_user(desk, "Malika", started=True)
@@ -135,6 +146,16 @@ async def test_an_announcement_reaches_exactly_its_buildings_residents_in_their_
     answer = await manager.press("Next ➡️")  # a building with no residents: nothing to send
     assert answer.show_alert and "no residents in the bot yet" in (answer.text or "")
     await manager.press(f"✅ {EMPTY}")
+    # one building: its entrances may narrow the audience (Gulnora lives in entrance 2)
+    await manager.press(f"▫️ {SECOND}")
+    await manager.expect("All entrances")
+    await manager.press("🚪 1")
+    screen = await manager.expect("🚪 Entrances: 1$")
+    assert "it will reach 0 residents" in screen.content
+    await manager.press("🚪 2")
+    screen = await manager.expect("🚪 Entrances: 1, 2$")
+    assert "it will reach 1 resident." in screen.content
+    await manager.press(f"✅ {SECOND}")  # another building chosen: entrances are forgotten
     await manager.press(f"▫️ {ADDRESS}")
     await manager.expect("it will reach 3 residents")
     await manager.press(f"▫️ {SECOND}")

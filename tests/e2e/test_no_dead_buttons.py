@@ -43,7 +43,7 @@ from fsm.announcements import AnnounceInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.manager.announcements import DRAFT, draft_data, send_preview
 from sandbox.client import Message, UserClient
-from storage.models import ResidentApartment, User
+from storage.models import Entrance, ResidentApartment, User
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import make_staff
 from tests.e2e.tracking_helpers import (
@@ -458,6 +458,8 @@ async def _announcement_preview(desk: Desk, cast: Cast) -> Callable[[], Awaitabl
     report)."""
     services, bot = desk.runtime.services, desk.runtime.bot
     manager = cast.manager
+    async with services.session_factory() as session, session.begin():  # entrances to pick
+        session.add(Entrance(building_id=cast.home.building_id, number="2"))
     actor = await services.actor(manager.id)
     assert actor is not None
     async with services.uow() as uow:
@@ -525,6 +527,7 @@ async def test_no_dead_buttons_in_announcements(desk: Desk) -> None:
         "home",
         "new",
         "bld",
+        "ent",
         "aud",
         "next",
         "kind",
