@@ -29,7 +29,7 @@ from bot.keyboards import InlineKeyboardBuilder
 from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import Language, MediaKind
-from domain.errors import NotAllowed, ValidationFailed
+from domain.errors import DomainError, NotAllowed, ValidationFailed
 from domain.services import announcements as uc
 from domain.services.announcements import (
     AnnouncementKind,
@@ -713,7 +713,10 @@ async def _follow_report(
     until = loop.time() + REPORT_FOLLOW_SECONDS
     while not report.done and loop.time() < until:
         await asyncio.sleep(REPORT_REFRESH_SECONDS)
-        text, markup, report = await _report(services, t, actor, report.announcement_id)
+        try:
+            text, markup, report = await _report(services, t, actor, report.announcement_id)
+        except DomainError:  # the manager lost the building meanwhile: they no longer see it
+            return
         if text == shown:
             continue
         try:

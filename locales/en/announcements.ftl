@@ -89,3 +89,4 @@ announce-audience-entrances = 🚪 Entrances: { $entrances }
 announce-audience-all-entrances = 🚪 All entrances (press one to narrow the audience)
 announce-btn-entrance = { $number }
 announce-error-entrances = Entrances can be chosen when one building is chosen.
+audit-action-announcement-sent = Announcement sent

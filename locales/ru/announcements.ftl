@@ -91,3 +91,4 @@ announce-audience-entrances = 🚪 Подъезды: { $entrances }
 announce-audience-all-entrances = 🚪 Все подъезды (нажмите на подъезд, чтобы сузить круг)
 announce-btn-entrance = { $number }
 announce-error-entrances = Подъезды можно выбрать, когда выбран один дом.
+audit-action-announcement-sent = Объявление отправлено

@@ -87,3 +87,4 @@ announce-audience-entrances = 🚪 Yo'laklar: { $entrances }
 announce-audience-all-entrances = 🚪 Barcha yo'laklar (doirani toraytirish uchun yo'lakni bosing)
 announce-btn-entrance = { $number }
 announce-error-entrances = Yo'laklarni bitta uy tanlanganda tanlash mumkin.
+audit-action-announcement-sent = E'lon yuborildi
