@@ -52,6 +52,8 @@ DRAFT = "announce"
 BUILDINGS_SHOWN = 8
 HISTORY_BUILDINGS_SHOWN = 8
 REPORT_REFRESH_SECONDS = 2.0
+REPORT_TEXT_LIMIT = 3900
+"""Characters of the report before its "…and N more" line (a message holds 4,096)."""
 REPORT_FOLLOW_SECONDS = 600.0
 """The report message after Send updates itself while sending, for at most this long
 (🔄 Refresh updates it at any time)."""
@@ -331,8 +333,9 @@ def render_report(t: BoundTranslator, report: DeliveryReport, services: Services
     ]
     if report.unreachable:
         lines += ["", t("announce-report-unreachable")]
-        lines += [
-            t(
+        shown = 0
+        for person in report.unreachable:
+            line = t(
                 "announce-report-person-blocked"
                 if person.blocked
                 else "announce-report-person-failed",
@@ -340,8 +343,13 @@ def render_report(t: BoundTranslator, report: DeliveryReport, services: Services
                 apartment=person.apartment,
                 phone=person.phone,
             )
-            for person in report.unreachable
-        ]
+            if sum(len(x) + 1 for x in lines) + len(line) > REPORT_TEXT_LIMIT:
+                break  # a Telegram message holds 4,096 characters
+            lines.append(line)
+            shown += 1
+        more = report.blocked + report.failed - shown
+        if more > 0:
+            lines.append(t("announce-report-more", count=more))
     return "\n".join(lines)
 
 

@@ -90,3 +90,4 @@ announce-audience-all-entrances = 🚪 All entrances (press one to narrow the au
 announce-btn-entrance = { $number }
 announce-error-entrances = Entrances can be chosen when one building is chosen.
 audit-action-announcement-sent = Announcement sent
+announce-report-more = …and { $count } more, not shown here.

@@ -92,3 +92,4 @@ announce-audience-all-entrances = 🚪 Все подъезды (нажмите �
 announce-btn-entrance = { $number }
 announce-error-entrances = Подъезды можно выбрать, когда выбран один дом.
 audit-action-announcement-sent = Объявление отправлено
+announce-report-more = …и ещё { $count }, здесь не поместились.

@@ -88,3 +88,4 @@ announce-audience-all-entrances = 🚪 Barcha yo'laklar (doirani toraytirish uch
 announce-btn-entrance = { $number }
 announce-error-entrances = Yo'laklarni bitta uy tanlanganda tanlash mumkin.
 audit-action-announcement-sent = E'lon yuborildi
+announce-report-more = …va yana { $count } ta, bu yerga sig'madi.
