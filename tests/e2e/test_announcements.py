@@ -233,9 +233,16 @@ async def test_an_announcement_reaches_exactly_its_buildings_residents_in_their_
     async with desk.runtime.services.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Announcement)) == 1
 
-    # the delivery report: counts, and who must be called
-    await manager.press("🔄 Refresh", message=report)
-    done = await manager.expect("Sending finished")
+    # the delivery report updates itself while sending: counts, and who must be called
+    for _ in range(200):  # no press: the report message itself changes
+        (shown,) = [m for m in await manager.messages() if m.message_id == report.message_id]
+        if "Sending finished" in shown.content:
+            break
+        await asyncio.sleep(0.05)
+    assert "delivered: 3 · blocked the bot: 1" in shown.content, shown.content
+    answer = await manager.press("🔄 Refresh", message=report)  # the same numbers
+    assert not answer.show_alert
+    (done,) = [m for m in await manager.messages() if m.message_id == report.message_id]
     assert (
         "Recipients: 4 · queued: 0 · delivered: 3 · blocked the bot: 1 · failed: 0" in done.content
     )
