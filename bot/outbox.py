@@ -102,12 +102,12 @@ class OutboxWorker:
     def stop(self) -> None:
         """Finish the batch being sent, start no new message, and return from ``run``: a
         restart in the middle of an announcement sends nothing twice (rows not started
-        are left pending for the next process, at once due)."""
+        are left pending for the next process, at once due). A stopped worker stays
+        stopped (a stop before ``run`` started is not lost)."""
         self._stopping = True
         self._wake.set()
 
     async def run(self) -> None:
-        self._stopping = False
         while not self._stopping:
             # Cleared before the claim: a wake during the batch stands for rows the claim
             # could not see yet, and the next claim follows at once.
