@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
-from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot.i18n import get_translator
 from domain.services.announcements import AnnouncementKind, DeliveryReport, Unreachable
-from handlers.manager.announcements import render_report
+from handlers.manager.announcements_views import render_report
 
 
 def test_a_long_list_of_residents_to_call_is_cut_with_how_many_more() -> None:
@@ -33,8 +31,7 @@ def test_a_long_list_of_residents_to_call_is_cut_with_how_many_more() -> None:
         failed=30,
         unreachable=people,
     )
-    services: Any = SimpleNamespace(tz=ZoneInfo("Asia/Tashkent"))
-    text = render_report(get_translator().bind("en"), report, cast(Any, services))
+    text = render_report(get_translator().bind("en"), report, ZoneInfo("Asia/Tashkent"))
     assert len(text) <= 4096
     assert (
         "Recipients: 1,000 · queued: 0 · delivered: 900 · blocked the bot: 70 · failed: 30" in text

@@ -9,12 +9,10 @@ conversation (``announce``), every press re-checks the scope (a forged building 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import secrets
-from datetime import datetime
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
@@ -36,19 +34,30 @@ from domain.services.announcements import (
     Attachment,
     DeliveryReport,
     Draft,
-    HistoryPage,
 )
 from fsm.announcements import AnnounceCb, AnnounceInput
-from fsm.desk import DeskPanelCb
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
+from handlers.manager.announcements_views import (
+    DRAFT,
+    cancel_button,
+    cancel_keyboard,
+    draft_data,
+    draft_of,
+    history_keyboard,
+    home_keyboard,
+    kinds_keyboard,
+    render_history,
+    render_message,
+    render_report,
+    report_keyboard,
+)
 
 log = logging.getLogger(__name__)
 
 router = Router(name="announcements")
 router.message.filter(F.chat.type == "private")
 
-DRAFT = "announce"
 BUILDINGS_SHOWN = 8
 HISTORY_BUILDINGS_SHOWN = 8
 REPORT_REFRESH_SECONDS = 2.0
@@ -70,42 +79,8 @@ async def _actor(services: Services, user_id: int) -> Actor:
 # --------------------------------------------------------------------------- the draft
 
 
-def _draft_of(data: dict[str, Any]) -> Draft | None:
-    raw = data.get(DRAFT)
-    if not raw:
-        return None
-    attachment = raw.get("attachment")
-    return Draft(
-        token=raw["token"],
-        building_ids=tuple(raw.get("buildings", ())),
-        verified_only=raw.get("verified_only", True),
-        entrance_ids=tuple(raw.get("entrances", ())),
-        kind=AnnouncementKind(raw.get("kind", AnnouncementKind.INFORMATION.value)),
-        text=raw.get("text", ""),
-        attachment=Attachment(**attachment) if attachment else None,
-        starts_at=datetime.fromisoformat(raw["starts_at"]) if raw.get("starts_at") else None,
-        ends_at=datetime.fromisoformat(raw["ends_at"]) if raw.get("ends_at") else None,
-        remind=raw.get("remind", False),
-    )
-
-
-def draft_data(draft: Draft) -> dict[str, Any]:
-    return {
-        "token": draft.token,
-        "buildings": list(draft.building_ids),
-        "verified_only": draft.verified_only,
-        "entrances": list(draft.entrance_ids),
-        "kind": draft.kind.value,
-        "text": draft.text,
-        "attachment": draft.attachment.to_json() if draft.attachment else None,
-        "starts_at": draft.starts_at.isoformat() if draft.starts_at else None,
-        "ends_at": draft.ends_at.isoformat() if draft.ends_at else None,
-        "remind": draft.remind,
-    }
-
-
 async def _draft(state: FSMContext) -> Draft:
-    draft = _draft_of(await state.get_data())
+    draft = draft_of(await state.get_data())
     if draft is None:
         raise ValidationFailed("callback-outdated")
     return draft
@@ -120,26 +95,7 @@ async def _leave_own_state(state: FSMContext) -> None:
         await state.clear()
 
 
-def _replace(draft: Draft, **changes: Any) -> Draft:
-    values = {name: getattr(draft, name) for name in Draft.__slots__}
-    values.update(changes)
-    return Draft(**values)
-
-
 # --------------------------------------------------------------------------- screens
-
-
-def home_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("announce-btn-new"), callback_data=AnnounceCb(action="new"))
-    builder.button(text=t("announce-btn-history"), callback_data=AnnounceCb(action="hist"))
-    builder.button(text=t("desk-btn-panel"), callback_data=DeskPanelCb(action="show"))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def _cancel_button(t: BoundTranslator, builder: InlineKeyboardBuilder) -> None:
-    builder.button(text=t("announce-btn-cancel"), callback_data=AnnounceCb(action="cancel"))
 
 
 async def _audience_screen(
@@ -205,45 +161,10 @@ async def _audience_screen(
         callback_data=AnnounceCb(action="aud", page=page),
     )
     rest.button(text=t("announce-btn-next"), callback_data=AnnounceCb(action="next"))
-    _cancel_button(t, rest)
+    cancel_button(t, rest)
     rest.adjust(1)
     builder.attach(rest)
     return "\n".join(lines), builder.as_markup()
-
-
-def kinds_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for kind in AnnouncementKind:
-        builder.button(
-            text=t(f"announce-btn-kind-{kind.value}"),
-            callback_data=AnnounceCb(action="kind", arg=kind.value),
-        )
-    _cancel_button(t, builder)
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def cancel_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    _cancel_button(t, builder)
-    return builder.as_markup()
-
-
-def render_message(t: BoundTranslator, draft: Draft, organisation: str, services: Services) -> str:
-    """The announcement as a resident reading ``t``'s language sees it."""
-    works = draft.kind is AnnouncementKind.PLANNED_WORKS
-    params = uc.announcement_params(
-        draft.kind,
-        draft.text,
-        draft.starts_at if works else None,
-        draft.ends_at if works else None,
-        services.tz,
-    )
-    params = {
-        name: t(value["key"]) if isinstance(value, dict) else value
-        for name, value in params.items()
-    }
-    return t(uc.message_template(draft.kind), organisation=html.escape(organisation), **params)
 
 
 async def _control(
@@ -280,88 +201,9 @@ async def _control(
             text=t("announce-btn-remind-on" if draft.remind else "announce-btn-remind-off"),
             callback_data=AnnounceCb(action="remind"),
         )
-    _cancel_button(t, builder)
+    cancel_button(t, builder)
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()
-
-
-def render_report(t: BoundTranslator, report: DeliveryReport, services: Services) -> str:
-    tz = services.tz
-    lines = [
-        t(
-            "announce-report-title",
-            id=report.announcement_id,
-            kind=t(f"announce-kind-{report.kind.value}"),
-            at=report.created_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
-        ),
-        t("announce-report-buildings", buildings="; ".join(report.addresses)),
-        *(
-            [t("announce-audience-entrances", entrances=", ".join(report.entrances))]
-            if report.entrances
-            else []
-        ),
-        f"«{report.preview}»",
-    ]
-    if report.starts_at and report.ends_at:
-        lines.append(
-            t(
-                "announce-report-window",
-                window=uc.format_window(report.starts_at, report.ends_at, tz),
-            )
-        )
-    if report.reminder_due_at:
-        at = report.reminder_due_at.astimezone(tz).strftime("%d.%m.%Y %H:%M")
-        key = (
-            "announce-report-reminder-sent"
-            if report.reminder_sent_at
-            else "announce-report-reminder"
-        )
-        lines.append(t(key, at=at))
-    if report.paid_broadcast:
-        lines.append(t("announce-report-paid"))
-    lines += [
-        "",
-        t(
-            "announce-report-counts",
-            total=report.total,
-            queued=report.queued,
-            delivered=report.delivered,
-            blocked=report.blocked,
-            failed=report.failed,
-        ),
-        t("announce-report-sending" if not report.done else "announce-report-done"),
-    ]
-    if report.unreachable:
-        lines += ["", t("announce-report-unreachable")]
-        shown = 0
-        for person in report.unreachable:
-            line = t(
-                "announce-report-person-blocked"
-                if person.blocked
-                else "announce-report-person-failed",
-                name=person.name,
-                apartment=person.apartment,
-                phone=person.phone,
-            )
-            if sum(len(x) + 1 for x in lines) + len(line) > REPORT_TEXT_LIMIT:
-                break  # a Telegram message holds 4,096 characters
-            lines.append(line)
-            shown += 1
-        more = report.blocked + report.failed - shown
-        if more > 0:
-            lines.append(t("announce-report-more", count=more))
-    return "\n".join(lines)
-
-
-def report_keyboard(t: BoundTranslator, announcement_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("announce-btn-refresh"),
-        callback_data=AnnounceCb(action="report", id=announcement_id),
-    )
-    builder.button(text=t("announce-btn-home"), callback_data=AnnounceCb(action="home"))
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 async def _report(
@@ -369,7 +211,7 @@ async def _report(
 ) -> tuple[str, InlineKeyboardMarkup, DeliveryReport]:
     async with services.reader() as uow:
         report = await uc.delivery_report(uow, actor, announcement_id)
-    return render_report(t, report, services), report_keyboard(t, announcement_id), report
+    return render_report(t, report, services.tz), report_keyboard(t, announcement_id), report
 
 
 async def _history_buildings(
@@ -397,52 +239,6 @@ async def _history_buildings(
     back.button(text=t("announce-btn-home"), callback_data=AnnounceCb(action="home"))
     builder.attach(back)
     return t("announce-history-buildings"), builder.as_markup()
-
-
-def render_history(t: BoundTranslator, page: HistoryPage, services: Services) -> str:
-    lines = [
-        t("announce-history-title", address=page.address, page=page.page + 1, pages=page.pages)
-    ]
-    if not page.items:
-        lines.append(t("announce-history-empty"))
-    for item in page.items:
-        lines.append(
-            t(
-                "announce-history-line",
-                id=item.id,
-                at=item.created_at.astimezone(services.tz).strftime("%d.%m.%Y %H:%M"),
-                kind=t(f"announce-kind-{item.kind.value}"),
-                count=item.recipients,
-                preview=item.preview,
-            )
-        )
-    return "\n".join(lines)
-
-
-def history_keyboard(t: BoundTranslator, page: HistoryPage) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for item in page.items:
-        builder.button(
-            text=t("announce-btn-report", id=item.id),
-            callback_data=AnnounceCb(action="report", id=item.id),
-        )
-    builder.adjust(1)
-    nav = InlineKeyboardBuilder()
-    if page.page > 0:
-        nav.button(
-            text=t("nav-prev"),
-            callback_data=AnnounceCb(action="hb", id=page.building_id, page=page.page - 1),
-        )
-    if page.page + 1 < page.pages:
-        nav.button(
-            text=t("nav-next"),
-            callback_data=AnnounceCb(action="hb", id=page.building_id, page=page.page + 1),
-        )
-    builder.attach(nav)
-    back = InlineKeyboardBuilder()
-    back.button(text=t("announce-btn-history"), callback_data=AnnounceCb(action="hist"))
-    builder.attach(back)
-    return builder.as_markup()
 
 
 # --------------------------------------------------------------------------- entry points
@@ -503,16 +299,16 @@ async def on_audience(
     if callback_data.action == "bld":
         uc.check_buildings(actor, [callback_data.id])  # a forged building: not available
         chosen = set(draft.building_ids) ^ {callback_data.id}
-        draft = _replace(draft, building_ids=tuple(sorted(chosen)), entrance_ids=())
+        draft = replace(draft, building_ids=tuple(sorted(chosen)), entrance_ids=())
     elif callback_data.action == "ent":
         doors = set(draft.entrance_ids) ^ {callback_data.id}
         async with services.reader() as uow:  # a forged entrance: not available
             await uc.check_entrances(
                 uow.announcements, draft.building_ids, sorted(doors | {callback_data.id})
             )
-        draft = _replace(draft, entrance_ids=tuple(sorted(doors)))
+        draft = replace(draft, entrance_ids=tuple(sorted(doors)))
     elif callback_data.action == "aud":
-        draft = _replace(draft, verified_only=not draft.verified_only)
+        draft = replace(draft, verified_only=not draft.verified_only)
     await _save(state, draft)
     await show_screen(query, *await _audience_screen(services, t, actor, draft, callback_data.page))
 
@@ -546,7 +342,7 @@ async def on_kind(
         raise ValidationFailed("callback-outdated")
     kind = AnnouncementKind(callback_data.arg)
     works = kind is AnnouncementKind.PLANNED_WORKS
-    await _save(state, _replace(draft, kind=kind, remind=works))
+    await _save(state, replace(draft, kind=kind, remind=works))
     if works:
         await state.set_state(AnnounceInput.window)
         await show_screen(query, t("announce-ask-window"), cancel_keyboard(t))
@@ -577,7 +373,7 @@ async def on_window(
     draft = await _draft(state)
     starts_at, ends_at = uc.parse_window(message.text, services.clock.now(), services.tz)
     remind = draft.remind and starts_at - uc.REMINDER_BEFORE > services.clock.now()
-    await _save(state, _replace(draft, starts_at=starts_at, ends_at=ends_at, remind=remind))
+    await _save(state, replace(draft, starts_at=starts_at, ends_at=ends_at, remind=remind))
     await state.set_state(AnnounceInput.text)
     await message.answer(
         t("announce-window-saved", window=uc.format_window(starts_at, ends_at, services.tz))
@@ -612,7 +408,7 @@ async def on_text(
         raise ValidationFailed("announce-error-content")
     written = message.html_text if (message.text or message.caption) else ""
     text = uc.check_text(written)
-    draft = _replace(draft, text=text, attachment=attachment)
+    draft = replace(draft, text=text, attachment=attachment)
     await _save(state, draft)
     await state.set_state(AnnounceInput.preview)
     await send_preview(message.bot, services, t, actor, draft)
@@ -627,7 +423,7 @@ async def send_preview(
     async with services.reader() as uow:
         recipients = await uow.announcements.audience(draft.building_ids[:1], draft.verified_only)
         organisation = recipients[0].organisation if recipients else ""
-    text = render_message(t, draft, organisation, services)
+    text = render_message(t, draft, organisation, services.tz)
     attachment = draft.attachment
     if attachment and len(text) <= 1024:
         send = bot.send_photo if attachment.kind == MediaKind.PHOTO else bot.send_document
@@ -663,7 +459,7 @@ async def on_remind(
     draft = await _draft(state)
     if not draft.remind:
         uc.check_reminder(draft.starts_at, services.clock.now())
-    draft = _replace(draft, remind=not draft.remind)
+    draft = replace(draft, remind=not draft.remind)
     await _save(state, draft)
     callback_answer.text = t(
         "announce-btn-remind-on" if draft.remind else "announce-btn-remind-off"
@@ -681,7 +477,7 @@ async def on_send(
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
-    draft = _draft_of(await state.get_data())
+    draft = draft_of(await state.get_data())
     if draft is None or draft.token != callback_data.arg:
         # Send pressed again after the draft went out: the announcement it made.
         async with services.reader() as uow:
@@ -716,7 +512,7 @@ async def _follow_report(
     report: DeliveryReport,
 ) -> None:
     """Updates the report message while the announcement is being sent."""
-    shown = render_report(t, report, services)
+    shown = render_report(t, report, services.tz)
     loop = asyncio.get_running_loop()
     until = loop.time() + REPORT_FOLLOW_SECONDS
     while not report.done and loop.time() < until:
@@ -770,4 +566,4 @@ async def on_history(
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
         page = await uc.history(uow, actor, callback_data.id, callback_data.page)
-    await show_screen(query, render_history(t, page, services), history_keyboard(t, page))
+    await show_screen(query, render_history(t, page, services.tz), history_keyboard(t, page))

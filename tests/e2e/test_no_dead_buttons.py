@@ -41,7 +41,8 @@ from domain.enums import (
 from domain.services.announcements import AnnouncementKind, Draft, send_announcement
 from fsm.announcements import AnnounceInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
-from handlers.manager.announcements import DRAFT, draft_data, send_preview
+from handlers.manager.announcements import send_preview
+from handlers.manager.announcements_views import DRAFT, draft_data
 from sandbox.client import Message, UserClient
 from storage.models import Entrance, ResidentApartment, User
 from tests.e2e.conftest import Desk, new_user
