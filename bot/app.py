@@ -34,7 +34,7 @@ from bot.middlewares.log_context import LogContextMiddleware
 from bot.middlewares.metrics import BotApiMetrics, UpdateMetricsMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
-from bot.outbox import OutboxWorker
+from bot.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.polling import poll
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
@@ -61,6 +61,9 @@ SETTLE_AFTER_START = 1.0
 
 DRAIN_ON_STOP = 10.0
 """Seconds a stop waits for the updates being handled when polling stops."""
+
+OUTBOX_STOP = SEND_TIMEOUT
+"""How long a stop waits for the messages being sent (no send takes longer)."""
 
 
 class BotSession(AiohttpSession):
@@ -193,6 +196,7 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         private_interval=settings.outbox_private_chat_interval,
         group_per_minute=settings.outbox_group_per_minute,
         poll_interval=settings.outbox_poll_interval,
+        paid_rate=settings.outbox_paid_broadcast_rate,
     )
     services.outbox_wake = outbox.wake
     dispatcher = create_dispatcher(services, fsm)
@@ -230,6 +234,11 @@ async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
     finally:
         rt.digests.stop()
         rt.sweeper.stop()
+        # The messages being sent finish and are recorded (none goes out twice after the
+        # restart); cancelled only when that takes longer than a send may.
+        rt.outbox.stop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(outbox_task), OUTBOX_STOP.total_seconds())
         outbox_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await outbox_task

@@ -13,8 +13,18 @@ BASE_COMMANDS = ("start", "new", "my", "help", "language")
 # Role sections add their commands here as the features land.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.EXECUTOR: ("jobs", "pool"),
-    Role.MANAGER: ("panel", "find", "people", "invite", "reports", "export"),
-    Role.ADMIN: ("panel", "find", "people", "invite", "reports", "export", "settings", "audit"),
+    Role.MANAGER: ("panel", "find", "people", "invite", "reports", "export", "announce"),
+    Role.ADMIN: (
+        "panel",
+        "find",
+        "people",
+        "invite",
+        "reports",
+        "export",
+        "announce",
+        "settings",
+        "audit",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aiogram import Bot
+from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -34,6 +35,7 @@ from bot.i18n import Translator
 from bot.ratelimit import ChatPacer, TokenBucket
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
+from domain.services.notifications import Priority
 from storage.outages import OutageLog, is_outage
 from storage.repositories.outbox import SENT_AGAIN, OutboxMessage, OutboxRepository, Outcome
 
@@ -56,6 +58,9 @@ _OUTCOME_LABELS = {
     OutboxState.FAILED: "failed",
 }
 """Seconds between attempts while Postgres is unreachable."""
+BULK_SLICE_SECONDS = 0.5
+"""Bulk rows (announcements) claimed per batch: about this long of sending at the global
+rate, so a personal notification written meanwhile waits for at most one such slice."""
 
 
 class OutboxWorker:
@@ -71,6 +76,7 @@ class OutboxWorker:
         group_per_minute: int = 20,
         batch_size: int = 100,
         poll_interval: float = 0.5,
+        paid_rate: float = 900.0,
     ) -> None:
         self.bot = bot
         # Claim and outcomes are single statements: no BEGIN/COMMIT round trips.
@@ -78,6 +84,12 @@ class OutboxWorker:
         self.translator = translator
         self.clock = clock
         self.bucket = TokenBucket(global_rate, burst=min(5.0, global_rate))
+        # Rows sent with Telegram's paid broadcast option are not held to the free 30/s
+        # (Telegram allows 1,000/s for them); each chat's own pace still applies.
+        self.paid_bucket = TokenBucket(paid_rate, burst=min(50.0, paid_rate))
+        self.bulk_limit = max(1, min(batch_size, round(global_rate * BULK_SLICE_SECONDS)))
+        self.paid_bulk_limit = max(1, min(batch_size, round(paid_rate * BULK_SLICE_SECONDS)))
+        self._last_bulk_paid = False
         self.pacer = ChatPacer(private_interval, group_per_minute)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -88,13 +100,22 @@ class OutboxWorker:
         # are neither sent again nor left leased for minutes.
         self._unrecorded: list[tuple[list[Outcome], list[int], datetime, datetime]] = []
         self._recording = asyncio.Lock()
+        self._stopping = False
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox rows, so delivery starts at once."""
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the batch being sent, start no new message, and return from ``run``: a
+        restart in the middle of an announcement sends nothing twice (rows not started
+        are left pending for the next process, at once due). A stopped worker stays
+        stopped (a stop before ``run`` started is not lost)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             # Cleared before the claim: a wake during the batch stands for rows the claim
             # could not see yet, and the next claim follows at once.
             self._wake.clear()
@@ -119,6 +140,9 @@ class OutboxWorker:
         soon as their pace allows); else until woken or the next poll."""
         if len(claimed) >= self.batch_size:
             return 0.0
+        bulk = [m for m in claimed if m.priority != Priority.PERSONAL]
+        if bulk and len(bulk) >= self.bulk_limit:  # more of the announcement is waiting
+            return 0.0
         waits = (self.pacer.wait_for(m.chat_id) for m in claimed if m.queued > 1)
         return min([self.poll_interval, *waits])
 
@@ -133,8 +157,15 @@ class OutboxWorker:
         async with self.engine.connect() as connection:
             # One row per chat, none of the chats still pacing: every claimed row goes out now.
             claimed = await OutboxRepository(connection).claim_due(
-                now, self.batch_size, self.pacer.busy(), lease_until=lease_until
+                now,
+                self.batch_size,
+                self.pacer.busy(),
+                lease_until=lease_until,
+                # A paid broadcast goes 1,000/s: its slices are as large as a batch.
+                bulk_limit=self.paid_bulk_limit if self._last_bulk_paid else self.bulk_limit,
             )
+        bulk = [m for m in claimed if m.priority != Priority.PERSONAL]
+        self._last_bulk_paid = bool(bulk) and all(m.paid_broadcast for m in bulk)
         if not claimed:
             return claimed
         left: list[Outcome] = []
@@ -147,7 +178,19 @@ class OutboxWorker:
                     )
                 )
                 continue
-            await self.bucket.acquire()
+            if not self._stopping:
+                await (self.paid_bucket if message.paid_broadcast else self.bucket).acquire()
+            if self._stopping:  # the process is stopping: the next one sends it
+                left.append(
+                    Outcome(
+                        message.id,
+                        OutboxState.PENDING,
+                        message.attempts,
+                        "not started: the worker stopped",
+                        next_attempt_at=self.clock.now(),
+                    )
+                )
+                continue
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
                 left.append(
                     Outcome(
@@ -186,12 +229,20 @@ class OutboxWorker:
     async def _record_left_over(self) -> None:
         async with self._recording:  # the sends of a batch record side by side
             while self._unrecorded:
-                outcomes, blocked, lease_until, now = self._unrecorded[0]
+                # Outcomes that piled up while the last ones were written go in one
+                # statement per lease (a thousand sends a second are not a thousand writes).
+                taken = len(self._unrecorded)
+                leases: dict[datetime, tuple[list[Outcome], list[int], datetime]] = {}
+                for outcomes, blocked, lease_until, now in self._unrecorded[:taken]:
+                    merged = leases.setdefault(lease_until, ([], [], now))
+                    merged[0].extend(outcomes)
+                    merged[1].extend(blocked)
                 async with self.engine.connect() as connection:
                     outbox = OutboxRepository(connection)
-                    await outbox.record(outcomes, lease_until=lease_until)
-                    await outbox.mark_unreachable(blocked, now)
-                self._unrecorded.pop(0)
+                    for lease_until, (outcomes, blocked, now) in leases.items():
+                        await outbox.record(outcomes, lease_until=lease_until)
+                        await outbox.mark_unreachable(blocked, now)
+                del self._unrecorded[:taken]
 
     async def _deliver(self, message: OutboxMessage) -> Outcome:
         """Sends one message; every failure becomes the row's outcome (a failure escaping
@@ -280,14 +331,22 @@ class OutboxWorker:
         if row.edit_of:
             return await self._edit(row.chat_id, int(row.edit_of["message_id"]), text, markup)
         media = row.media or []
+        paid = row.paid_broadcast or None  # Telegram's paid broadcast: 1,000 msg/s, for Stars
+        mode = ParseMode.HTML if row.html else None
         if len(media) == 1 and len(text) <= CAPTION_LIMIT:
-            return await self._send_single_media(row.chat_id, media[0], text, markup)
+            return await self._send_single_media(row.chat_id, media[0], text, markup, paid, mode)
         for group in _media_groups(media):
             if len(group) == 1:
-                await self._send_single_media(row.chat_id, group[0], None, None)
+                await self._send_single_media(row.chat_id, group[0], None, None, paid)
             else:
-                await self.bot.send_media_group(row.chat_id, media=[_input_media(m) for m in group])
-        sent = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
+                await self.bot.send_media_group(
+                    row.chat_id,
+                    media=[_input_media(m) for m in group],
+                    allow_paid_broadcast=paid,
+                )
+        sent = await self.bot.send_message(
+            row.chat_id, text, reply_markup=markup, allow_paid_broadcast=paid, parse_mode=mode
+        )
         return sent.message_id
 
     async def _edit(
@@ -315,17 +374,45 @@ class OutboxWorker:
         media: dict[str, str],
         caption: str | None,
         markup: InlineKeyboardMarkup | None,
+        paid: bool | None = None,
+        mode: ParseMode | None = None,
     ) -> int:
         kind, file_id = media["kind"], media["file_id"]
         if kind == MediaKind.PHOTO:
-            sent = await self.bot.send_photo(chat_id, file_id, caption=caption, reply_markup=markup)
+            sent = await self.bot.send_photo(
+                chat_id,
+                file_id,
+                caption=caption,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                parse_mode=mode,
+            )
         elif kind == MediaKind.VIDEO:
-            sent = await self.bot.send_video(chat_id, file_id, caption=caption, reply_markup=markup)
+            sent = await self.bot.send_video(
+                chat_id,
+                file_id,
+                caption=caption,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                parse_mode=mode,
+            )
         elif kind == MediaKind.VOICE:
-            sent = await self.bot.send_voice(chat_id, file_id, caption=caption, reply_markup=markup)
+            sent = await self.bot.send_voice(
+                chat_id,
+                file_id,
+                caption=caption,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                parse_mode=mode,
+            )
         else:
             sent = await self.bot.send_document(
-                chat_id, file_id, caption=caption, reply_markup=markup
+                chat_id,
+                file_id,
+                caption=caption,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                parse_mode=mode,
             )
         return sent.message_id
 

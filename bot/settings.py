@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     throttle_rate_per_second: float = 3.0
     throttle_burst: int = 10
     outbox_global_rate: float = 25.0
+    # Messages/s of announcements sent with Telegram's paid broadcast (admin setting).
+    outbox_paid_broadcast_rate: float = 900.0
     outbox_private_chat_interval: float = 1.0
     outbox_group_per_minute: int = 20
     outbox_poll_interval: float = 0.5

@@ -21,6 +21,7 @@ from bot import metrics
 from bot.services import Services
 from domain.access import Actor
 from domain.enums import Action
+from domain.services.announcements import send_due_reminders
 from domain.services.deadlines import SWEEP_BATCH, SweepReport, replan_batch, sweep
 from domain.services.requests import record_action
 from storage.outages import OutageLog, is_outage
@@ -69,6 +70,7 @@ class DeadlineSweeper:
         ):
             if count:
                 metrics.TIMERS_FIRED.labels(kind).inc(count)
+        await self.remind_planned_works()
         if not total.idle:
             log.info(
                 "deadline sweep",
@@ -80,6 +82,20 @@ class DeadlineSweeper:
                 },
             )
         return total
+
+    async def remind_planned_works(self) -> int:
+        """Planned works starting within the hour remind their residents (each once,
+        whichever process sweeps); returns the reminder messages written."""
+        written = 0
+        while True:
+            now = self.services.clock.now()
+            async with self.services.uow() as uow:
+                batch = await send_due_reminders(uow, now, self.services.tz)
+            if not batch:
+                break
+            written += batch
+            log.info("planned works reminded", extra={"messages": batch})
+        return written
 
     async def replan_all(self) -> int:
         """Re-plan every request that has deadlines with the current settings

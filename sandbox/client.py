@@ -652,9 +652,19 @@ class UserClient:
         return Message(result["message"])
 
     async def send_text(
-        self, text: str, *, chat: Any = None, reply_to: Message | int | None = None
+        self,
+        text: str,
+        *,
+        chat: Any = None,
+        reply_to: Message | int | None = None,
+        parse_mode: str | None = None,
     ) -> Message:
-        return await self._send({"kind": "text", "text": text}, chat, reply_to)
+        """``parse_mode`` (``HTML``, ``MarkdownV2``): the text as formatted in a client
+        (bold, italic, links), arriving with its entities like a real user's message."""
+        body: JSON = {"kind": "text", "text": text}
+        if parse_mode:
+            body["parse_mode"] = parse_mode
+        return await self._send(body, chat, reply_to)
 
     async def send_command(
         self, command: str, payload: str | None = None, *, chat: Any = None

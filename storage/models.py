@@ -541,6 +541,11 @@ class Outbox(Base):
             "dedupe_key",
             postgresql_ops={"dedupe_key": "text_pattern_ops"},
         ),
+        sa.Index(
+            "ix_outbox_announcement",
+            "announcement_id",
+            postgresql_where=sa.text("announcement_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
@@ -561,6 +566,59 @@ class Outbox(Base):
     created_at: Mapped[dt.datetime] = created_at_column()
     sent_at: Mapped[dt.datetime | None]
     sent_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
+    """0: personal (claimed first), 1: bulk (announcements), ``domain.enums.Priority``."""
+    paid_broadcast: Mapped[bool] = mapped_column(server_default=sa.false())
+    html: Mapped[bool] = mapped_column(server_default=sa.false())  # parse mode HTML
+    announcement_id: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("announcements.id", ondelete="SET NULL")
+    )
+
+
+class Announcement(Base):
+    """What a manager wrote once to whole buildings; each recipient's delivery is an
+    outbox row with this id (``storage/repositories/announcements.py``)."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (
+        sa.Index(
+            "ix_announcements_reminder_due",
+            "reminder_due_at",
+            postgresql_where=sa.text("reminder_due_at IS NOT NULL AND reminder_sent_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)  # the draft's: sent once
+    author_id: Mapped[int | None] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(sa.String(32))  # domain.enums.AnnouncementKind
+    text: Mapped[str]  # HTML as Telegram allows it, sent as written
+    media: Mapped[dict[str, Any] | None] = mapped_column(jsonb())  # {kind, file_id}
+    verified_only: Mapped[bool]
+    entrance_ids: Mapped[list[int]] = mapped_column(jsonb(), server_default="[]")
+    starts_at: Mapped[dt.datetime | None]
+    ends_at: Mapped[dt.datetime | None]
+    reminder_due_at: Mapped[dt.datetime | None]
+    reminder_sent_at: Mapped[dt.datetime | None]
+    paid_broadcast: Mapped[bool] = mapped_column(server_default=sa.false())
+    recipients: Mapped[int] = mapped_column(server_default="0")
+    created_at: Mapped[dt.datetime] = created_at_column()
+
+
+class AnnouncementBuilding(Base):
+    __tablename__ = "announcement_buildings"
+    __table_args__ = (
+        sa.Index("ix_announcement_buildings_building", "building_id", "announcement_id"),
+    )
+
+    announcement_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    building_id: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class InboxUpdate(Base):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.announcements import SqlAnnouncementRepository
 from storage.repositories.api import SqlApiClientRepository
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.desk import SqlDeskRepository
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     jobs: SqlJobsRepository
     schedule: SqlScheduleRepository
     api_clients: SqlApiClientRepository
+    announcements: SqlAnnouncementRepository
 
     def __init__(
         self,
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepository(self.session)
         self.api_clients = SqlApiClientRepository(self.session)
         self.incidents = SqlIncidentRepository(self.session)
+        self.announcements = SqlAnnouncementRepository(self.session)
         return self
 
     async def __aexit__(

@@ -18,6 +18,7 @@ PAGE_SIZE = 10
 PEOPLE_SHOWN = 8
 
 ACTIONS: tuple[str, ...] = (
+    "announcement.sent",
     "building.added",
     "building.auto_assign",
     "building.removed",

@@ -26,6 +26,7 @@ FLAGS: tuple[str, ...] = (
     "pool_claim_enabled",
     "digest_daily",
     "digest_weekly",
+    "announcements_paid_broadcast",
 )
 """Yes/no settings, toggled by one press."""
 

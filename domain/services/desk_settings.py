@@ -37,6 +37,9 @@ class DeskSettings:
     digest_weekly: bool = True
     digest_hour: int = 9
     """Local hour the digests go out (the weekly one on Mondays, for the week before)."""
+    announcements_paid_broadcast: bool = False
+    """Announcements go with Telegram's paid broadcast (up to 1,000 messages/s instead of
+    30, charged in Stars per message from the bot's balance)."""
     digest_recipients: str = "all"
     """``managers`` (their buildings), ``admins`` (everything) or ``all`` of them."""
     outage_min_requests: int = 3

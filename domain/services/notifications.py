@@ -7,7 +7,16 @@ when the message is sent, so everyone reads their own language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any, Protocol
+
+
+class Priority(IntEnum):
+    """Which rows the outbox claims first: a personal notification (an assignment, a status
+    change) is never kept waiting behind an announcement to thousands of residents."""
+
+    PERSONAL = 0
+    BULK = 1
 
 
 def tr(key: str) -> dict[str, str]:
@@ -52,6 +61,13 @@ class Notification:
     media: tuple[MediaRef, ...] = ()
     edit_of_message_id: int | None = None
     dedupe_key: str | None = None
+    priority: Priority = Priority.PERSONAL
+    paid_broadcast: bool = False
+    """Sent with Telegram's paid broadcast option (beyond the free 30 messages/s)."""
+    html: bool = False
+    """The rendered text is Telegram HTML (parameters that are not must be escaped)."""
+    announcement_id: int | None = None
+    """The announcement this row delivers (its delivery report counts the row)."""
 
     @classmethod
     def to_user(cls, user_id: int, template: str, **params: Any) -> Notification:

@@ -60,6 +60,7 @@ FLAG_ARGS = {
     "pool": "pool_claim_enabled",
     "dd": "digest_daily",
     "dw": "digest_weekly",
+    "paid": "announcements_paid_broadcast",
 }
 """Short button data → the yes/no setting."""
 
@@ -353,6 +354,11 @@ def render_desk(t: BoundTranslator, settings: DeskSettings, timezone: str) -> st
             minutes=settings.outage_window_minutes,
         ),
         t("settings-line-timezone", timezone=timezone),
+        "",
+        t(
+            "settings-line-paid-broadcast",
+            value=_on_off(t, settings.announcements_paid_broadcast),
+        ),
     ]
     return "\n".join(lines)
 

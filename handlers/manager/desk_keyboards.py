@@ -10,6 +10,7 @@ from domain.enums import Action, Category, HoldReason, Urgency
 from domain.services.desk import DeskItem, Panel, Picker, Queue, QueuePage
 from domain.services.requests import RequestCard
 from domain.services.templates import RejectTemplate, RejectTemplates
+from fsm.announcements import AnnounceCb
 from fsm.callbacks import VerificationCb
 from fsm.desk import (
     DeskCb,
@@ -37,6 +38,7 @@ def panel_keyboard(t: BoundTranslator, panel: Panel, *, outages: int = 0) -> Inl
     builder.button(
         text=t("incident-btn-queue", count=outages), callback_data=IncidentCb(action="q", id=0)
     )
+    builder.button(text=t("announce-btn-open"), callback_data=AnnounceCb(action="home"))
     builder.adjust(2)
     return builder.as_markup()
 

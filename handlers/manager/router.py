@@ -8,6 +8,7 @@ from aiogram import Router
 
 from domain.enums import Role
 from handlers.manager import (
+    announcements,
     desk,
     escalation,
     incidents,
@@ -31,6 +32,7 @@ staff.include_routers(
     incidents.router,
     templates.router,
     reports.router,
+    announcements.router,
     inline.router,
 )
 

@@ -290,11 +290,15 @@ class BotApi:
         self.state.check_access(bot, chat, sending=sending)
         return self.state.conversation(bot.id, chat)
 
-    def _admit(self, bot: BotState, chat: Chat, amount: int = 1) -> None:
-        if self.state.rate_limited(bot):
-            retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount)
-            if retry_after is not None:
-                raise too_many_requests(retry_after)
+    def _admit(self, bot: BotState, chat: Chat, p: Params, amount: int = 1) -> None:
+        paid = p.flag("allow_paid_broadcast")
+        if not self.state.rate_limited(bot):
+            if paid:  # charged whether or not the emulator enforces the limits
+                self.state.limiter.paid[bot.id] += amount
+            return
+        retry_after = self.state.limiter.check(bot.id, chat.id, chat.type, amount, paid=paid)
+        if retry_after is not None:
+            raise too_many_requests(retry_after)
 
     def _sender(self, bot: BotState, conv: Conversation) -> JSON | None:
         # Channel posts carry sender_chat instead of "from".
@@ -418,7 +422,7 @@ class BotApi:
         if inline is not None:
             full["reply_markup"] = inline
         if not admitted:
-            self._admit(bot, conv.chat)
+            self._admit(bot, conv.chat, p)
         return self.state.new_message(
             conv,
             full,
@@ -724,7 +728,7 @@ class BotApi:
             if item.get("has_spoiler"):
                 content["has_media_spoiler"] = True
             prepared.append((content, raw))
-        self._admit(bot, conv.chat, len(prepared))
+        self._admit(bot, conv.chat, p, len(prepared))
         group_id = str(next(conv.media_groups))
         out = []
         for content, raw in prepared:

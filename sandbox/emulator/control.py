@@ -390,6 +390,9 @@ class ControlApi:
                 raise ControlError(400, "text is empty")
             content: JSON = {"text": text}
             entities = formatting.user_entities(text)
+            if body.get("parse_mode"):  # text the user formatted (bold, links) in the client
+                plain, entities = formatting.parse(text, str(body["parse_mode"]))
+                content["text"] = plain
             if entities:
                 content["entities"] = entities
         elif kind == "contact":

@@ -23,6 +23,10 @@ class RateLimitConfig:
     private_burst: float = 3.0
     group_per_min: float = 20.0
     group_burst: float = 20.0
+    paid_per_sec: float = 1000.0
+    """Messages sent with ``allow_paid_broadcast``: Telegram lifts the overall limit to
+    1,000/s for them (each charged in Stars); per-chat limits still apply."""
+    paid_burst: float = 1000.0
 
     def update(self, data: dict[str, Any]) -> None:
         for key in self.__slots__:
@@ -63,17 +67,27 @@ class RateLimiter:
     config: RateLimitConfig = field(default_factory=RateLimitConfig)
     _bot_buckets: dict[int, TokenBucket] = field(default_factory=dict)
     _chat_buckets: dict[tuple[int, int], TokenBucket] = field(default_factory=dict)
+    _paid_buckets: dict[int, TokenBucket] = field(default_factory=dict)
     # Counters of 429s answered: per bot, per scope ("global"/"private"/"group").
     hits: Counter[tuple[int, str]] = field(default_factory=Counter)
+    # Messages admitted with allow_paid_broadcast, per bot (what Telegram would charge).
+    paid: Counter[int] = field(default_factory=Counter)
 
-    def check(self, bot_id: int, chat_id: int, chat_type: str, amount: int = 1) -> int | None:
-        """Admit ``amount`` messages or return the retry_after (whole seconds)."""
+    def check(
+        self, bot_id: int, chat_id: int, chat_type: str, amount: int = 1, *, paid: bool = False
+    ) -> int | None:
+        """Admit ``amount`` messages or return the retry_after (whole seconds). A paid
+        broadcast (``paid``) is held to ``paid_per_sec`` instead of the bot's free limit."""
         now = time.monotonic()
         cfg = self.config
-        bot_bucket = self._bot_buckets.get(bot_id)
+        buckets = self._paid_buckets if paid else self._bot_buckets
+        bot_bucket = buckets.get(bot_id)
         if bot_bucket is None:
-            bot_bucket = TokenBucket(cfg.per_bot_burst, cfg.per_bot_per_sec, now)
-            self._bot_buckets[bot_id] = bot_bucket
+            if paid:
+                bot_bucket = TokenBucket(cfg.paid_burst, cfg.paid_per_sec, now)
+            else:
+                bot_bucket = TokenBucket(cfg.per_bot_burst, cfg.per_bot_per_sec, now)
+            buckets[bot_id] = bot_bucket
         key = (bot_id, chat_id)
         chat_bucket = self._chat_buckets.get(key)
         scope = "private" if chat_type == "private" else "group"
@@ -90,18 +104,21 @@ class RateLimiter:
             return max(1, math.ceil(max(wait_chat, wait_bot)))
         chat_bucket.take(amount)
         bot_bucket.take(amount)
+        if paid:
+            self.paid[bot_id] += amount
         return None
 
     def reset_buckets(self) -> None:
         """Start all buckets full again (after the limits were reconfigured)."""
         self._bot_buckets.clear()
         self._chat_buckets.clear()
+        self._paid_buckets.clear()
 
     def reset(self) -> None:
-        """Forget buckets and the 429 counters."""
-        self._bot_buckets.clear()
-        self._chat_buckets.clear()
+        """Forget buckets and the 429 and paid counters."""
+        self.reset_buckets()
         self.hits.clear()
+        self.paid.clear()
 
     def stats(self, bot_id: int | None = None) -> dict[str, Any]:
         by_scope: Counter[str] = Counter()
@@ -110,7 +127,9 @@ class RateLimiter:
             if bot_id is None or bid == bot_id:
                 by_scope[scope] += n
                 by_bot[bid] += n
+        paid = sum(n for bid, n in self.paid.items() if bot_id is None or bid == bot_id)
         return {
+            "paid_broadcast_messages": paid,
             "total_429": sum(by_scope.values()),
             "by_scope": dict(by_scope),
             "by_bot": {str(k): v for k, v in by_bot.items()},

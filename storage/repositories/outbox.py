@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.enums import OutboxState
-from domain.services.notifications import Notification
+from domain.services.notifications import Notification, Priority
 from storage.models import Outbox, User, table_of
 
 # Built once, executed with the rows as parameters (one INSERT for them all): Core,
@@ -41,6 +41,10 @@ def notification_row(note: Notification) -> dict[str, object]:
         "media": [m.to_json() for m in note.media] or None,
         "edit_of": {"message_id": note.edit_of_message_id} if note.edit_of_message_id else None,
         "dedupe_key": note.dedupe_key,
+        "priority": int(note.priority),
+        "paid_broadcast": note.paid_broadcast,
+        "html": note.html,
+        "announcement_id": note.announcement_id,
     }
 
 
@@ -63,6 +67,9 @@ class OutboxMessage:
     in_doubt: bool = False
     """Claimed before by a worker that died without writing the outcome: Telegram may
     have delivered it already (sending it again is the lesser evil: it is not lost)."""
+    priority: int = Priority.PERSONAL
+    paid_broadcast: bool = False
+    html: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +90,14 @@ IN_FLIGHT = "in flight"
 with it was being sent when its worker died."""
 SENT_AGAIN = "sent again after a crash: the recipient may have it twice"
 
-# The oldest pending row of each chat, if it is due: a chat's later rows wait for it (order
+# The first pending row of each chat, if it is due: a chat's later rows wait for it (order
 # within a chat), and no worker holds two rows of one chat (a second one could not be sent
-# before the chat's interval anyway). ``busy`` are chats this worker has just sent to.
+# before the chat's interval anyway). "First" is by priority, then age: a personal
+# notification overtakes the announcements queued for the same chat, and personal rows
+# (edits after sends) keep their order. ``busy`` are chats this worker has just sent to.
+# Personal rows are claimed before bulk ones, and at most ``bulk_limit`` bulk rows per
+# batch (about a second of sending), so a notification written behind an announcement to
+# ten thousand residents waits for one small batch, not for the whole announcement.
 # Claiming is a lease, not a lock held while sending: the claimed rows' next attempt moves
 # to ``lease_until``, so no worker claims them (or their chats' later rows) meanwhile, and
 # a worker that dies before writing the outcome leaves them to be sent again when the
@@ -93,29 +105,32 @@ SENT_AGAIN = "sent again after a crash: the recipient may have it twice"
 _CLAIM = (
     text(
         """
-        WITH due AS (
-            SELECT o.id, heads.queued, u.language,
+        WITH heads AS (
+            SELECT DISTINCT ON (chat_id) id, count(*) OVER (PARTITION BY chat_id) AS queued
+            FROM outbox
+            WHERE state = 'pending' AND chat_id <> ALL(:busy)
+            ORDER BY chat_id, priority, id
+        ), due AS (
+            SELECT o.id, o.priority, heads.queued, u.language,
                    coalesce(u.unreachable, false) AS unreachable,
                    coalesce(o.last_error = :in_flight, false) AS in_doubt
             FROM outbox AS o
-            JOIN (
-                SELECT min(id) AS id, count(*) AS queued
-                FROM outbox
-                WHERE state = 'pending' AND chat_id <> ALL(:busy)
-                GROUP BY chat_id
-            ) AS heads ON heads.id = o.id
+            JOIN heads ON heads.id = o.id
             LEFT JOIN users AS u ON u.id = o.user_id
             WHERE o.state = 'pending' AND o.next_attempt_at <= :now
-            ORDER BY o.id
+            ORDER BY o.priority, o.id
             LIMIT :limit
             FOR UPDATE OF o SKIP LOCKED
+        ), picked AS (
+            SELECT due.*, row_number() OVER (PARTITION BY due.priority ORDER BY due.id) AS rank
+            FROM due
         )
         UPDATE outbox AS o SET next_attempt_at = :lease_until, last_error = :in_flight
-        FROM due
-        WHERE o.id = due.id
+        FROM picked AS due
+        WHERE o.id = due.id AND (due.priority = 0 OR due.rank <= :bulk_limit)
         RETURNING o.id, o.chat_id, o.user_id, o.template, o.params, o.buttons, o.media,
                   o.edit_of, o.attempts, due.language, due.unreachable, due.queued,
-                  due.in_doubt
+                  due.in_doubt, o.priority, o.paid_broadcast, o.html
         """
     )
     .bindparams(
@@ -123,6 +138,7 @@ _CLAIM = (
         bindparam("now", type_=DateTime(timezone=True)),
         bindparam("lease_until", type_=DateTime(timezone=True)),
         bindparam("limit", type_=Integer),
+        bindparam("bulk_limit", type_=Integer),
     )
     .columns(
         Outbox.id,
@@ -134,6 +150,9 @@ _CLAIM = (
         Outbox.media,
         Outbox.edit_of,
         Outbox.attempts,
+        Outbox.priority,
+        Outbox.paid_broadcast,
+        Outbox.html,
         language=String,
         unreachable=Boolean,
         queued=Integer,
@@ -190,10 +209,17 @@ class OutboxRepository:
         self.wrote = True
 
     async def claim_due(
-        self, now: datetime, limit: int, busy: Sequence[int] = (), *, lease_until: datetime
+        self,
+        now: datetime,
+        limit: int,
+        busy: Sequence[int] = (),
+        *,
+        lease_until: datetime,
+        bulk_limit: int | None = None,
     ) -> list[OutboxMessage]:
         """Lease due rows to this worker until ``lease_until``, at most one per chat and
-        none of ``busy`` chats; other workers do not claim them meanwhile (no double send)."""
+        none of ``busy`` chats; other workers do not claim them meanwhile (no double send).
+        Personal rows first; at most ``bulk_limit`` bulk rows (default: ``limit``)."""
         result = await self.session.execute(
             _CLAIM,
             {
@@ -201,6 +227,7 @@ class OutboxRepository:
                 "now": now,
                 "lease_until": lease_until,
                 "limit": limit,
+                "bulk_limit": limit if bulk_limit is None else bulk_limit,
                 "in_flight": IN_FLIGHT,
             },
         )

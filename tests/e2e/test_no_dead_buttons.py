@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.dialects.postgresql import insert
 
@@ -37,9 +39,13 @@ from domain.enums import (
     VerificationState,
 )
 from domain.services import incidents
+from domain.services.announcements import AnnouncementKind, Draft, send_announcement
+from fsm.announcements import AnnounceInput
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
+from handlers.manager.announcements import send_preview
+from handlers.manager.announcements_views import DRAFT, draft_data
 from sandbox.client import Message, UserClient
-from storage.models import ResidentApartment, User
+from storage.models import Entrance, ResidentApartment, User
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import make_staff
 from tests.e2e.tracking_helpers import (
@@ -163,8 +169,13 @@ class Walker:
     defects: list[str] = field(default_factory=list)
     unreachable: list[Item] = field(default_factory=list)
     fsm_prompts: list[str] = field(default_factory=list)
+    pressed: list[str] = field(default_factory=list)  # callback data, in order
+    only: tuple[str, ...] = ()  # when set: only buttons whose data starts with one of these
+    skip: tuple[str, ...] = ()  # buttons another walk covers (data prefixes)
     reset: Callable[[], Awaitable[None]] | None = None  # a fresh conversation (no FSM step)
-    prefixes: tuple[str, ...] = ()  # press only buttons whose data starts so (empty: all)
+    prepared: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+    """Roots that are not a text to send: a screen only reached by typing (the preview of an
+    announcement), shown by the function (after ``reset``)."""
     chat: Screen = field(default_factory=dict)  # kept up to date from the chat's events
     seq: int = 0
 
@@ -217,7 +228,9 @@ class Walker:
                 continue
             screen = _screen(message)
             for label, data in _safe_first(_callbacks(message)):
-                if self.prefixes and not data.startswith(self.prefixes):
+                if (self.only and not data.startswith(self.only)) or (
+                    self.skip and data.startswith(self.skip)
+                ):
                     continue
                 key = (_kind(screen), _kind(data), _kind(label))
                 if key in self.visited:
@@ -225,9 +238,15 @@ class Walker:
                 self.visited.add(key)
                 self.queue.append(Item(root, path, message.message_id, screen, label, data))
 
+    async def _enter(self, root: str) -> None:
+        if root in self.prepared:
+            await self.prepared[root]()
+        else:
+            await self.user.send_text(root)
+
     async def open_root(self, root: str) -> None:
         before = await self.settle(quiet=0.0)
-        await self.user.send_text(root)
+        await self._enter(root)
         self._enqueue(root, (), before, await self.settle(reply=True))
 
     async def _replay(self, item: Item) -> tuple[Message, str] | None:
@@ -237,7 +256,7 @@ class Walker:
         if self.reset is not None:
             await self.reset()
         before = await self.settle(quiet=0.0)
-        await self.user.send_text(item.root)
+        await self._enter(item.root)
         after = await self.settle(reply=True)
         for data, label in item.path:
             found = _find_like({m.message_id: m for m in _changed(before, after)}, data, label)
@@ -279,6 +298,7 @@ class Walker:
             f"(data={data!r}, path={[d for d, _ in item.path]!r})"
         )
         self.presses += 1
+        self.pressed.append(data)
         self.per_root[item.root] += 1
         try:
             answer = await self._press_once(data, message, where)
@@ -415,21 +435,29 @@ async def _main_menu(user: UserClient, expected: list[str]) -> list[str]:
 
 
 async def _walk(
-    desk: Desk, user: UserClient, role: str, expected: list[str], only: list[str] | None = None
+    desk: Desk,
+    user: UserClient,
+    role: str,
+    expected: list[str],
+    *,
+    roots: tuple[str, ...] | None = None,
+    prepared: dict[str, Callable[[], Awaitable[None]]] | None = None,
+    only: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
 ) -> Walker:
-    """Walk from every main-menu entry (``only``: from these entries)."""
+    """``roots``: texts to start from instead of the main menu's entries (commands);
+    ``prepared``: screens only reached by typing, shown by a function."""
     started = time.monotonic()
-    roots = await _main_menu(user, expected)
-    if only is not None:
-        roots = [root for root in roots if root in only]
+    menu = await _main_menu(user, expected)
+    starts = menu if roots is None else list(roots)
     await user.mark()
 
     async def reset() -> None:
         bot = desk.runtime.bot
         await desk.runtime.dispatcher.fsm.get_context(bot, user.id, user.id).clear()
 
-    walker = Walker(user, role, reset=reset)
-    await walker.walk(roots)
+    walker = Walker(user, role, reset=reset, prepared=dict(prepared or {}), only=only, skip=skip)
+    await walker.walk([*starts, *walker.prepared])
     elapsed = time.monotonic() - started
     print(walker.summary(elapsed))
     if walker.unreachable:
@@ -437,7 +465,7 @@ async def _walk(
         print(f"{role}: gone after earlier actions: {gone}")
     if walker.fsm_prompts:
         print(f"{role}: text prompts reached: {walker.fsm_prompts}")
-    assert walker.presses >= 10, walker.summary(elapsed)
+    assert walker.presses >= (1 if only else 10), walker.summary(elapsed)
     assert not walker.defects, (
         f"dead or failing buttons found ({walker.summary(elapsed)}):\n{walker.verdict()}"
     )
@@ -448,6 +476,44 @@ def _pressed(walker: Walker) -> set[str]:
     """Kinds of callback data the walk pressed (not those left in its queue by the cap)."""
     left = {(_kind(i.screen), _kind(i.data), _kind(i.label)) for i in walker.queue}
     return {key[1] for key in walker.visited - left}
+
+
+async def _announcement_preview(desk: Desk, cast: Cast) -> Callable[[], Awaitable[None]]:
+    """The manager's preview of planned works (Send / Edit / reminder / Cancel), as after
+    typing the window and the text; and one announcement already sent (its history and
+    report)."""
+    services, bot = desk.runtime.services, desk.runtime.bot
+    manager = cast.manager
+    async with services.session_factory() as session, session.begin():  # entrances to pick
+        session.add(Entrance(building_id=cast.home.building_id, number="2"))
+    actor = await services.actor(manager.id)
+    assert actor is not None
+    async with services.uow() as uow:
+        await send_announcement(
+            uow,
+            actor,
+            Draft(token="walk0001", building_ids=(cast.home.building_id,), text="Lift check"),
+            services.clock.now(),
+            services.tz,
+        )
+
+    async def show() -> None:
+        start = services.clock.now() + timedelta(days=2)
+        draft = Draft(
+            token=secrets.token_hex(4),
+            building_ids=(cast.home.building_id,),
+            kind=AnnouncementKind.PLANNED_WORKS,
+            text="<b>Hot water</b> is off",
+            starts_at=start,
+            ends_at=start + timedelta(hours=6),
+            remind=True,
+        )
+        context = desk.runtime.dispatcher.fsm.get_context(bot, manager.id, manager.id)
+        await context.set_state(AnnounceInput.preview)
+        await context.update_data({DRAFT: draft_data(draft)})
+        await send_preview(bot, services, services.translator.bind("en"), actor, draft)
+
+    return show
 
 
 async def test_no_dead_buttons_for_the_manager(desk: Desk) -> None:
@@ -476,7 +542,7 @@ async def test_no_dead_buttons_on_the_api_clients_screen(desk: Desk) -> None:
         await desk.runtime.dispatcher.fsm.get_context(desk.runtime.bot, admin.id, admin.id).clear()
 
     started = time.monotonic()
-    walker = Walker(admin, "admin", reset=reset, prefixes=("apic:",))  # not all of settings
+    walker = Walker(admin, "admin", reset=reset, only=("apic:",))  # not all of settings
     await walker.walk(["/apiclients"])
     summary = walker.summary(time.monotonic() - started)
     print(summary)
@@ -495,7 +561,7 @@ async def test_no_dead_buttons_on_the_outage_screens(desk: Desk) -> None:
     await _outage(desk, cast, Category.ELEVATOR)  # no request: the walk stays on outages
     panel = _T(Language.EN.value, "menu-panel")
     manager = await _walk(
-        desk, cast.manager, "manager", _menu_texts(ROLE_MENUS[Role.MANAGER]), only=[panel]
+        desk, cast.manager, "manager", _menu_texts(ROLE_MENUS[Role.MANAGER]), roots=(panel,)
     )
     pressed = _pressed(manager)
     for kind in ("inc:q:#", "inc:o:#", "inc:new:#", "incd:#:elevator:#:#", "inc:up:#"):
@@ -503,7 +569,9 @@ async def test_no_dead_buttons_on_the_outage_screens(desk: Desk) -> None:
     for kind in ("inc:lk:#", "inc:rc:#", "inc:rr:#"):
         assert kind in pressed, (kind, sorted(pressed))
     new_request = _T(Language.EN.value, "menu-new-request")
-    walker = await _walk(desk, resident, "resident", _menu_texts(RESIDENT_MENU), only=[new_request])
+    walker = await _walk(
+        desk, resident, "resident", _menu_texts(RESIDENT_MENU), roots=(new_request,)
+    )
     pressed = _pressed(walker)
     for kind in ("inc:fo:#", "inc:fa:#"):
         assert kind in pressed, (kind, sorted(pressed))  # "known outage" when filing
@@ -544,6 +612,47 @@ async def test_no_dead_buttons_on_the_outage_suggestion(desk: Desk) -> None:
     await manager.expect("Open outages: 0")
     await manager.press("➕ Declare an outage")
     await manager.expect("What is out?")
+
+
+async def test_no_dead_buttons_in_announcements(desk: Desk) -> None:
+    """Its own walk (the manager's has no time left for it): /announce, its history and
+    report, and the preview's buttons (a screen only reached by typing)."""
+    cast, _ = await _world(desk)
+    preview = await _announcement_preview(desk, cast)
+    walker = await _walk(
+        desk,
+        cast.manager,
+        "announcements",
+        [],
+        roots=("/announce",),
+        prepared={"📢 announcement preview": preview},
+        only=("ann:",),  # the panel's buttons are the manager's walk's
+    )
+    pressed = {data.split(":")[1] for data in walker.pressed if data.startswith("ann:")}
+    # the admin's switch for paid broadcast, on the desk rules screen
+    admin = await new_user(desk, "Aziz", started=True)
+    await make_staff(desk.runtime.services.session_factory, admin, [Role.ADMIN])
+    settings = await _walk(
+        desk, admin, "paid broadcast", [], roots=("/settings",), only=("cfg:desk", "cfg:flag:paid")
+    )
+    assert settings.pressed.count("cfg:flag:paid") >= 1, settings.pressed
+    # every kind of announcement button: home, new, audience, kinds, preview, report, history
+    assert pressed >= {
+        "home",
+        "new",
+        "bld",
+        "ent",
+        "aud",
+        "next",
+        "kind",
+        "cancel",
+        "send",
+        "edit",
+        "remind",
+        "report",
+        "hist",
+        "hb",
+    }, pressed
 
 
 async def test_no_dead_buttons_for_the_executor(desk: Desk) -> None:

@@ -130,3 +130,25 @@ def test_bucket_accepts_first_message_and_exact_pacing() -> None:
     with patch("sandbox.emulator.ratelimit.time.monotonic", return_value=start + 1.0):
         assert limiter.check(1, 5, "private") is None
     assert limiter.stats(1)["by_scope"] == {"private": 1}
+
+
+async def test_paid_broadcast_lifts_the_global_limit(bot: Bot, emu: EmulatorClient) -> None:
+    """``allow_paid_broadcast``: 1,000 messages/s instead of 30, each one counted (charged)."""
+    users = [await emu.create_user(first_name=f"P{i}", started=True) for i in range(45)]
+    await emu.set_rate_limits(True)
+    try:
+        for user in users:  # 45 at once: above the free burst of 30, refused without paying
+            await bot.send_message(user.id, "paid", allow_paid_broadcast=True)
+        stats = await emu.rate_limit_stats()
+        assert stats["total_429"] == 0 and stats["paid_broadcast_messages"] == 45
+        sent = 0
+        for user in users:  # the free limit is untouched by the paid ones: 30, then 429
+            try:
+                await bot.send_message(user.id, "free")
+            except TelegramRetryAfter:
+                break
+            sent += 1
+        assert 30 <= sent < len(users)
+        assert (await emu.rate_limit_stats())["by_scope"] == {"global": 1}
+    finally:
+        await emu.set_rate_limits(False)
