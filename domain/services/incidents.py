@@ -29,7 +29,7 @@ from domain.errors import NotAllowed, ValidationFailed
 from domain.lifecycle import OPEN_STATUSES
 from domain.services.deadlines import reschedule
 from domain.services.desk_settings import DeskSettings
-from domain.services.notifications import Button, Notification, tr
+from domain.services.notifications import Button, Notification, Priority, tr
 from domain.services.request_notifications import format_due
 from domain.services.requests import RequestsUnitOfWork, record_action
 
@@ -250,6 +250,14 @@ async def _managed(uow: IncidentsUnitOfWork, actor: Actor, incident_id: int) -> 
         raise NotAllowed(NOT_AVAILABLE)
     _ensure_manager(actor, incident.building_id)
     return incident
+
+
+def _to_everyone(person: int, template: str, params: dict[str, object]) -> Notification:
+    """An incident's news to all its residents and followers: bulk, so the assignments and
+    status changes of the desk go out first (``Priority``)."""
+    return Notification(
+        chat_id=person, user_id=person, template=template, params=params, priority=Priority.BULK
+    )
 
 
 def _params(incident: IncidentView, tz: ZoneInfo) -> dict[str, object]:
@@ -562,9 +570,7 @@ async def post_update(
     people = await _audience(uow, incident_id)
     await uow.incidents.count_update(incident_id)
     params = {**_params(incident, tz), "update": body}
-    await uow.outbox.add(
-        *(Notification.to_user(person, "incident-update", **params) for person in people)
-    )
+    await uow.outbox.add(*(_to_everyone(person, "incident-update", params) for person in people))
     await uow.commit()
     return len(people)
 
@@ -637,10 +643,10 @@ async def resolve(
     # A resident whose request was closed hears it from the closure; everyone else here.
     skip = linked_authors if resolution is Resolution.CLOSE else set()
     notes = [
-        Notification.to_user(
+        _to_everyone(
             person,
             "incident-resolved-open" if person in linked_authors else "incident-resolved",
-            **params,
+            params,
         )
         for person in people
         if person not in skip
