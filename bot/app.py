@@ -18,6 +18,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.types import ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from redis.asyncio import Redis
 
 from bot import heap
 from bot.classifier import OpenAIClassifier
@@ -33,6 +34,7 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox import OutboxWorker
 from bot.polling import poll
+from bot.ratelimit import Limits, LocalLimits, SharedLimits
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
 from bot.sweeper import DeadlineSweeper
@@ -127,6 +129,29 @@ async def _taken_over(event: ErrorEvent) -> None:
     log.warning("update taken over by another attempt", extra={"update_id": event.update.update_id})
 
 
+LIMITS_REDIS_TIMEOUT = 0.5
+"""Seconds the shared limiter waits for Redis before the outbox uses its own limits."""
+
+
+def build_limits(
+    settings: Settings, bot_id: int, redis_url: str | None
+) -> tuple[Limits, Redis | None]:
+    """Telegram's sending limits: in Redis for the whole installation when there is one
+    (with its own client: quick to give up, so an outage costs the outbox no time)."""
+    rate = settings.outbox_global_rate
+    private = settings.outbox_private_chat_interval
+    group = settings.outbox_group_per_minute
+    if not redis_url:
+        return LocalLimits(rate, private, group), None
+    redis = Redis.from_url(
+        redis_url, socket_connect_timeout=LIMITS_REDIS_TIMEOUT, socket_timeout=LIMITS_REDIS_TIMEOUT
+    )
+    limits = SharedLimits(
+        redis, bot_id, global_rate=rate, private_interval=private, group_per_minute=group
+    )
+    return limits, redis
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -178,15 +203,14 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     )
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
+    limits, limits_redis = build_limits(settings, bot.id, redis_url)
     outbox = OutboxWorker(
         bot,
         engine,
         translator,
         clock,
-        global_rate=settings.outbox_global_rate,
-        private_interval=settings.outbox_private_chat_interval,
-        group_per_minute=settings.outbox_group_per_minute,
         poll_interval=settings.outbox_poll_interval,
+        limits=limits,
     )
     services.outbox_wake = outbox.wake
     dispatcher = create_dispatcher(services, fsm)
@@ -203,6 +227,8 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         await geocoder.aclose()
         await bot.session.close()
         await fsm.close()
+        if limits_redis is not None:
+            await limits_redis.aclose()
         await engine.dispose()
         if settings.database_url is None:
             # Stops the embedded server unless another process of ours still uses it.

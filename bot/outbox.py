@@ -30,7 +30,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import Translator
-from bot.ratelimit import ChatPacer, TokenBucket
+from bot.ratelimit import Limits, LocalLimits
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
 from storage.outages import OutageLog, is_outage
@@ -64,14 +64,16 @@ class OutboxWorker:
         group_per_minute: int = 20,
         batch_size: int = 100,
         poll_interval: float = 0.5,
+        limits: Limits | None = None,
     ) -> None:
         self.bot = bot
         # Claim and outcomes are single statements: no BEGIN/COMMIT round trips.
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.translator = translator
         self.clock = clock
-        self.bucket = TokenBucket(global_rate, burst=min(5.0, global_rate))
-        self.pacer = ChatPacer(private_interval, group_per_minute)
+        # Telegram's limits: shared by all instances through Redis when given (bot.app),
+        # else this process's own.
+        self.limits = limits or LocalLimits(global_rate, private_interval, group_per_minute)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
@@ -112,7 +114,7 @@ class OutboxWorker:
         soon as their pace allows); else until woken or the next poll."""
         if len(claimed) >= self.batch_size:
             return 0.0
-        waits = (self.pacer.wait_for(m.chat_id) for m in claimed if m.queued > 1)
+        waits = (self.limits.wait_for(m.chat_id) for m in claimed if m.queued > 1)
         return min([self.poll_interval, *waits])
 
     async def deliver_batch(self) -> int:
@@ -126,7 +128,7 @@ class OutboxWorker:
         async with self.engine.connect() as connection:
             # One row per chat, none of the chats still pacing: every claimed row goes out now.
             claimed = await OutboxRepository(connection).claim_due(
-                now, self.batch_size, self.pacer.busy(), lease_until=lease_until
+                now, self.batch_size, self.limits.busy(), lease_until=lease_until
             )
         if not claimed:
             return claimed
@@ -140,7 +142,20 @@ class OutboxWorker:
                     )
                 )
                 continue
-            await self.bucket.acquire()
+            grant = await self.limits.take(message.chat_id)
+            if grant.chat_wait > 0:  # another instance has just sent to this chat
+                left.append(
+                    Outcome(
+                        message.id,
+                        OutboxState.PENDING,
+                        message.attempts,
+                        None,
+                        next_attempt_at=self.clock.now() + timedelta(seconds=grant.chat_wait),
+                    )
+                )
+                continue
+            if grant.delay > 0:  # the bot's overall pace, all instances together
+                await asyncio.sleep(grant.delay)
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
                 left.append(
                     Outcome(
@@ -152,7 +167,6 @@ class OutboxWorker:
                     )
                 )
                 continue
-            self.pacer.sent(message.chat_id)
             sends.append(asyncio.create_task(self._deliver_and_record(message, lease_until)))
         await asyncio.gather(*sends)
         await self._record(left, lease_until)
@@ -193,7 +207,7 @@ class OutboxWorker:
                 message_id = await self._send(message)
         except TelegramRetryAfter as error:
             # Only this chat waits; the global pace already keeps the bot under its limit.
-            self.pacer.defer(message.chat_id, error.retry_after)
+            await self.limits.defer(message.chat_id, error.retry_after)
             return Outcome(
                 message.id,
                 OutboxState.PENDING,
