@@ -237,8 +237,11 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
 
 @contextlib.asynccontextmanager
 async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
-    """What runs in one process only, however many handle updates: the outbox (its flood
-    limits are the bot's), the deadline sweeper and the command menu."""
+    """The background work of an instance: the outbox, the deadline sweeper, the digests
+    and the command menu. Several instances may run it side by side (webhook instances
+    behind a proxy): outbox rows are leased, Telegram's limits are shared in Redis
+    (``SharedLimits``), sweeps take rows with SKIP LOCKED. ``UKBOT_WORKERS`` processes
+    leave it to their polling process."""
     # The menu is not needed to answer updates: nothing waits for it.
     rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
     outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")
