@@ -123,8 +123,9 @@ class LocalLimits:
 
 
 def global_burst(rate: float) -> float:
-    """A small burst keeps any one-second window under the limit."""
-    return min(5.0, rate)
+    """A small burst keeps any one-second window under the limit (and at least one
+    message may always go)."""
+    return max(1.0, min(5.0, rate))
 
 
 # One round trip decides both limits, on Redis's clock (the instances' clocks may differ):
