@@ -36,6 +36,7 @@ from bench.procs import (
     Child,
     Sampler,
     child_env,
+    cpu_seconds,
     emulator_process,
     free_port,
     self_cpu_seconds,
@@ -88,6 +89,7 @@ class PhaseResult:
     journey_p50_s: float
     updates_per_journey: float
     offered_rate: float | None = None
+    postgres: PostgresWork | None = None  # the bot's database over the window
     api_calls_by_method: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -114,6 +116,43 @@ class PhaseResult:
     @property
     def ok(self) -> bool:
         return self.failed_steps == 0 and self.unanswered_presses == 0 and self.journeys > 0
+
+
+@dataclass(frozen=True)
+class PostgresWork:
+    """What the bot's database did over the window (``pg_stat_database`` and the CPU of
+    the server processes serving it, read from ``/proc``: the server is on this machine)."""
+
+    transactions: int  # commits and rollbacks; a statement outside a transaction is one
+    rows_written: int  # inserted + updated + deleted
+    backend_cpu_s: float
+
+
+async def _postgres_counters(database_url: str) -> tuple[int, int, float]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(database_url).set(drivername="postgresql")
+    conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = await conn.fetchrow(
+            "SELECT xact_commit + xact_rollback AS xacts,"
+            " tup_inserted + tup_updated + tup_deleted AS written"
+            " FROM pg_stat_database WHERE datname = current_database()"
+        )
+        pids = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    cpu = 0.0
+    for record in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            cpu += cpu_seconds(int(record["pid"]))
+    assert row is not None
+    return int(row["xacts"]), int(row["written"]), cpu
 
 
 @dataclass
@@ -221,6 +260,7 @@ async def run_phase(
     journey_factory: Callable[[loadgen.Context, int], Callable[[], object]],
     log_dir: Path,
     proxied: Proxied | None = None,
+    database_url: str | None = None,
 ) -> PhaseResult:
     rec = Recorder()
     stop = asyncio.Event()
@@ -261,6 +301,7 @@ async def run_phase(
         emu_start = emu_sampler.sample()
         calls0 = dict((await emu.bot_info())["calls"])
         self0 = self_cpu_seconds()
+        pg0 = await _postgres_counters(database_url) if database_url else None
         if options.profile is not None:
             output = options.profile
             if not label.startswith("ukbot"):  # the bare bot's beside it, to compare
@@ -274,6 +315,7 @@ async def run_phase(
         emu_end = emu_sampler.sample()
         calls1 = dict((await emu.bot_info())["calls"])
         self1 = self_cpu_seconds()
+        pg1 = await _postgres_counters(database_url) if database_url else None
         stop.set()
         _log(options, f"[{label}] window closed; draining journeys in flight")
         done, pending = await asyncio.wait(lanes, timeout=60.0)
@@ -338,6 +380,9 @@ async def run_phase(
         journey_p50_s=percentile(js, 50),
         updates_per_journey=sum(upj) / len(upj) if upj else math.nan,
         offered_rate=options.rate,
+        postgres=None
+        if pg0 is None or pg1 is None
+        else PostgresWork(pg1[0] - pg0[0], pg1[1] - pg0[1], max(0.0, pg1[2] - pg0[2])),
     )
 
 
@@ -543,6 +588,7 @@ async def _full_phase(
                 journey_factory=factory,
                 log_dir=log_dir,
                 proxied=proxied,
+                database_url=database_url,
             )
         finally:
             if proxy is not None:

@@ -214,6 +214,26 @@ def _phase_rows(full: PhaseResult | None, bare: PhaseResult | None) -> list[tupl
             "load generator CPU per update, ms",
             lambda p: _f(p.loadgen_cpu_s / p.updates * 1000 if p.updates else math.nan, 2),
         ),
+        row(
+            "Postgres transactions per update (a statement outside one counts)",
+            lambda p: (
+                _f(p.postgres.transactions / p.updates, 2) if p.postgres and p.updates else "—"
+            ),
+        ),
+        row(
+            "Postgres rows written per update",
+            lambda p: (
+                _f(p.postgres.rows_written / p.updates, 2) if p.postgres and p.updates else "—"
+            ),
+        ),
+        row(
+            "Postgres server CPU per update, ms (its processes serving the bot)",
+            lambda p: (
+                _f(p.postgres.backend_cpu_s / p.updates * 1000, 2)
+                if p.postgres and p.updates
+                else "—"
+            ),
+        ),
         row("bot processes", lambda p: str(p.processes)),
         row("bot peak RSS (VmHWM), MB, all its processes", lambda p: _f(p.peak_rss_mb)),
         row(
