@@ -125,10 +125,10 @@ class PostgresWork:
 
     transactions: int  # commits and rollbacks; a statement outside a transaction is one
     rows_written: int  # inserted + updated + deleted
-    backend_cpu_s: float
+    backend_cpu_s: float  # a lower bound: a connection closed within the window is missed
 
 
-async def _postgres_counters(database_url: str) -> tuple[int, int, float]:
+async def _postgres_counters(database_url: str) -> tuple[int, int, dict[int, float]]:
     import asyncpg
     from sqlalchemy.engine import make_url
 
@@ -147,10 +147,10 @@ async def _postgres_counters(database_url: str) -> tuple[int, int, float]:
         )
     finally:
         await conn.close()
-    cpu = 0.0
+    cpu: dict[int, float] = {}
     for record in pids:
         with contextlib.suppress(OSError, ValueError, IndexError):
-            cpu += cpu_seconds(int(record["pid"]))
+            cpu[int(record["pid"])] = cpu_seconds(int(record["pid"]))
     assert row is not None
     return int(row["xacts"]), int(row["written"]), cpu
 
@@ -382,7 +382,12 @@ async def run_phase(
         offered_rate=options.rate,
         postgres=None
         if pg0 is None or pg1 is None
-        else PostgresWork(pg1[0] - pg0[0], pg1[1] - pg0[1], max(0.0, pg1[2] - pg0[2])),
+        else PostgresWork(
+            pg1[0] - pg0[0],
+            pg1[1] - pg0[1],
+            # per server process: one that started within the window counts from zero
+            sum(cpu - pg0[2].get(pid, 0.0) for pid, cpu in pg1[2].items()),
+        ),
     )
 
 

@@ -150,18 +150,14 @@ async def run_fanout(
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from bot.embedded_pg import ensure_embedded_postgres
+    from bench.world import choose_server, throwaway_database
     from sandbox.emulator.server import run_emulator
-    from storage.migrate import upgrade_to_head
 
     settings = Settings()
-    url = (
-        settings.database_url.get_secret_value()
-        if settings.database_url
-        else await asyncio.to_thread(ensure_embedded_postgres, settings.data_dir / "postgres")
-    )
-    await upgrade_to_head(url)
-    async with run_emulator() as emulator:
+    # a throwaway database on the configured server (or the embedded default): the
+    # benchmark's users and rows never land in a database someone uses
+    server = await choose_server(settings)
+    async with throwaway_database(server) as url, run_emulator() as emulator:
         result = await run_fanout(
             emulator.base_url,
             url,

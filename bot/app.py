@@ -129,8 +129,10 @@ async def _taken_over(event: ErrorEvent) -> None:
     log.warning("update taken over by another attempt", extra={"update_id": event.update.update_id})
 
 
-LIMITS_REDIS_TIMEOUT = 0.5
-"""Seconds the shared limiter waits for Redis before the outbox uses its own limits."""
+LIMITS_REDIS_TIMEOUT = 2.0
+"""Seconds the shared limiter waits for Redis before the outbox uses its own limits (for
+``REDIS_RETRY_AFTER``: an outage costs at most this once per 5 s). A refused connection
+fails at once; a Redis that is only slow under load should not be taken for an outage."""
 
 
 def build_limits(
