@@ -144,6 +144,7 @@ async def _postgres_counters(database_url: str) -> tuple[int, int, dict[int, flo
         pids = await conn.fetch(
             "SELECT pid FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"  # not autovacuum's workers
         )
     finally:
         await conn.close()
