@@ -248,14 +248,44 @@ async def test_two_instances_behind_nginx_handle_every_update_once_when_one_is_k
 
     # No update handled twice: one photo per request, no step answered twice in a chat,
     # every journaled update handled, none given up.
-    photos = await c.rows("SELECT request_id, count(*) FROM media GROUP BY request_id")
-    assert len(photos) == JOURNEYS and all(n == 1 for _, n in photos)
+    photos = await c.rows(
+        "SELECT r.number, r.author_id, count(m.id) FROM requests r"
+        " LEFT JOIN media m ON m.request_id = r.id GROUP BY r.number, r.author_id"
+    )
+    wrong = [(number, author) for number, author, n in photos if n != 1]
+    if wrong:
+        lanes_of = {lane.resident.id: lane for lane in lanes}
+        details = []
+        for number, author in wrong:
+            lane = lanes_of[int(author)]  # type: ignore[call-overload]
+            runs = [(r.at_step, r.interrupted) for r in tally.runs if r.lane == lane.index]
+            texts = [m.content[:80] for m in await lane.resident.messages()]
+            details.append(f"{number} lane {lane.index}: runs {runs}\n  chat {texts}")
+        logs = "\n".join(f"--- {child.name}\n{child.log_tail(40)}" for child in c.instances)
+        raise AssertionError("requests without exactly one photo:\n" + "\n".join(details) + logs)
+    # A step's reply goes out before its conversation change is written: an attempt that
+    # died between the two is handled again and the person reads that reply twice. Only
+    # there: the person of every repeated reply has an update that was taken over.
+    taken_over_users = {
+        int(user)
+        for (user,) in await c.rows(
+            "SELECT coalesce(payload #>> '{message,from,id}', payload #>> '{callback_query,from,id}')"
+            " FROM inbox_updates WHERE attempts > 1"
+        )
+        if user is not None
+    }
     started = Counter(run.lane for run in tally.runs)
+    repeated = []
     for lane in lanes:
         bot_texts = [m.content for m in await lane.resident.messages() if m.from_bot]
+        assert not [t for t in bot_texts if "Files attached: 2" in t]  # no photo counted twice
         for step in STEPS:
             answers = sum(step in content for content in bot_texts)
-            assert answers <= started[lane.index], f"lane {lane.index}: {step!r} x{answers}"
+            if answers > started[lane.index]:
+                repeated.append(lane.index)
+                assert lane.resident.id in taken_over_users, (
+                    f"lane {lane.index}: {step!r} x{answers}"
+                )
         assert sum(bool(FILED.search(content)) for content in bot_texts) <= 1
     assert await c.scalar("SELECT count(*) FROM inbox_updates WHERE outcome = 'given up'") == 0
 
@@ -278,5 +308,6 @@ async def test_two_instances_behind_nginx_handle_every_update_once_when_one_is_k
         f"requests retried on the other instance, {taken_over} updates finished after the "
         f"dead attempt's lease; journeys restarted "
         f"{len(tally.runs) - JOURNEYS} (replies lost with the instance: {len(lost)}); "
-        f"notifications twice {twice} (sent again while in doubt: {sent_again})"
+        f"notifications twice {twice} (sent again while in doubt: {sent_again}); a reply "
+        f"repeated by a taken-over update in {len(repeated)} chats"
     )
