@@ -36,11 +36,14 @@ from bench.procs import (
     Child,
     Sampler,
     child_env,
+    cpu_seconds,
     emulator_process,
+    free_port,
     self_cpu_seconds,
     spawn,
     terminate,
 )
+from bench.proxy import Nginx
 from bench.recorder import Pacer, Recorder, StepSummary
 from bench.world import People, choose_server, new_people, seed, throwaway_database
 from bot.settings import Settings
@@ -75,6 +78,7 @@ class PhaseResult:
     action_p99_ms: float
     journey_p50_s: float
     updates_per_journey: float
+    postgres: PostgresWork | None = None  # the bot's database over the window
     api_calls_by_method: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -101,6 +105,44 @@ class PhaseResult:
     @property
     def ok(self) -> bool:
         return self.failed_steps == 0 and self.unanswered_presses == 0 and self.journeys > 0
+
+
+@dataclass(frozen=True)
+class PostgresWork:
+    """What the bot's database did over the window (``pg_stat_database`` and the CPU of
+    the server processes serving it, read from ``/proc``: the server is on this machine)."""
+
+    transactions: int  # commits and rollbacks; a statement outside a transaction is one
+    rows_written: int  # inserted + updated + deleted
+    backend_cpu_s: float  # a lower bound: a connection closed within the window is missed
+
+
+async def _postgres_counters(database_url: str) -> tuple[int, int, dict[int, float]]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(database_url).set(drivername="postgresql")
+    conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = await conn.fetchrow(
+            "SELECT xact_commit + xact_rollback AS xacts,"
+            " tup_inserted + tup_updated + tup_deleted AS written"
+            " FROM pg_stat_database WHERE datname = current_database()"
+        )
+        pids = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"  # not autovacuum's workers
+        )
+    finally:
+        await conn.close()
+    cpu: dict[int, float] = {}
+    for record in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            cpu[int(record["pid"])] = cpu_seconds(int(record["pid"]))
+    assert row is not None
+    return int(row["xacts"]), int(row["written"]), cpu
 
 
 @dataclass
@@ -146,6 +188,43 @@ async def _wait_first_get_updates(emu: EmulatorClient, child: Child, timeout: fl
     raise RuntimeError(f"{child.name} did not poll within {timeout} s:\n{child.log_tail()}")
 
 
+@dataclass(frozen=True)
+class Proxied:
+    """Webhook instances on ``ports`` behind a proxy that posts to them."""
+
+    ports: list[int]
+
+
+async def _wait_instances_ready(
+    emu: EmulatorClient,
+    children: Sequence[Child],
+    ports: Sequence[int],
+    timeout: float,  # noqa: ASYNC109
+) -> float:
+    """Seconds from spawning the first instance until every one answers ``/readyz`` and
+    the emulator has the webhook (each instance sets it at start)."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        for child, port in zip(children, ports, strict=True):
+            while True:
+                if child.proc.returncode is not None:
+                    raise RuntimeError(f"{child.name} exited:\n{child.log_tail()}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{child.name} not ready in {timeout} s:\n{child.log_tail()}"
+                    )
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                        if response.status == 200:
+                            break
+                await asyncio.sleep(0.05)
+    while not (await emu.bot_info()).get("webhook"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the webhook was not set")
+        await asyncio.sleep(0.05)
+    return time.monotonic() - children[0].spawned_at
+
+
 async def _pending_callbacks(emu: EmulatorClient, grace: float = 3.0) -> set[str]:
     pending = await emu.call(
         "GET", "/callbacks/wait_all", params={"bot_id": emu.bot_id, "timeout": grace}, wait=grace
@@ -170,19 +249,34 @@ async def run_phase(
     env: dict[str, str],
     journey_factory: Callable[[loadgen.Context, int], Callable[[], object]],
     log_dir: Path,
+    proxied: Proxied | None = None,
+    database_url: str | None = None,
 ) -> PhaseResult:
     rec = Recorder()
     stop = asyncio.Event()
     pacer = Pacer(options.rate) if options.rate else None
     ctx = loadgen.Context(emu=emu, rec=rec, pacer=pacer, stop=stop)
-    child = await spawn(label.split()[0], argv, env, log_dir)
-    bot_sampler = Sampler(child.pid)
+    if proxied is None:
+        children = [await spawn(label.split()[0], argv, env, log_dir)]
+    else:  # webhook instances, each on its own port behind the proxy
+        children = [
+            await spawn(f"instance-{n + 1}", argv, {**env, "UKBOT_HTTP_PORT": str(port)}, log_dir)
+            for n, port in enumerate(proxied.ports)
+        ]
+    child = children[0]
+    bot_sampler = Sampler(child.pid, also=[c.pid for c in children[1:]])
     emu_sampler = Sampler(emulator.pid, interval=1.0)
     profiler: asyncio.subprocess.Process | None = None
     lanes: list[asyncio.Task[None]] = []
     try:
-        startup = await _wait_first_get_updates(emu, child, timeout=120.0)
-        _log(options, f"[{label}] pid {child.pid}: first getUpdates {startup:.2f} s after start")
+        if proxied is None:
+            startup = await _wait_first_get_updates(emu, child, timeout=120.0)
+            _log(
+                options, f"[{label}] pid {child.pid}: first getUpdates {startup:.2f} s after start"
+            )
+        else:
+            startup = await _wait_instances_ready(emu, children, proxied.ports, timeout=120.0)
+            _log(options, f"[{label}] {len(children)} instances ready {startup:.2f} s after start")
         bot_sampler.start()
         emu_sampler.start()
         for lane in range(options.concurrency):
@@ -197,6 +291,7 @@ async def run_phase(
         emu_start = emu_sampler.sample()
         calls0 = dict((await emu.bot_info())["calls"])
         self0 = self_cpu_seconds()
+        pg0 = await _postgres_counters(database_url) if database_url else None
         if options.profile is not None:
             output = options.profile
             if not label.startswith("ukbot"):  # the bare bot's beside it, to compare
@@ -210,6 +305,7 @@ async def run_phase(
         emu_end = emu_sampler.sample()
         calls1 = dict((await emu.bot_info())["calls"])
         self1 = self_cpu_seconds()
+        pg1 = await _postgres_counters(database_url) if database_url else None
         stop.set()
         _log(options, f"[{label}] window closed; draining journeys in flight")
         done, pending = await asyncio.wait(lanes, timeout=60.0)
@@ -231,7 +327,8 @@ async def run_phase(
     finally:
         for task in lanes:
             task.cancel()
-        await terminate(child)
+        for one in children:
+            await terminate(one)
         if profiler is not None and profiler.returncode is None:
             profiler.terminate()
             await profiler.wait()
@@ -272,6 +369,14 @@ async def run_phase(
         action_p99_ms=percentile(action, 99) * 1000,
         journey_p50_s=percentile(js, 50),
         updates_per_journey=sum(upj) / len(upj) if upj else math.nan,
+        postgres=None
+        if pg0 is None or pg1 is None
+        else PostgresWork(
+            pg1[0] - pg0[0],
+            pg1[1] - pg0[1],
+            # per server process: one that started within the window counts from zero
+            sum(cpu - pg0[2].get(pid, 0.0) for pid, cpu in pg1[2].items()),
+        ),
     )
 
 
@@ -343,7 +448,31 @@ async def run_bench(options: BenchOptions) -> BenchReport:
             await engine.dispose()
         report.machine = await machine_details(database_url, redis_url or None, server)
         async with emulator_process(log_dir) as (emulator_url, emulator):
-            if options.journeys is not None or options.seconds:
+            if options.instances and (options.journeys is not None or options.seconds):
+                # The same journeys through nginx: one instance, then N, in the same run
+                # (fresh people for the second phase: nothing of the first is in their way).
+                if not redis_url:
+                    raise SystemExit("--instances needs Redis (UKBOT_REDIS_URL)")
+                report.bare = await _full_phase(
+                    options, people, database_url, redis_url, emulator_url, emulator, log_dir, 1
+                )
+                people = new_people(options.concurrency, executors)
+                engine = create_engine(database_url)
+                try:
+                    await seed(create_session_factory(engine), people)
+                finally:
+                    await engine.dispose()
+                report.full = await _full_phase(
+                    options,
+                    people,
+                    database_url,
+                    redis_url,
+                    emulator_url,
+                    emulator,
+                    log_dir,
+                    options.instances,
+                )
+            elif options.journeys is not None or options.seconds:
                 report.full = await _full_phase(
                     options, people, database_url, redis_url, emulator_url, emulator, log_dir
                 )
@@ -387,9 +516,13 @@ async def _full_phase(
     emulator_url: str,
     emulator: Child,
     log_dir: Path,
+    instances: int = 0,
 ) -> PhaseResult:
+    """The bot under the journeys: one long-polling process (``UKBOT_WORKERS`` from the
+    options), or ``instances`` webhook instances behind nginx."""
     token = _bot_token()
     connector = aiohttp.TCPConnector(limit=0)
+    proxy: Nginx | None = None
     async with aiohttp.ClientSession(connector=connector) as http:
         emu = EmulatorClient(emulator_url, token, session=http)
         staff: GroupChat = await emu.create_group("UK staff", bot_status="administrator")
@@ -420,12 +553,27 @@ async def _full_phase(
             }
         )
 
+        label, proxied = "ukbot (full stack)", None
+        if instances:
+            ports = [free_port() for _ in range(instances)]
+            proxy = Nginx([f"127.0.0.1:{port}" for port in ports], free_port())
+            await proxy.start()
+            label, proxied = f"ukbot ×{instances} behind nginx", Proxied(ports)
+            env.update(
+                UKBOT_WEBHOOK_URL=f"{proxy.url}/telegram/webhook",
+                UKBOT_WEBHOOK_SECRET=secrets.token_urlsafe(16),
+                UKBOT_HTTP_HOST="127.0.0.1",
+                UKBOT_WORKERS="1",
+                # two phases' instances on the machine's server beside other clients
+                UKBOT_DATABASE_POOL_SIZE="10",
+            )
+
         def factory(ctx: loadgen.Context, lane: int) -> Callable[[], object]:
             return lambda: loadgen.full_journey(ctx, lanes[lane], pool)
 
         try:
             return await run_phase(
-                "ukbot (full stack)",
+                label,
                 options,
                 emu=emu,
                 emulator=emulator,
@@ -433,8 +581,13 @@ async def _full_phase(
                 env=env,
                 journey_factory=factory,
                 log_dir=log_dir,
+                proxied=proxied,
+                database_url=database_url,
             )
         finally:
+            if proxy is not None:
+                await proxy.stop()
+                proxy.cleanup()
             if redis_url:
                 await _forget_redis_keys(redis_url, emu.bot_id)
 

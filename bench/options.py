@@ -23,6 +23,7 @@ class BenchOptions:
     executors: int | None = None  # default: concurrency + 2
     outbox_rate: float = 1000.0
     workers: int = 1  # the bot's UKBOT_WORKERS
+    instances: int = 0  # >0: webhook instances behind nginx, compared with one instance
     database_server_url: str | None = None  # default: UKBOT_DATABASE_URL's server / embedded
     redis_url: str | None = None  # default: UKBOT_REDIS_URL ("" = in memory)
     profile: Path | None = None  # py-spy raw (collapsed stacks) output of the bot
@@ -34,6 +35,8 @@ class BenchOptions:
     @property
     def mode(self) -> str:
         mode = f"paced at {self.rate:g} updates/s" if self.rate else "closed loop"
+        if self.instances:
+            return f"{mode}, {self.instances} webhook instances behind nginx"
         return f"{mode}, {self.workers} bot workers" if self.workers > 1 else mode
 
 
@@ -61,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--workers", type=int, default=1, help="bot processes under one poll (UKBOT_WORKERS)"
+    )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=0,
+        help="webhook instances behind nginx (Debian's package), measured against one "
+        "instance behind it in the same run (default: long polling, one process)",
     )
     parser.add_argument(
         "--profile",
@@ -101,6 +111,7 @@ def options_from_args(args: argparse.Namespace) -> BenchOptions:
         executors=args.executors,
         outbox_rate=args.outbox_rate,
         workers=args.workers,
+        instances=args.instances,
         profile=args.profile,
         log_dir=args.log_dir,
         outage_storm=args.outage_storm,

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from bench.report import write_markdown
-from bot.app import create_bot
+from bot.app import build_limits, create_bot
 from bot.i18n import get_translator
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
@@ -79,12 +80,19 @@ async def run_fanout(
     per_user: int,
     rate: float = 25.0,
     timeout: float = 600.0,  # noqa: ASYNC109 - an overall bound for the run
+    instances: int = 1,
+    redis_url: str | None = None,
 ) -> FanoutResult:
+    """``instances`` outbox workers (each with its own pool and Bot, as separate bot
+    processes would have) drain the rows together; with ``redis_url`` they share
+    Telegram's limits through Redis, else each keeps its own."""
     emu = EmulatorClient(emulator_url, BENCH_TOKEN)
     engine = create_engine(database_url)
     factory = create_session_factory(engine)
     settings = Settings(_env_file=None, bot_token=BENCH_TOKEN, telegram_api_url=emulator_url)
     bot = create_bot(settings)
+    workers: list[OutboxWorker] = []
+    closing: list[Callable[[], Awaitable[None]]] = []
     try:
         ids = [FIRST_USER_ID + i for i in range(users)]
         for user_id in ids:
@@ -106,9 +114,21 @@ async def run_fanout(
         # A per-chat burst of 1 makes any second message to a chat within a second a 429.
         await emu.set_rate_limits(True, private_burst=1.0)
         await emu.reset_rate_limits()
-        worker = OutboxWorker(bot, engine, get_translator(), SystemClock(), global_rate=rate)
+        settings.outbox_global_rate = rate
+        for _ in range(instances):
+            instance_engine = create_engine(database_url, pool_size=2, max_overflow=2)
+            instance_bot = create_bot(settings)
+            limits, redis = build_limits(settings, instance_bot.id, redis_url)
+            closing.extend([instance_engine.dispose, instance_bot.session.close])
+            if redis is not None:
+                closing.append(redis.aclose)
+            workers.append(
+                OutboxWorker(
+                    instance_bot, instance_engine, get_translator(), SystemClock(), limits=limits
+                )
+            )
         started = time.monotonic()
-        task = asyncio.create_task(worker.run())
+        tasks = [asyncio.create_task(worker.run()) for worker in workers]
         total = users * per_user
         try:
             while time.monotonic() - started < timeout:
@@ -120,9 +140,9 @@ async def run_fanout(
                     break
                 await asyncio.sleep(0.2)
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         elapsed = time.monotonic() - started
         stats = await emu.rate_limit_stats()
         async with factory() as session:
@@ -140,6 +160,8 @@ async def run_fanout(
             failed=int(counts.get(OutboxState.FAILED, 0)),
         )
     finally:
+        for close in closing:
+            await close()
         await emu.set_rate_limits(False)
         await emu.close()
         await bot.session.close()
@@ -391,18 +413,14 @@ def priority_section(runs: list[PriorityRun], interval: float) -> str:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from bot.embedded_pg import ensure_embedded_postgres
+    from bench.world import choose_server, throwaway_database
     from sandbox.emulator.server import run_emulator
-    from storage.migrate import upgrade_to_head
 
     settings = Settings()
-    url = (
-        settings.database_url.get_secret_value()
-        if settings.database_url
-        else await asyncio.to_thread(ensure_embedded_postgres, settings.data_dir / "postgres")
-    )
-    await upgrade_to_head(url)
-    async with run_emulator() as emulator:
+    # a throwaway database on the configured server (or the embedded default): the
+    # benchmark's users and rows never land in a database someone uses
+    server = await choose_server(settings)
+    async with throwaway_database(server) as url, run_emulator() as emulator:
         if args.announcement:
             runs = [
                 await run_priority(
@@ -422,7 +440,13 @@ async def _main(args: argparse.Namespace) -> None:
                 write_markdown(args.write, "announcement priority", section)
             return
         result = await run_fanout(
-            emulator.base_url, url, users=args.users, per_user=args.per_user, rate=args.rate
+            emulator.base_url,
+            url,
+            users=args.users,
+            per_user=args.per_user,
+            rate=args.rate,
+            instances=args.instances,
+            redis_url=settings.redis_url.get_secret_value() if settings.redis_url else None,
         )
     print(result.summary())
 
@@ -440,6 +464,12 @@ def main() -> None:
     )
     parser.add_argument("--interval", type=float, default=2.0, help="between personal ones")
     parser.add_argument("--write", type=Path, default=None, help="write the table (markdown)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="outbox workers as separate bot processes would run them (UKBOT_REDIS_URL: shared limits)",
+    )
     asyncio.run(_main(parser.parse_args()))
 
 

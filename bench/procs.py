@@ -87,13 +87,15 @@ class Sampler:
 
     pid: int
     interval: float = 0.5
+    also: Sequence[int] = ()  # more processes (with their descendants) summed with it
     samples: list[Sample] = field(default_factory=list)
     processes: int = 0  # the most seen at once
     _task: asyncio.Task[None] | None = None
 
     def sample(self) -> Sample | None:
         cpu, rss, hwm, seen = 0.0, 0, 0, 0
-        for pid in process_tree(self.pid):
+        roots = [self.pid, *self.also]
+        for pid in [found for root in roots for found in process_tree(root)]:
             try:
                 cpu += cpu_seconds(pid)
                 one_rss, one_hwm = memory_kb(pid)

@@ -18,6 +18,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from aiogram.types import ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from redis.asyncio import Redis
 
 from bot import heap
 from bot.callback_gates import gate_callbacks
@@ -36,6 +37,7 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.outbox import SEND_TIMEOUT, OutboxWorker
 from bot.polling import poll
+from bot.ratelimit import Limits, LocalLimits, SharedLimits
 from bot.services import ProfileCache, Services
 from bot.settings import Settings
 from bot.sweeper import DeadlineSweeper
@@ -135,6 +137,37 @@ async def _taken_over(event: ErrorEvent) -> None:
     log.warning("update taken over by another attempt", extra={"update_id": event.update.update_id})
 
 
+LIMITS_REDIS_TIMEOUT = 2.0
+"""Seconds the shared limiter waits for Redis before the outbox uses its own limits (for
+``REDIS_RETRY_AFTER``: an outage costs at most this once per 5 s). A refused connection
+fails at once; a Redis that is only slow under load should not be taken for an outage."""
+
+
+def build_limits(
+    settings: Settings, bot_id: int, redis_url: str | None
+) -> tuple[Limits, Redis | None]:
+    """Telegram's sending limits: in Redis for the whole installation when there is one
+    (with its own client: quick to give up, so an outage costs the outbox no time)."""
+    rate = settings.outbox_global_rate
+    private = settings.outbox_private_chat_interval
+    group = settings.outbox_group_per_minute
+    paid = settings.outbox_paid_broadcast_rate
+    if not redis_url:
+        return LocalLimits(rate, private, group, paid_rate=paid), None
+    redis = Redis.from_url(
+        redis_url, socket_connect_timeout=LIMITS_REDIS_TIMEOUT, socket_timeout=LIMITS_REDIS_TIMEOUT
+    )
+    limits = SharedLimits(
+        redis,
+        bot_id,
+        global_rate=rate,
+        private_interval=private,
+        group_per_minute=group,
+        paid_rate=paid,
+    )
+    return limits, redis
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -187,15 +220,14 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
     )
     redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
     fsm = build_fsm_backend(redis_url, state_ttl=timedelta(days=settings.fsm_state_ttl_days))
+    limits, limits_redis = build_limits(settings, bot.id, redis_url)
     outbox = OutboxWorker(
         bot,
         engine,
         translator,
         clock,
-        global_rate=settings.outbox_global_rate,
-        private_interval=settings.outbox_private_chat_interval,
-        group_per_minute=settings.outbox_group_per_minute,
         poll_interval=settings.outbox_poll_interval,
+        limits=limits,
         paid_rate=settings.outbox_paid_broadcast_rate,
     )
     services.outbox_wake = outbox.wake
@@ -213,6 +245,8 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
         await geocoder.aclose()
         await bot.session.close()
         await fsm.close()
+        if limits_redis is not None:
+            await limits_redis.aclose()
         await engine.dispose()
         if settings.database_url is None:
             # Stops the embedded server unless another process of ours still uses it.
@@ -221,8 +255,11 @@ async def open_runtime(settings: Settings, *, clock: Clock | None = None) -> Asy
 
 @contextlib.asynccontextmanager
 async def once_per_bot(rt: Runtime) -> AsyncIterator[None]:
-    """What runs in one process only, however many handle updates: the outbox (its flood
-    limits are the bot's), the deadline sweeper and the command menu."""
+    """The background work of an instance: the outbox, the deadline sweeper, the digests
+    and the command menu. Several instances may run it side by side (webhook instances
+    behind a proxy): outbox rows are leased, Telegram's limits are shared in Redis
+    (``SharedLimits``), sweeps take rows with SKIP LOCKED. ``UKBOT_WORKERS`` processes
+    leave it to their polling process."""
     # The menu is not needed to answer updates: nothing waits for it.
     rt.services.spawn(rt.services.commands.register_defaults(rt.bot), name="commands")
     outbox_task = asyncio.create_task(rt.outbox.run(), name="outbox")

@@ -262,7 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.workers > 1:
             if settings.webhook_url:
                 print(
-                    "UKBOT_WORKERS > 1 is for long polling (no UKBOT_WEBHOOK_URL)", file=sys.stderr
+                    "UKBOT_WORKERS > 1 is for long polling (no UKBOT_WEBHOOK_URL); with a "
+                    "webhook, run several instances behind a proxy (see deploy/)",
+                    file=sys.stderr,
                 )
                 return 2
             if settings.redis_url is None:

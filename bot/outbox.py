@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import metrics
 from bot.i18n import Translator
-from bot.ratelimit import ChatPacer, TokenBucket
+from bot.ratelimit import Limits, LocalLimits
 from domain.clock import Clock
 from domain.enums import MediaKind, OutboxState
 from domain.services.notifications import Priority
@@ -76,6 +76,7 @@ class OutboxWorker:
         group_per_minute: int = 20,
         batch_size: int = 100,
         poll_interval: float = 0.5,
+        limits: Limits | None = None,
         paid_rate: float = 900.0,
     ) -> None:
         self.bot = bot
@@ -83,14 +84,16 @@ class OutboxWorker:
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.translator = translator
         self.clock = clock
-        self.bucket = TokenBucket(global_rate, burst=min(5.0, global_rate))
-        # Rows sent with Telegram's paid broadcast option are not held to the free 30/s
-        # (Telegram allows 1,000/s for them); each chat's own pace still applies.
-        self.paid_bucket = TokenBucket(paid_rate, burst=min(50.0, paid_rate))
+        # Telegram's limits: shared by all instances through Redis when given (bot.app),
+        # else this process's own. Rows sent with Telegram's paid broadcast option are not
+        # held to the free 30/s (Telegram allows 1,000/s for them); each chat's own pace
+        # still applies.
+        self.limits = limits or LocalLimits(
+            global_rate, private_interval, group_per_minute, paid_rate=paid_rate
+        )
         self.bulk_limit = max(1, min(batch_size, round(global_rate * BULK_SLICE_SECONDS)))
         self.paid_bulk_limit = max(1, min(batch_size, round(paid_rate * BULK_SLICE_SECONDS)))
         self._last_bulk_paid = False
-        self.pacer = ChatPacer(private_interval, group_per_minute)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
@@ -143,7 +146,7 @@ class OutboxWorker:
         bulk = [m for m in claimed if m.priority != Priority.PERSONAL]
         if bulk and len(bulk) >= self.bulk_limit:  # more of the announcement is waiting
             return 0.0
-        waits = (self.pacer.wait_for(m.chat_id) for m in claimed if m.queued > 1)
+        waits = (self.limits.wait_for(m.chat_id) for m in claimed if m.queued > 1)
         return min([self.poll_interval, *waits])
 
     async def deliver_batch(self) -> int:
@@ -159,7 +162,7 @@ class OutboxWorker:
             claimed = await OutboxRepository(connection).claim_due(
                 now,
                 self.batch_size,
-                self.pacer.busy(),
+                self.limits.busy(),
                 lease_until=lease_until,
                 # A paid broadcast goes 1,000/s: its slices are as large as a batch.
                 bulk_limit=self.paid_bulk_limit if self._last_bulk_paid else self.bulk_limit,
@@ -178,8 +181,6 @@ class OutboxWorker:
                     )
                 )
                 continue
-            if not self._stopping:
-                await (self.paid_bucket if message.paid_broadcast else self.bucket).acquire()
             if self._stopping:  # the process is stopping: the next one sends it
                 left.append(
                     Outcome(
@@ -191,6 +192,20 @@ class OutboxWorker:
                     )
                 )
                 continue
+            grant = await self.limits.take(message.chat_id, paid=message.paid_broadcast)
+            if grant.chat_wait > 0:  # another instance has just sent to this chat
+                left.append(
+                    Outcome(
+                        message.id,
+                        OutboxState.PENDING,
+                        message.attempts,
+                        None,
+                        next_attempt_at=self.clock.now() + timedelta(seconds=grant.chat_wait),
+                    )
+                )
+                continue
+            if grant.delay > 0:  # the bot's overall pace, all instances together
+                await asyncio.sleep(grant.delay)
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
                 left.append(
                     Outcome(
@@ -202,7 +217,6 @@ class OutboxWorker:
                     )
                 )
                 continue
-            self.pacer.sent(message.chat_id)
             sends.append(asyncio.create_task(self._deliver_and_record(message, lease_until)))
         await asyncio.gather(*sends)
         await self._record(left, lease_until)
@@ -254,7 +268,7 @@ class OutboxWorker:
                 message_id = await self._send(message)
         except TelegramRetryAfter as error:
             # Only this chat waits; the global pace already keeps the bot under its limit.
-            self.pacer.defer(message.chat_id, error.retry_after)
+            await self.limits.defer(message.chat_id, error.retry_after)
             return Outcome(
                 message.id,
                 OutboxState.PENDING,

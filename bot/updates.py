@@ -34,6 +34,10 @@ Handoff = Callable[[Claim | None, Mapping[str, Any]], None]
 
 REDRIVE_INTERVAL = 1.0
 """Seconds between looks for updates whose process died (and lease renewals)."""
+REDELIVERY_POLL = 0.2
+"""Seconds between looks at an update another attempt is handling (``receive_in_order``)."""
+REDELIVERY_WAIT = 8.0
+"""How long a redelivery waits for another attempt: past the 5 s lease of a dead one."""
 
 
 class UpdateRunner:
@@ -68,6 +72,36 @@ class UpdateRunner:
         Returns when the updates are durable; the returned tasks end when handled."""
         handling = (self.start(claim, update) for claim, update in await self.journal(updates))
         return [task for task in handling if task is not None]
+
+    async def receive_in_order(
+        self,
+        update: Mapping[str, Any],
+        *,
+        timeout: float = REDELIVERY_WAIT,  # noqa: ASYNC109
+    ) -> bool:
+        """One update (the webhook's), handled before this returns: True when it was
+        handled here or by another attempt, False when another attempt still runs after
+        ``timeout``.
+
+        A redelivery of an update another attempt is handling (one of several instances
+        died under it, and the proxy sent the update to this one) waits for that attempt
+        to finish, or takes the update over when the attempt's lease runs out: the answer
+        releases the person's next update, which must not be handled before this one."""
+        handling = await self.receive([update])
+        deadline = asyncio.get_running_loop().time() + timeout
+        update_id = int(update["update_id"])
+        while not handling:
+            try:
+                if not await self.inbox.unhandled(self.bot.id, update_id):
+                    return True
+            except (SQLAlchemyError, OSError):
+                return True  # the journal is away: as when it cannot be written
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(REDELIVERY_POLL)
+            handling = await self.receive([update])  # claimed once the lease ran out
+        await asyncio.wait(handling)
+        return True
 
     async def journal(
         self, updates: Sequence[Mapping[str, Any]]

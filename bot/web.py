@@ -91,10 +91,11 @@ def create_web_app(
             return web.Response(status=400, text="not an update")
         # Journaled before anything else; answered once handled, so that the reply to
         # the person is not raced by their next update. A repeat of an update that was
-        # handled, or is being handled, is answered at once.
-        handling = await rt.updates.receive([body])
-        if handling:
-            await asyncio.wait(handling)
+        # handled is answered at once; one that another attempt (another instance) is
+        # handling is answered when that attempt finished, or after this instance took
+        # it over from a dead one. Still running after a while: Telegram asks again later.
+        if not await rt.updates.receive_in_order(body):
+            return web.Response(status=503, text="being handled, try again")
         return web.Response()
 
     async def read_state() -> None:

@@ -7,8 +7,10 @@ update goes to the worker chosen by its user's id: one person's updates are hand
 by one process in the order they came, and the Redis conversation lock (required:
 several processes share conversation state only through Redis) covers the rest.
 
-The polling process also runs what must exist once: the outbox (its flood limits are
-per bot, not per process), the deadline sweeper and the command menu. A worker that
+This is for long polling only (webhook deployments grow by instances behind a proxy)
+and it shares their mechanisms: the update journal, the Redis conversation locks, and
+Telegram's limits in Redis. The polling process also runs the outbox, the deadline
+sweeper and the command menu; the workers do not. A worker that
 committed notifications tells it through its standard output, so delivery starts at
 once instead of at the outbox's next poll.
 

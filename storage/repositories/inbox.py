@@ -228,6 +228,18 @@ class SqlUpdateInbox:
         ]
         return sorted(claims, key=lambda found: found[0].update_id)
 
+    async def unhandled(self, bot_id: int, update_id: int) -> bool:
+        """Whether the update is journaled and nobody finished it yet."""
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(
+                text(
+                    "SELECT handled_at IS NULL FROM inbox_updates"
+                    " WHERE bot_id = :bot_id AND update_id = :update_id"
+                ),
+                {"bot_id": bot_id, "update_id": update_id},
+            )
+        return bool(found)
+
     async def renew(self, attempts: Iterable[str]) -> None:
         """Extends the leases of the attempts still running here."""
         running = list(attempts)

@@ -174,3 +174,52 @@ async def test_old_updates_are_pruned(engine: AsyncEngine, clean_db: None) -> No
     assert await inbox.prune(now) == 0
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(InboxUpdate)) == 1
+
+
+class _Recorder:
+    """A dispatcher that only records which updates it was given."""
+
+    def __init__(self) -> None:
+        self.fed: list[int] = []
+
+    async def feed_raw_update(self, bot: object, update: dict[str, Any]) -> None:
+        self.fed.append(int(update["update_id"]))
+
+
+class _Bot:
+    id = BOT
+
+
+async def test_a_redelivery_waits_for_the_other_instance_or_takes_over_from_a_dead_one(
+    engine: AsyncEngine, clean_db: None
+) -> None:
+    """The webhook's answer releases the person's next update: a redelivery of an update
+    another instance holds is answered only once that update is done."""
+    from bot.updates import UpdateRunner
+
+    lease = timedelta(seconds=1)
+    other = SqlUpdateInbox(engine, lease=lease)  # the other instance
+    dispatcher = _Recorder()
+    here = UpdateRunner(dispatcher, _Bot(), SqlUpdateInbox(engine, lease=lease))  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+
+    # the other instance finishes it meanwhile: answered then, not handled here
+    (claim,) = await other.receive(BOT, _updates(21))
+    began = loop.time()
+    finishing = asyncio.create_task(asyncio.sleep(0.5))
+    finishing.add_done_callback(lambda _: asyncio.ensure_future(other.finish(claim)))
+    assert await here.receive_in_order(_updates(21)[0], timeout=5)
+    assert 0.4 < loop.time() - began < 2.0
+    assert dispatcher.fed == []
+
+    # the other instance died: taken over here when its lease ran out, then answered
+    await other.receive(BOT, _updates(22))
+    began = loop.time()
+    assert await here.receive_in_order(_updates(22)[0], timeout=5)
+    assert loop.time() - began >= 0.8, loop.time() - began
+    assert dispatcher.fed == [22]
+
+    # still running after the wait: not answered as done (Telegram asks again later)
+    await other.receive(BOT, _updates(23))
+    assert not await here.receive_in_order(_updates(23)[0], timeout=0.3)
+    assert dispatcher.fed == [22]
