@@ -125,7 +125,7 @@ class Cached:
 
 
 class StateCollector(Collector):
-    """Requests by status and the outbox queue: filled by ``refresh`` (async, before each
+    """Requests by status, the outbox queue and open incidents: filled by ``refresh`` (async, before each
     scrape) and reported from the cache."""
 
     def __init__(self) -> None:
@@ -148,6 +148,11 @@ class StateCollector(Collector):
             "ukbot_outbox_oldest_due_age_seconds",
             "How long the oldest due outbox row has waited (0: none due)",
             value=snap["oldest_due_age"],
+        )
+        yield GaugeMetricFamily(
+            "ukbot_open_incidents",
+            "Outage incidents not resolved yet",
+            value=snap["open_incidents"],
         )
 
 

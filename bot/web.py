@@ -44,7 +44,8 @@ _STATE_SQL = text(
     "   (SELECT status, count(*) AS n FROM requests GROUP BY status) AS s),"
     " (SELECT count(*) FROM outbox WHERE state = 'pending'),"
     " (SELECT min(next_attempt_at) FROM outbox"
-    "   WHERE state = 'pending' AND next_attempt_at <= now())"
+    "   WHERE state = 'pending' AND next_attempt_at <= now()),"
+    " (SELECT count(*) FROM incidents WHERE resolved_at IS NULL)"
 )
 
 
@@ -103,7 +104,7 @@ def create_web_app(
             return
         try:
             async with rt.services.engine.connect() as conn:
-                by_status, depth, oldest = (await conn.execute(_STATE_SQL)).one()
+                by_status, depth, oldest, incidents = (await conn.execute(_STATE_SQL)).one()
         except Exception as error:  # a scrape reports what it can while Postgres is away
             log.warning("metrics: the database could not be read", extra={"error": str(error)})
             return
@@ -114,6 +115,7 @@ def create_web_app(
             "requests": dict(by_status or {}),
             "depth": int(depth),
             "oldest_due_age": max(0.0, age),
+            "open_incidents": int(incidents),
         }
         state.put(True)
 

@@ -267,6 +267,7 @@ async def test_call_centre_files_reads_comments_exports_and_follows_events(
     for name in (
         "ukbot_outbox_queue_depth",
         "ukbot_outbox_oldest_due_age_seconds",
+        "ukbot_open_incidents",
         "ukbot_db_pool_in_use",
         "ukbot_handler_seconds_count",
         "ukbot_process_resident_memory_bytes",
