@@ -182,45 +182,28 @@ class OutboxWorker:
                 )
                 continue
             if self._stopping:  # the process is stopping: the next one sends it
-                left.append(
-                    Outcome(
-                        message.id,
-                        OutboxState.PENDING,
-                        message.attempts,
-                        "not started: the worker stopped",
-                        next_attempt_at=self.clock.now(),
-                    )
-                )
+                left.append(self._not_started(message, "not started: the worker stopped"))
                 continue
             grant = await self.limits.take(message.chat_id, paid=message.paid_broadcast)
             if grant.chat_wait > 0:  # another instance has just sent to this chat
-                left.append(
-                    Outcome(
-                        message.id,
-                        OutboxState.PENDING,
-                        message.attempts,
-                        None,
-                        next_attempt_at=self.clock.now() + timedelta(seconds=grant.chat_wait),
-                    )
-                )
+                left.append(self._not_started(message, None, after=grant.chat_wait))
                 continue
             if grant.delay > 0:  # the bot's overall pace, all instances together
                 await asyncio.sleep(grant.delay)
             if self.clock.now() + SEND_TIMEOUT > lease_until:  # a slow global rate
-                left.append(
-                    Outcome(
-                        message.id,
-                        OutboxState.PENDING,
-                        message.attempts,
-                        "not started before its lease ended",
-                        next_attempt_at=self.clock.now(),
-                    )
-                )
+                left.append(self._not_started(message, "not started before its lease ended"))
                 continue
             sends.append(asyncio.create_task(self._deliver_and_record(message, lease_until)))
         await asyncio.gather(*sends)
         await self._record(left, lease_until)
         return claimed
+
+    def _not_started(
+        self, message: OutboxMessage, why: str | None, *, after: float = 0.0
+    ) -> Outcome:
+        """The row goes back to pending, due ``after`` seconds from now."""
+        due = self.clock.now() + timedelta(seconds=after)
+        return Outcome(message.id, OutboxState.PENDING, message.attempts, why, next_attempt_at=due)
 
     async def _deliver_and_record(self, message: OutboxMessage, lease_until: datetime) -> None:
         """Each message's outcome is written as soon as Telegram answered: a crash then
