@@ -22,8 +22,16 @@ TOKEN = "7000000003:e2e-startup-token"
 
 
 class _IdleOutbox:
+    """Sends nothing until stopped (the desk's own outbox delivers)."""
+
+    def __init__(self) -> None:
+        self._stopped = asyncio.Event()
+
     async def run(self) -> None:
-        await asyncio.Event().wait()
+        await self._stopped.wait()
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 @pytest.fixture
