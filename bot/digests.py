@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -22,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.charts import ChartLabels, chart_png
 from bot.i18n import BoundTranslator
 from bot.services import Services
+from domain.clock import Clock
 from domain.errors import DomainError
 from domain.services.desk_settings import DeskSettings
 from domain.services.reports import (
@@ -35,6 +38,7 @@ from domain.services.reports import (
 )
 from storage.repositories.reports import SqlDigestLog, SqlReportsRepository
 from storage.repositories.settings import SqlSettingsRepository
+from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +144,17 @@ def chart_labels(t: BoundTranslator, period: Period) -> ChartLabels:
     )
 
 
-async def scope_label(services: Services, t: BoundTranslator, scope: ReportScope) -> str:
+class DigestReads(Protocol):
+    """What a digest reads of the bot's services (``Services`` is one)."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def reader(self) -> SqlUnitOfWork: ...
+
+
+async def scope_label(services: DigestReads, t: BoundTranslator, scope: ReportScope) -> str:
     if scope.building_id is not None:
         async with services.reader() as uow:
             address = await SqlDigestLog(uow.session).building_address(scope.building_id)
@@ -151,7 +165,7 @@ async def scope_label(services: Services, t: BoundTranslator, scope: ReportScope
 
 
 async def build_digest(
-    services: Services, t: BoundTranslator, scope: ReportScope, period: Period
+    services: DigestReads, t: BoundTranslator, scope: ReportScope, period: Period
 ) -> Digest:
     tz = services.tz
     start, end = period.bounds(tz)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram import BaseMiddleware, Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -20,11 +20,23 @@ from aiogram.types import CallbackQuery, Chat, ErrorEvent, Message, TelegramObje
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator, Translator, get_translator
+from bot.services import LanguageCache
 from domain.errors import DomainError
 from storage.outages import Unavailable, is_outage
 
+
+class ErrorsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def languages(self) -> LanguageCache: ...
+    @property
+    def translator(self) -> Translator: ...
+
+
 if TYPE_CHECKING:
-    from bot.services import Services
+    pass
 
 log = logging.getLogger(__name__)
 router = Router(name="errors")
@@ -109,7 +121,7 @@ async def answer_unavailable(
             await bot.send_message(update.message.chat.id, text)
 
 
-def _language(update: Update, t: BoundTranslator | None, services: Services | None) -> str:
+def _language(update: Update, t: BoundTranslator | None, services: ErrorsServices | None) -> str:
     if t is not None:
         return t.lang
     if services is not None:
@@ -122,7 +134,7 @@ async def on_unexpected_error(
     event: ErrorEvent,
     bot: Bot,
     t: BoundTranslator | None = None,
-    services: Services | None = None,
+    services: ErrorsServices | None = None,
 ) -> None:
     update = event.update
     error = event.exception

@@ -8,7 +8,7 @@ Thin handlers over ``domain.services.api_clients``.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -18,8 +18,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import Actor
+from domain.clock import Clock
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import api_clients as uc
 from domain.services.api_clients import ApiClient, ApiScope
@@ -27,6 +27,19 @@ from fsm.api_clients import ApiClientInput, ApiClientsCb
 from handlers.admin.settings_views import A_HOME, SettingsCb
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
+from storage.uow import SqlUnitOfWork
+
+
+class ApiClientsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="admin-api-clients")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -36,7 +49,7 @@ _NAME = "api_client_name"
 _CHOSEN = "api_client_scopes"
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: ApiClientsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_admin:
         raise NotAllowed(uc.ERROR_ADMINS_ONLY)
@@ -81,7 +94,7 @@ def clients_keyboard(t: BoundTranslator, clients: list[ApiClient]) -> InlineKeyb
 
 
 async def _list_screen(
-    services: Services, t: BoundTranslator, actor: Actor
+    services: ApiClientsServices, t: BoundTranslator, actor: Actor
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         clients = await uc.list_clients(uow, actor)
@@ -111,7 +124,7 @@ async def _leave_own_state(state: FSMContext) -> None:
 
 @router.message(Command("apiclients"))
 async def on_command(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: ApiClientsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -122,7 +135,7 @@ async def on_command(
 
 @router.callback_query(ApiClientsCb.filter(F.action == "list"))
 async def on_list(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: ApiClientsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -132,7 +145,7 @@ async def on_list(
 
 @router.callback_query(ApiClientsCb.filter(F.action == "new"))
 async def on_new(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: ApiClientsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(ApiClientInput.name)
@@ -144,7 +157,7 @@ async def on_new(
 @lru_cache(maxsize=1)
 @router.message(StateFilter(ApiClientInput.name), TypedText())
 async def on_name(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: ApiClientsServices
 ) -> None:
     assert message.from_user is not None and message.text is not None
     await _actor(services, message.from_user.id)
@@ -177,7 +190,7 @@ async def on_scope(
     callback_data: ApiClientsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ApiClientsServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     name, chosen = await _draft(state)
@@ -194,7 +207,7 @@ async def on_create(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ApiClientsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -220,7 +233,7 @@ async def on_revoke(
     query: CallbackQuery,
     callback_data: ApiClientsCb,
     t: BoundTranslator,
-    services: Services,
+    services: ApiClientsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)

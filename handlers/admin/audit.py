@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -22,10 +23,10 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import Actor
 from domain.errors import NotAllowed
 from domain.services import audit_view as uc
@@ -35,12 +36,26 @@ from handlers.admin.settings_views import A_HOME, SettingsCb
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
 from storage.repositories.audit import SqlAuditReader
+from storage.uow import SqlUnitOfWork
+
+
+class AuditServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+
 
 router = Router(name="admin-audit")
 router.message.filter(Magic(F.chat.type == "private"))
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: AuditServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed(uc.ERROR_ADMINS_ONLY)
@@ -142,7 +157,7 @@ def cancel_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _label(services: Services, t: BoundTranslator, where: AuditFilter) -> str | None:
+async def _label(services: AuditServices, t: BoundTranslator, where: AuditFilter) -> str | None:
     if where.request_id is not None:
         async with services.reader() as uow:
             state = await uow.requests.get_state(where.request_id)
@@ -157,7 +172,7 @@ async def _label(services: Services, t: BoundTranslator, where: AuditFilter) -> 
 
 
 async def _screen(
-    services: Services, t: BoundTranslator, actor: Actor, where: AuditFilter, page: int
+    services: AuditServices, t: BoundTranslator, actor: Actor, where: AuditFilter, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         found = await uc.audit_page(SqlAuditReader(uow.session), actor, where, page)
@@ -173,7 +188,7 @@ def _filter(callback_data: AuditCb) -> AuditFilter:
 
 @router.message(Command("audit"))
 async def on_audit_command(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -188,7 +203,7 @@ async def on_page(
     callback_data: AuditCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AuditServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -203,7 +218,7 @@ async def on_ask(
     callback_data: AuditCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AuditServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     if callback_data.action == "person":
@@ -217,7 +232,7 @@ async def on_ask(
 @lru_cache(maxsize=1)
 @router.message(StateFilter(AuditInput.person), TypedText())
 async def on_person(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -233,7 +248,7 @@ async def on_person(
 
 @router.message(StateFilter(AuditInput.request), TypedText())
 async def on_request(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -250,7 +265,7 @@ async def on_csv(
     callback_data: AuditCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AuditServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -273,7 +288,7 @@ async def on_csv(
 
 
 async def _write_csv(
-    services: Services, t: BoundTranslator, actor: Actor, where: AuditFilter, path: str
+    services: AuditServices, t: BoundTranslator, actor: Actor, where: AuditFilter, path: str
 ) -> int:
     uc.ensure_admin(actor)
     tz = services.tz

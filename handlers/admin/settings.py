@@ -10,7 +10,8 @@ answered by ``CallbackAnswerMiddleware``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -20,7 +21,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.services import ProfileCache
+from bot.settings import Settings
 from domain.access import Actor
 from domain.enums import Category, Urgency
 from domain.errors import NotAllowed, ValidationFailed
@@ -31,6 +33,23 @@ from handlers.admin import settings_views as v
 from handlers.admin.settings_views import SettingsCb, SettingsInput
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, MenuButton, TypedText
+from storage.uow import SqlUnitOfWork
+
+
+class SettingsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def deadline_settings_changed(self) -> Callable[[], None]: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="admin-settings")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -41,18 +60,18 @@ Screen = tuple[str, InlineKeyboardMarkup]
 # --------------------------------------------------------------------------- plumbing
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: SettingsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_admin:
         raise NotAllowed(uc.ERROR_ADMINS_ONLY)
     return actor
 
 
-def _tz(services: Services) -> ZoneInfo:
+def _tz(services: SettingsServices) -> ZoneInfo:
     return ZoneInfo(services.settings.timezone)
 
 
-async def _load(services: Services) -> DeskSettings:
+async def _load(services: SettingsServices) -> DeskSettings:
     async with services.reader() as uow:
         return await uc.load_desk_settings(uow)
 
@@ -121,7 +140,7 @@ async def _leave_own_state(state: FSMContext) -> None:
 @router.message(Command("settings"))
 @router.message(MenuButton("menu-settings"))
 async def on_settings(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     assert message.from_user is not None
     await _actor(services, message.from_user.id)
@@ -136,7 +155,7 @@ async def on_home(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _actor(services, query.from_user.id)
@@ -155,7 +174,7 @@ async def on_category(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -165,7 +184,7 @@ async def on_category(
 
 @router.callback_query(SettingsCb.filter(F.action == v.A_WEEKDAYS))
 async def on_weekdays(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -174,7 +193,7 @@ async def on_weekdays(
 
 @router.callback_query(SettingsCb.filter(F.action == v.A_HOLIDAYS))
 async def on_holidays(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -190,7 +209,7 @@ async def on_sla_tap(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -213,7 +232,7 @@ async def on_weekday(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -233,7 +252,7 @@ async def on_holiday_remove(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -250,7 +269,7 @@ async def on_quiet_off(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -266,7 +285,7 @@ async def on_quiet_off(
 
 @router.callback_query(SettingsCb.filter(F.action == v.A_DESK))
 async def on_desk(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -279,7 +298,7 @@ async def on_desk_tap(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -309,7 +328,7 @@ async def on_buildings(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -324,7 +343,7 @@ async def on_auto_assign(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -443,7 +462,7 @@ async def on_ask(
     callback_data: SettingsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: SettingsServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     settings = await _load(services)
@@ -455,7 +474,7 @@ async def on_ask(
 
 
 async def _save_typed(
-    services: Services, actor: Actor, field: str, arg: str, text: str | None
+    services: SettingsServices, actor: Actor, field: str, arg: str, text: str | None
 ) -> DeskSettings:
     tz = _tz(services)
     async with services.uow() as uow:
@@ -490,7 +509,7 @@ async def _save_typed(
     TypedText(),
 )
 async def on_value(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     assert message.from_user is not None
     data = await state.get_data()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -14,10 +15,18 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.media_store import TelegramMediaStore
 from domain.services.requests import MAX_FILES_PER_COMMENT
 from handlers.filters import Magic
 from handlers.media import add_file_to_draft
+
+
+class FilesStepServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def media_store(self) -> TelegramMediaStore: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +45,7 @@ class FilesStep:
         router.message(StateFilter(self.state))(self.on_other)
 
     async def on_file(
-        self, message: Message, state: FSMContext, t: BoundTranslator, services: Services
+        self, message: Message, state: FSMContext, t: BoundTranslator, services: FilesStepServices
     ) -> None:
         request_id = int((await state.get_data())["request_id"])
         acknowledge = await add_file_to_draft(

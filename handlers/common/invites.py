@@ -10,6 +10,7 @@ and the person lands where ``/start`` would take them.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -18,8 +19,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.commands import CommandsMenu
+from bot.i18n import BoundTranslator, Translator
+from bot.services import ProfileCache
+from bot.settings import Settings
+from domain.clock import Clock
 from domain.enums import Role
 from domain.errors import DomainError
 from domain.services.staff import (
@@ -35,6 +39,25 @@ from handlers.common.keyboards import language_keyboard
 from handlers.common.start import open_home
 from handlers.errors import render_error
 from handlers.filters import Magic
+from storage.uow import SqlUnitOfWork
+
+
+class InvitesServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def commands(self) -> CommandsMenu: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def translator(self) -> Translator: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 log = logging.getLogger(__name__)
 router = Router(name="invites")
@@ -48,7 +71,7 @@ async def on_invite_link(
     state: FSMContext,
     t: BoundTranslator,
     profile: UserProfile | None,
-    services: Services,
+    services: InvitesServices,
 ) -> None:
     assert message.from_user is not None
     await state.clear()
@@ -66,7 +89,7 @@ async def on_language_then_invite(
     query: CallbackQuery,
     callback_data: LanguageCb,
     state: FSMContext,
-    services: Services,
+    services: InvitesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     code = str((await state.get_data()).get("invite_code") or "")
@@ -101,7 +124,7 @@ async def _apply(
     message: Message,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: InvitesServices,
     user_id: int,
     code: str,
 ) -> None:

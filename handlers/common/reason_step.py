@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
@@ -20,20 +21,31 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
 from domain.access import Actor
+from domain.clock import Clock
 from domain.enums import Action
 from domain.errors import DomainError, MissingField, ValidationFailed
 from domain.lifecycle import Transition
 from domain.services.requests import RequestsUnitOfWork, check_action
 from handlers.common.screens import show
 from handlers.filters import Magic
+from storage.uow import SqlUnitOfWork
+
+
+class ReasonStepServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 ActWithText = Callable[[RequestsUnitOfWork, Actor, int, datetime, str], Awaitable[Transition]]
 """Does the action with the text: (unit of work, actor, request id, now, text)."""
-View = Callable[
-    [Services, BoundTranslator, Actor, int], Awaitable[tuple[str, InlineKeyboardMarkup]]
-]
+S = TypeVar("S", bound=ReasonStepServices)
+"""The services of the router the step is on (what its ``actor`` and view need too)."""
 
 
 async def end_prompt_unless_retryable(state: FSMContext, error: DomainError) -> None:
@@ -44,7 +56,7 @@ async def end_prompt_unless_retryable(state: FSMContext, error: DomainError) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class ReasonStep:
+class ReasonStep(Generic[S]):
     state: State
     action: Action
     """Checked before asking: a stale button is refused before anyone types."""
@@ -55,9 +67,12 @@ class ReasonStep:
     done: str
     """Message key after the action (takes ``number``)."""
     act: ActWithText
-    actor: Callable[[Services, int], Awaitable[Actor]]
+    actor: Callable[[S, int], Awaitable[Actor]]
     abort_keyboard: Callable[[BoundTranslator, int], InlineKeyboardMarkup]
-    then_show: View | None = None
+    then_show: (
+        Callable[[S, BoundTranslator, Actor, int], Awaitable[tuple[str, InlineKeyboardMarkup]]]
+        | None
+    ) = None
     """The request's screen shown after ``done`` (the card, the job), if any."""
 
     def register(self, router: Router, press: Filter) -> None:
@@ -72,7 +87,7 @@ class ReasonStep:
         callback_data: CallbackData,
         state: FSMContext,
         t: BoundTranslator,
-        services: Services,
+        services: S,
     ) -> None:
         actor = await self.actor(services, query.from_user.id)
         request_id: int = callback_data.request_id  # type: ignore[attr-defined]
@@ -84,7 +99,7 @@ class ReasonStep:
         await show(query, prompt, self.abort_keyboard(t, request.id), edit=False)
 
     async def on_text(
-        self, message: Message, state: FSMContext, t: BoundTranslator, services: Services
+        self, message: Message, state: FSMContext, t: BoundTranslator, services: S
     ) -> None:
         assert message.from_user is not None and message.text is not None
         actor = await self.actor(services, message.from_user.id)

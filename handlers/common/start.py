@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.commands import CommandsMenu
+from bot.i18n import BoundTranslator, Translator
+from bot.services import ProfileCache
+from bot.settings import Settings
 from domain.enums import Role
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
@@ -17,6 +21,24 @@ from handlers.common.keyboards import language_keyboard, main_menu
 from handlers.filters import Magic, MenuButton
 from handlers.resident.keyboards import profile_keyboard
 from handlers.resident.onboarding import begin_onboarding
+from storage.uow import SqlUnitOfWork
+
+
+class StartServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def commands(self) -> CommandsMenu: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def translator(self) -> Translator: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="common")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -64,7 +86,7 @@ async def on_language_chosen(
     query: CallbackQuery,
     callback_data: LanguageCb,
     state: FSMContext,
-    services: Services,
+    services: StartServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     tg = query.from_user
@@ -98,7 +120,7 @@ async def on_profile(
     state: FSMContext,
     t: BoundTranslator,
     profile: UserProfile | None,
-    services: Services,
+    services: StartServices,
 ) -> None:
     if profile is None or profile.language is None:
         await message.answer(t("start-choose-language"), reply_markup=language_keyboard())

@@ -11,6 +11,7 @@ available" / "not possible"). Callback queries are answered by
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -20,8 +21,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.services import ProfileCache
+from bot.settings import Settings
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Action
 from domain.errors import DomainError, NotAllowed
 from domain.services.jobs import (
@@ -57,6 +60,23 @@ from handlers.executor.jobs_keyboards import (
 )
 from handlers.executor.jobs_views import render_job, render_jobs, render_pool
 from handlers.filters import Magic, MenuButton
+from storage.uow import SqlUnitOfWork
+
+
+class JobsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="jobs")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -69,7 +89,7 @@ def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: JobsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed(NOT_AVAILABLE)
@@ -82,7 +102,7 @@ async def _leave_own_state(state: FSMContext) -> None:
 
 
 async def _job_view(
-    services: Services, t: BoundTranslator, actor: Actor, request_id: int
+    services: JobsServices, t: BoundTranslator, actor: Actor, request_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
@@ -94,7 +114,7 @@ async def _job_view(
 
 
 async def _jobs_view(
-    services: Services, t: BoundTranslator, actor: Actor, page: int = 0
+    services: JobsServices, t: BoundTranslator, actor: Actor, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         jobs = await list_jobs(uow, actor, page=page)
@@ -103,7 +123,7 @@ async def _jobs_view(
 
 
 async def _pool_view(
-    services: Services, t: BoundTranslator, actor: Actor, page: int = 0
+    services: JobsServices, t: BoundTranslator, actor: Actor, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         pool = await list_pool(uow, actor, page=page)
@@ -116,7 +136,7 @@ async def _pool_view(
 @router.message(Command("jobs"))
 @router.message(MenuButton("menu-my-jobs"))
 async def on_my_jobs(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: JobsServices
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
@@ -131,7 +151,7 @@ async def on_jobs_page(
     callback_data: JobListCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
 ) -> None:
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
@@ -142,7 +162,7 @@ async def on_jobs_page(
 @router.message(Command("pool"))
 @router.message(MenuButton("menu-pool"))
 async def on_pool(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: JobsServices
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
@@ -157,7 +177,7 @@ async def on_pool_page(
     callback_data: PoolListCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
 ) -> None:
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
@@ -170,7 +190,7 @@ async def on_duty(
     query: CallbackQuery,
     callback_data: DutyCb,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -188,7 +208,7 @@ async def on_duty(
 
 @router.callback_query(JobCb.filter(F.action == "open"))
 async def on_open(
-    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: JobsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
@@ -201,7 +221,7 @@ async def on_abort(
     callback_data: JobCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _leave_own_state(state)
@@ -225,7 +245,7 @@ async def on_one_tap(
     query: CallbackQuery,
     callback_data: JobCb,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     """One button, one lifecycle step; the card is redrawn."""
@@ -249,7 +269,7 @@ async def on_one_tap(
 
 @router.callback_query(JobCb.filter(F.action == "start"))
 async def on_start(
-    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: JobsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -264,7 +284,7 @@ async def on_eta(
     query: CallbackQuery,
     callback_data: JobEtaCb,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -321,7 +341,7 @@ async def on_complete(
     callback_data: JobCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -351,7 +371,7 @@ async def on_photos_done(
     callback_data: JobCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -381,7 +401,7 @@ async def on_photos_done(
 
 @router.message(StateFilter(JobFlow.comment), Magic(F.text))
 async def on_completion_comment(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: JobsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Coroutine
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
@@ -24,8 +27,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator, get_translator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Language, MediaKind
 from domain.errors import DomainError, NotAllowed, ValidationFailed
 from domain.services import announcements as uc
@@ -53,6 +56,22 @@ from handlers.manager.announcements_views import (
     render_report,
     report_keyboard,
 )
+from storage.uow import SqlUnitOfWork
+
+
+class AnnouncementsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +89,7 @@ REPORT_FOLLOW_SECONDS = 600.0
 _OWN_STATES = {s.state for s in AnnounceInput.__states__}
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: AnnouncementsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -100,7 +119,7 @@ async def _leave_own_state(state: FSMContext) -> None:
 
 
 async def _audience_screen(
-    services: Services, t: BoundTranslator, actor: Actor, draft: Draft, page: int
+    services: AnnouncementsServices, t: BoundTranslator, actor: Actor, draft: Draft, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     scope = uc.scope_of(actor)
     async with services.reader() as uow:
@@ -169,7 +188,7 @@ async def _audience_screen(
 
 
 async def _control(
-    services: Services, t: BoundTranslator, actor: Actor, draft: Draft
+    services: AnnouncementsServices, t: BoundTranslator, actor: Actor, draft: Draft
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         reach = await uc.count_audience(
@@ -208,7 +227,7 @@ async def _control(
 
 
 async def _report(
-    services: Services, t: BoundTranslator, actor: Actor, announcement_id: int
+    services: AnnouncementsServices, t: BoundTranslator, actor: Actor, announcement_id: int
 ) -> tuple[str, InlineKeyboardMarkup, DeliveryReport]:
     async with services.reader() as uow:
         report = await uc.delivery_report(uow, actor, announcement_id)
@@ -216,7 +235,7 @@ async def _report(
 
 
 async def _history_buildings(
-    services: Services, t: BoundTranslator, actor: Actor, page: int
+    services: AnnouncementsServices, t: BoundTranslator, actor: Actor, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     scope = uc.scope_of(actor)
     async with services.reader() as uow:
@@ -247,7 +266,7 @@ async def _history_buildings(
 
 @router.message(Command("announce"))
 async def on_announce(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     assert message.from_user is not None
     await _actor(services, message.from_user.id)
@@ -261,7 +280,7 @@ async def on_home(
     callback_data: AnnounceCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _actor(services, query.from_user.id)
@@ -274,7 +293,7 @@ async def on_home(
 
 @router.callback_query(AnnounceCb.filter(F.action == "new"))
 async def on_new(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -293,7 +312,7 @@ async def on_audience(
     callback_data: AnnounceCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = await _draft(state)
@@ -316,7 +335,7 @@ async def on_audience(
 
 @router.callback_query(AnnounceCb.filter(F.action == "next"))
 async def on_next(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = await _draft(state)
@@ -335,7 +354,7 @@ async def on_kind(
     callback_data: AnnounceCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     draft = await _draft(state)
@@ -367,7 +386,7 @@ def _typed(message: Message) -> bool:
 
 @router.message(StateFilter(AnnounceInput.window), Magic(F.text), Magic(F.func(_typed)))
 async def on_window(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     assert message.from_user is not None
     await _actor(services, message.from_user.id)
@@ -392,7 +411,7 @@ async def on_wrong_window(message: Message, t: BoundTranslator) -> None:
 @router.message(StateFilter(AnnounceInput.text), Magic(F.func(_typed)))
 @router.message(StateFilter(AnnounceInput.preview), Magic(F.func(_typed)))
 async def on_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     """The text (or a photo/document with its caption): checked, then the preview."""
     assert message.from_user is not None
@@ -416,7 +435,7 @@ async def on_text(
 
 
 async def send_preview(
-    bot: Bot | None, services: Services, t: BoundTranslator, actor: Actor, draft: Draft
+    bot: Bot | None, services: AnnouncementsServices, t: BoundTranslator, actor: Actor, draft: Draft
 ) -> None:
     """The announcement exactly as a resident of the first building sees it (in the
     manager's language), then the screen with Send / Edit / Cancel."""
@@ -440,7 +459,7 @@ async def send_preview(
 
 @router.callback_query(AnnounceCb.filter(F.action == "edit"))
 async def on_edit(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await _draft(state)
@@ -453,7 +472,7 @@ async def on_remind(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -474,7 +493,7 @@ async def on_send(
     callback_data: AnnounceCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -506,7 +525,7 @@ async def on_send(
 
 async def _follow_report(
     bot: Bot,
-    services: Services,
+    services: AnnouncementsServices,
     t: BoundTranslator,
     actor: Actor,
     message: Message,
@@ -539,7 +558,7 @@ async def on_report(
     query: CallbackQuery,
     callback_data: AnnounceCb,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     text, markup, _ = await _report(services, t, actor, callback_data.id)
@@ -551,7 +570,7 @@ async def on_history_buildings(
     query: CallbackQuery,
     callback_data: AnnounceCb,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await show_screen(query, *await _history_buildings(services, t, actor, callback_data.page))
@@ -562,7 +581,7 @@ async def on_history(
     query: CallbackQuery,
     callback_data: AnnounceCb,
     t: BoundTranslator,
-    services: Services,
+    services: AnnouncementsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:

@@ -13,6 +13,7 @@ comment (``FollowUpInput``) and closes it through ``close_follow_up``.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -28,9 +29,10 @@ from aiogram.types import (
 )
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.i18n import BoundTranslator, Translator
+from bot.settings import Settings
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Action, Category, CommentVisibility, HoldReason, MediaPurpose, Urgency
 from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
 from domain.services.deadlines import close_follow_up
@@ -85,6 +87,23 @@ from handlers.manager.desk_views import (
     render_search,
     render_staff_card,
 )
+from storage.uow import SqlUnitOfWork
+
+
+class DeskServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def translator(self) -> Translator: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="desk")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -99,7 +118,7 @@ def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: DeskServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -145,7 +164,7 @@ async def _show(
 
 
 async def _card(
-    services: Services,
+    services: DeskServices,
     t: BoundTranslator,
     actor: Actor,
     request_id: int,
@@ -163,12 +182,12 @@ async def _card(
     return text, card_keyboard(t, card, back, follow_up=follow_up is not None)
 
 
-async def _after_change(services: Services, request_id: int) -> None:
+async def _after_change(services: DeskServices, request_id: int) -> None:
     """Delivery starts at once (the staff chat post edit is written by the write path)."""
 
 
 async def _act(
-    services: Services,
+    services: DeskServices,
     actor: Actor,
     request_id: int,
     action: Action,
@@ -190,7 +209,7 @@ async def _act(
 
 
 async def _panel(
-    services: Services, t: BoundTranslator, actor: Actor
+    services: DeskServices, t: BoundTranslator, actor: Actor
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         panel = await open_panel(uow, actor, services.clock.now())
@@ -201,7 +220,7 @@ async def _panel(
 @router.message(Command("panel"))
 @router.message(MenuButton("menu-panel"))
 async def on_panel(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
@@ -212,7 +231,7 @@ async def on_panel(
 
 @router.callback_query(DeskPanelCb.filter(F.action == "show"))
 async def on_panel_again(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
@@ -226,7 +245,7 @@ async def on_queue(
     callback_data: DeskQueueCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
 ) -> None:
     await _leave_own_state(state)
     actor = await _actor(services, query.from_user.id)
@@ -243,7 +262,7 @@ async def on_queue(
 
 @router.callback_query(DeskItemCb.filter())
 async def on_queue_item(
-    query: CallbackQuery, callback_data: DeskItemCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: DeskItemCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     back = DeskQueueCb(queue=callback_data.queue, page=callback_data.page)
@@ -254,7 +273,7 @@ async def on_queue_item(
 # --------------------------------------------------------------------------- search
 
 
-async def _search(message: Message, t: BoundTranslator, services: Services, text: str) -> None:
+async def _search(message: Message, t: BoundTranslator, services: DeskServices, text: str) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
     async with services.reader() as uow:
@@ -268,7 +287,7 @@ async def on_find(
     command: CommandObject,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
@@ -282,7 +301,7 @@ async def on_find(
 
 @router.callback_query(DeskPanelCb.filter(F.action == "search"))
 async def on_search_button(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(DeskInput.search)
@@ -291,7 +310,7 @@ async def on_search_button(
 
 @router.message(StateFilter(DeskInput.search), Magic(F.text))
 async def on_search_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await state.clear()
     await _search(message, t, services, message.text or "")
@@ -302,7 +321,7 @@ async def on_search_text(
 
 @router.callback_query(DeskCb.filter(F.action == "open"))
 async def on_open(
-    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     """From the staff chat, an inline result or a notification: the card as a new message."""
     actor = await _actor(services, query.from_user.id)
@@ -312,7 +331,7 @@ async def on_open(
 
 @router.callback_query(DeskCb.filter(F.action == "card"))
 async def on_card(
-    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     text, markup = await _card(services, t, actor, callback_data.request_id)
@@ -325,7 +344,7 @@ async def on_abort(
     callback_data: DeskCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _leave_own_state(state)
@@ -340,7 +359,7 @@ async def on_media(
     query: CallbackQuery,
     callback_data: DeskCb,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     bot: Bot,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -389,7 +408,7 @@ async def on_media(
 
 @router.callback_query(DeskCb.filter(F.action == "assign"))
 async def on_assign(
-    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -399,7 +418,7 @@ async def on_assign(
 
 @router.callback_query(DeskPickPageCb.filter())
 async def on_picker_page(
-    query: CallbackQuery, callback_data: DeskPickPageCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: DeskPickPageCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -412,7 +431,7 @@ async def on_pick(
     query: CallbackQuery,
     callback_data: DeskPickCb,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -443,7 +462,7 @@ async def on_simple_action(
     query: CallbackQuery,
     callback_data: DeskCb,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -468,7 +487,7 @@ async def on_choice(
     callback_data: DeskCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     action, prompt = _CHOICES[callback_data.action]
@@ -493,7 +512,7 @@ async def on_set(
     callback_data: DeskSetCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -555,7 +574,7 @@ async def on_prompt(
     callback_data: DeskCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
@@ -574,7 +593,7 @@ async def _typed(
     message: Message,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
     done_key: str,
     **work: object,
 ) -> None:
@@ -629,14 +648,14 @@ async def _typed(
 
 @router.message(StateFilter(DeskInput.comment), Magic(F.text))
 async def on_comment_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _typed(message, state, t, services, "desk-comment-saved", kind="comment")
 
 
 @router.message(StateFilter(DeskInput.close_comment), Magic(F.text))
 async def on_close_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _typed(
         message,
@@ -652,7 +671,7 @@ async def on_close_text(
 
 @router.message(StateFilter(DeskInput.reject_reason), Magic(F.text))
 async def on_reject_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _typed(
         message,
@@ -668,7 +687,7 @@ async def on_reject_text(
 
 @router.message(StateFilter(DeskInput.hold_comment), Magic(F.text))
 async def on_hold_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _typed(
         message,
@@ -685,7 +704,7 @@ async def on_hold_text(
 
 @router.message(StateFilter(DeskInput.duplicate_number), Magic(F.text))
 async def on_duplicate_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _typed(message, state, t, services, "desk-duplicate-linked", kind="dup")
 
@@ -699,7 +718,7 @@ async def on_follow_up(
     callback_data: DeskCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DeskServices,
 ) -> None:
     """Asks what was done to close the case (the comment goes to the audit log)."""
     actor = await _actor(services, query.from_user.id)
@@ -722,7 +741,7 @@ async def on_follow_up(
 
 @router.message(StateFilter(FollowUpInput.comment), Magic(F.text))
 async def on_follow_up_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)

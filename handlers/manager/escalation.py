@@ -12,6 +12,8 @@ card is edited to note what was done and by whom.
 from __future__ import annotations
 
 import logging
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -19,14 +21,28 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import TimerKind
 from domain.errors import NotAllowed
 from domain.services.deadlines import extend_deadline, mark_contacted, resident_call_info
 from domain.services.users import UserProfile
 from fsm.escalation import EscalationCb, EscalationExtendCb
 from handlers.resident.tracking_views import format_when, plain
+from storage.uow import SqlUnitOfWork
+
+
+class EscalationServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 log = logging.getLogger(__name__)
 router = Router(name="escalation")
@@ -34,7 +50,7 @@ router = Router(name="escalation")
 MAX_NAME = 60
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: EscalationServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -62,7 +78,7 @@ async def on_extend(
     query: CallbackQuery,
     callback_data: EscalationExtendCb,
     t: BoundTranslator,
-    services: Services,
+    services: EscalationServices,
     callback_answer: CallbackAnswer,
     profile: UserProfile | None = None,
 ) -> None:
@@ -88,7 +104,7 @@ async def on_escalation_action(
     query: CallbackQuery,
     callback_data: EscalationCb,
     t: BoundTranslator,
-    services: Services,
+    services: EscalationServices,
     callback_answer: CallbackAnswer,
     profile: UserProfile | None = None,
 ) -> None:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -13,8 +14,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Category
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import incidents as uc
@@ -23,11 +24,26 @@ from fsm.desk import DeskPanelCb
 from fsm.incidents import DeclareCb, IncidentCb, IncidentInput
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
+from storage.uow import SqlUnitOfWork
+
+
+class IncidentsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="incidents")
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: IncidentsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -46,7 +62,7 @@ def _category(t: BoundTranslator, category: Category) -> str:
 
 
 def queue_screen(
-    t: BoundTranslator, items: list[uc.IncidentView], services: Services
+    t: BoundTranslator, items: list[uc.IncidentView], services: IncidentsServices
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t("incident-queue-title", count=len(items))]
     if not items:
@@ -70,7 +86,7 @@ def queue_screen(
 
 
 def card_screen(
-    t: BoundTranslator, incident: uc.IncidentView, services: Services
+    t: BoundTranslator, incident: uc.IncidentView, services: IncidentsServices
 ) -> tuple[str, InlineKeyboardMarkup]:
     tz = services.tz
     text = t(
@@ -106,13 +122,15 @@ def _cancel_markup(t: BoundTranslator, incident_id: int) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
-async def _queue(services: Services, actor: Actor, t: BoundTranslator) -> tuple[str, Any]:
+async def _queue(services: IncidentsServices, actor: Actor, t: BoundTranslator) -> tuple[str, Any]:
     async with services.reader() as uow:
         items = await uc.open_incidents(uow, actor)
     return queue_screen(t, items, services)
 
 
-async def _card(services: Services, actor: Actor, t: BoundTranslator, incident_id: int) -> Any:
+async def _card(
+    services: IncidentsServices, actor: Actor, t: BoundTranslator, incident_id: int
+) -> Any:
     async with services.reader() as uow:
         incident = await uc.open_incident(uow, actor, incident_id)
     return card_screen(t, incident, services)
@@ -129,7 +147,7 @@ async def _leave(state: FSMContext) -> None:
 
 @router.callback_query(IncidentCb.filter(F.action == "q"))
 async def on_queue(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave(state)
@@ -142,7 +160,7 @@ async def on_card(
     callback_data: IncidentCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: IncidentsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave(state)
@@ -182,7 +200,7 @@ def _hours_markup(
 
 @router.callback_query(IncidentCb.filter(F.action == "new"))
 async def on_new(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave(state)
@@ -196,7 +214,7 @@ async def on_new(
 
 @router.message(StateFilter(IncidentInput.building_search), TypedText())
 async def on_building_search(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -217,7 +235,7 @@ async def on_declare_step(
     callback_data: DeclareCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: IncidentsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     if not actor.is_manager_of(callback_data.building):
@@ -247,7 +265,7 @@ async def on_declare_step(
 
 @router.message(StateFilter(IncidentInput.declare_text), TypedText())
 async def on_declare_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -286,7 +304,7 @@ async def on_suggestion_declare(
     callback_data: IncidentCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: IncidentsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -298,7 +316,7 @@ async def on_suggestion_declare(
 
 @router.callback_query(IncidentCb.filter(F.action == "sx"))
 async def on_suggestion_dismiss(
-    query: CallbackQuery, callback_data: IncidentCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: IncidentCb, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
@@ -317,7 +335,7 @@ async def on_prompt(
     callback_data: IncidentCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: IncidentsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -338,7 +356,7 @@ async def on_prompt(
 
 @router.message(StateFilter(IncidentInput.update_text), TypedText())
 async def on_update_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -360,7 +378,7 @@ async def on_update_text(
 
 @router.message(StateFilter(IncidentInput.resolve_text), TypedText())
 async def on_resolve_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -408,7 +426,7 @@ async def on_link(
     query: CallbackQuery,
     callback_data: IncidentCb,
     t: BoundTranslator,
-    services: Services,
+    services: IncidentsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)

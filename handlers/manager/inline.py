@@ -7,6 +7,8 @@ the presser's private chat with the bot (access is checked again there).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiogram import Router
 from aiogram.types import (
     InlineQuery,
@@ -16,11 +18,21 @@ from aiogram.types import (
 from aiogram.types.inline_query_result_union import InlineQueryResultUnion
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from domain.access import Actor
 from domain.services.desk import find_executors, search_requests
 from handlers.manager.desk_keyboards import open_in_bot_keyboard
 from handlers.manager.desk_views import item_line
 from handlers.resident.tracking_views import plain
+from storage.uow import SqlUnitOfWork
+
+
+class InlineServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    def reader(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="desk-inline")
 
@@ -29,7 +41,7 @@ MAX_RESULTS = 20
 
 
 @router.inline_query()
-async def on_inline_query(query: InlineQuery, t: BoundTranslator, services: Services) -> None:
+async def on_inline_query(query: InlineQuery, t: BoundTranslator, services: InlineServices) -> None:
     actor = await services.actor(query.from_user.id)
     text = query.query.strip()
     if actor is None or not actor.is_staff_manager or not text:

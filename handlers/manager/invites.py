@@ -6,6 +6,7 @@ Thin handlers over ``domain.services.invites``.
 
 from __future__ import annotations
 
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -14,8 +15,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.errors import NotAllowed
 from domain.services.invites import (
     OpenInvite,
@@ -27,11 +28,26 @@ from domain.services.invites import (
 from fsm.invites import HandBackCb, OpenInvitesCb
 from fsm.staff import PeopleCb, PersonCb
 from handlers.common.screens import show_screen
+from storage.uow import SqlUnitOfWork
+
+
+class InvitesServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="invites")
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: InvitesServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -73,7 +89,7 @@ def invites_keyboard(t: BoundTranslator, invites: list[OpenInvite]) -> InlineKey
 
 
 async def _invites_screen(
-    services: Services, t: BoundTranslator, actor: Actor
+    services: InvitesServices, t: BoundTranslator, actor: Actor
 ) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         invites = await list_open_invites(uow, actor, services.clock.now())
@@ -81,7 +97,7 @@ async def _invites_screen(
 
 
 @router.callback_query(OpenInvitesCb.filter(F.action == "list"))
-async def on_invites(query: CallbackQuery, t: BoundTranslator, services: Services) -> None:
+async def on_invites(query: CallbackQuery, t: BoundTranslator, services: InvitesServices) -> None:
     actor = await _actor(services, query.from_user.id)
     await show_screen(query, *await _invites_screen(services, t, actor))
 
@@ -91,7 +107,7 @@ async def on_revoke(
     query: CallbackQuery,
     callback_data: OpenInvitesCb,
     t: BoundTranslator,
-    services: Services,
+    services: InvitesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -105,7 +121,7 @@ async def on_revoke(
 
 
 async def offer_hand_back(
-    bot: Bot, services: Services, t: BoundTranslator, actor: Actor, user_id: int, page: int
+    bot: Bot, services: InvitesServices, t: BoundTranslator, actor: Actor, user_id: int, page: int
 ) -> None:
     """After a deactivation: when the person still holds open jobs, ask the presser
     whether to return them to the desk (they are never left assigned silently)."""
@@ -133,7 +149,7 @@ async def on_hand_back(
     query: CallbackQuery,
     callback_data: HandBackCb,
     t: BoundTranslator,
-    services: Services,
+    services: InvitesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -27,10 +27,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.commands import CommandsMenu
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
+from bot.services import ProfileCache
+from bot.settings import Settings
 from domain.access import Actor
+from domain.clock import Clock
 from domain.enums import Role, Specialization
 from domain.errors import NotAllowed
 from domain.services.residents import BuildingInfo
@@ -79,6 +82,27 @@ from fsm.staff import (
 )
 from handlers.filters import Magic, MenuButton, TypedText
 from handlers.manager.invites import offer_hand_back
+from storage.uow import SqlUnitOfWork
+
+
+class PeopleServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def commands(self) -> CommandsMenu: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    def uow(self) -> SqlUnitOfWork: ...
+    @property
+    def tz(self) -> ZoneInfo: ...  # a hand-back offer (handlers.manager.invites)
+
 
 log = logging.getLogger(__name__)
 router = Router(name="people")
@@ -91,7 +115,7 @@ UNCHECKED = "▫️ "
 # --------------------------------------------------------------------------- helpers
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: PeopleServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed("error-not-available")
@@ -132,7 +156,7 @@ def _buildings_text(
     return "; ".join(_esc(b.address) for b in buildings) or t(none_key)
 
 
-async def _refresh_menu(bot: Bot | None, services: Services, user_id: int) -> None:
+async def _refresh_menu(bot: Bot | None, services: PeopleServices, user_id: int) -> None:
     """The person's cached profile is dropped and their command menu follows their roles
     (none while deactivated)."""
     services.profiles.forget(user_id)
@@ -203,7 +227,7 @@ def _people_keyboard(t: BoundTranslator, page: PeoplePage) -> InlineKeyboardMark
 
 
 async def _people_page(
-    services: Services, user_id: int, query: str | None, page: int
+    services: PeopleServices, user_id: int, query: str | None, page: int
 ) -> PeoplePage:
     actor = await _actor(services, user_id)
     async with services.reader() as uow:
@@ -216,7 +240,7 @@ async def on_people(
     message: Message,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     command: CommandObject | None = None,
 ) -> None:
     assert message.from_user is not None
@@ -234,7 +258,7 @@ async def on_people_page(
     callback_data: PeopleCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
 ) -> None:
     if callback_data.action == "all":
         await state.update_data(people_query="")
@@ -245,7 +269,7 @@ async def on_people_page(
 
 @router.callback_query(PeopleCb.filter(F.action == "search"))
 async def on_people_search(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(PeopleSearch.query)
@@ -259,7 +283,7 @@ async def on_people_search(
     TypedText(),
 )
 async def on_people_query(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
     assert message.from_user is not None
     query = clean_query(message.text)
@@ -332,7 +356,7 @@ async def _render_card(
 
 @router.callback_query(PersonCb.filter(F.action == "open"))
 async def on_person(
-    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -364,7 +388,7 @@ def _roles_screen(t: BoundTranslator, view: PersonView) -> tuple[str, InlineKeyb
 
 @router.callback_query(PersonCb.filter(F.action == "roles"))
 async def on_roles(
-    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -377,7 +401,7 @@ async def on_role_toggle(
     query: CallbackQuery,
     callback_data: PersonRoleCb,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -407,7 +431,7 @@ def _specs_screen(t: BoundTranslator, view: PersonView) -> tuple[str, InlineKeyb
 
 @router.callback_query(PersonCb.filter(F.action == "specs"))
 async def on_specs(
-    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -417,7 +441,7 @@ async def on_specs(
 
 @router.callback_query(PersonSpecCb.filter())
 async def on_spec_toggle(
-    query: CallbackQuery, callback_data: PersonSpecCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonSpecCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
@@ -466,7 +490,7 @@ def _buildings_screen(
 
 @router.callback_query(PersonCb.filter(F.action == "buildings"))
 async def on_buildings(
-    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -478,7 +502,10 @@ async def on_buildings(
 
 @router.callback_query(PersonBuildingCb.filter())
 async def on_building_toggle(
-    query: CallbackQuery, callback_data: PersonBuildingCb, t: BoundTranslator, services: Services
+    query: CallbackQuery,
+    callback_data: PersonBuildingCb,
+    t: BoundTranslator,
+    services: PeopleServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
@@ -496,7 +523,7 @@ async def on_building_toggle(
 
 @router.callback_query(PersonCb.filter(F.action == "off"))
 async def on_deactivate_ask(
-    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -520,7 +547,7 @@ async def on_status_change(
     query: CallbackQuery,
     callback_data: PersonCb,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -578,14 +605,16 @@ async def _send_invite_roles(message: Message, t: BoundTranslator, actor: Actor)
 
 
 @router.message(Command("invite"))
-async def on_invite_command(message: Message, t: BoundTranslator, services: Services) -> None:
+async def on_invite_command(message: Message, t: BoundTranslator, services: PeopleServices) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
     await _send_invite_roles(message, t, actor)
 
 
 @router.callback_query(PeopleCb.filter(F.action == "invite"))
-async def on_invite_button(query: CallbackQuery, t: BoundTranslator, services: Services) -> None:
+async def on_invite_button(
+    query: CallbackQuery, t: BoundTranslator, services: PeopleServices
+) -> None:
     actor = await _actor(services, query.from_user.id)
     if isinstance(query.message, Message):
         await _send_invite_roles(query.message, t, actor)
@@ -650,7 +679,7 @@ async def _show_buildings_step(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     actor: Actor,
     draft: InviteDraft,
     page: int,
@@ -665,7 +694,7 @@ async def _show_step_after(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     actor: Actor,
     draft: InviteDraft,
     done: str | None,
@@ -689,7 +718,7 @@ async def on_invite_role(
     callback_data: InviteRoleCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = start_invite(actor, callback_data.role)
@@ -715,7 +744,7 @@ async def on_invite_spec(
     StateFilter(InviteCreation.specializations), InviteNavCb.filter(F.action == "next")
 )
 async def on_invite_specs_done(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = _draft(await state.get_data())
@@ -729,7 +758,7 @@ async def on_invite_building(
     callback_data: InviteBuildingCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = _draft(await state.get_data())
@@ -746,7 +775,7 @@ async def on_invite_buildings_page(
     callback_data: InvitePageCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = _draft(await state.get_data())
@@ -757,7 +786,7 @@ async def on_invite_buildings_page(
     StateFilter(InviteCreation.buildings), InviteNavCb.filter(F.action == "next")
 )
 async def on_invite_buildings_done(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     draft = _draft(await state.get_data())
@@ -791,7 +820,7 @@ async def on_invite_expiry(
     callback_data: InviteTtlCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)

@@ -11,20 +11,24 @@ server-side cursor into a file by a writer process, then the file is sent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from functools import lru_cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.digests import build_digest, period_text, scope_label, send_digest
 from bot.exports import build_export
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services.reports import (
     ERROR_DATES,
@@ -40,6 +44,23 @@ from fsm.reports import ReportsCb, ReportsInput
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, MenuButton, TypedText
 from storage.repositories.reports import SqlDigestLog
+from storage.uow import SqlUnitOfWork
+
+
+class ReportsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]: ...
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +77,18 @@ EXPORT_PERIODS = (
 DIGEST_PERIODS = (PeriodKey.YESTERDAY, PeriodKey.THIS_WEEK, PeriodKey.LAST_WEEK)
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: ReportsServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
     return actor
 
 
-def _today(services: Services) -> Period:
+def _today(services: ReportsServices) -> Period:
     return period_for(PeriodKey.TODAY, services.clock.now().astimezone(services.tz).date())
 
 
-def _period(services: Services, key: str) -> Period:
+def _period(services: ReportsServices, key: str) -> Period:
     return period_for(key, _today(services).start)
 
 
@@ -166,7 +187,7 @@ def cancel_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
 @router.message(Command("reports"))
 @router.message(MenuButton("menu-reports"))
 async def on_reports(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     assert message.from_user is not None
     await _actor(services, message.from_user.id)
@@ -176,7 +197,7 @@ async def on_reports(
 
 @router.message(Command("export"))
 async def on_export_command(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     assert message.from_user is not None
     await _actor(services, message.from_user.id)
@@ -190,7 +211,7 @@ async def on_screen(
     callback_data: ReportsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ReportsServices,
 ) -> None:
     await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -201,7 +222,7 @@ async def on_screen(
 
 
 async def _scope_screen(
-    services: Services, t: BoundTranslator, actor: Actor, period: Period, page: int = 0
+    services: ReportsServices, t: BoundTranslator, actor: Actor, period: Period, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup]:
     scope = report_scope(actor)
     async with services.reader() as uow:
@@ -220,7 +241,7 @@ async def on_period(
     callback_data: ReportsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ReportsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -234,7 +255,7 @@ async def on_scope(
     callback_data: ReportsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ReportsServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     await _leave_own_state(state)
@@ -250,7 +271,7 @@ async def on_scope(
 
 @router.callback_query(ReportsCb.filter(F.action == "ask"))
 async def on_ask_dates(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(ReportsInput.dates)
@@ -263,7 +284,7 @@ async def on_ask_dates(
     TypedText(),
 )
 async def on_dates(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     assert message.from_user is not None
     try:
@@ -291,7 +312,7 @@ async def on_digest(
     callback_data: ReportsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ReportsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -311,7 +332,7 @@ async def on_file(
     callback_data: ReportsCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: ReportsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -340,7 +361,7 @@ async def on_file(
 
 async def _export(
     bot: Bot,
-    services: Services,
+    services: ReportsServices,
     t: BoundTranslator,
     chat_id: int,
     notice_id: int,

@@ -9,6 +9,7 @@ that changed since is refused as "outdated" by the use case (an alert through
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -18,7 +19,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from bot.services import Services
 from domain.access import NOT_AVAILABLE, Actor
 from domain.errors import DomainError, NotAllowed, ValidationFailed
 from domain.services.templates import (
@@ -34,6 +34,17 @@ from fsm.templates import TemplateInput, TemplatesCb
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
 from handlers.manager.desk_keyboards import template_text
+from storage.uow import SqlUnitOfWork
+
+
+class TemplatesServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="templates")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -42,7 +53,7 @@ BUTTON_TEXT = 48
 """A 🗑 button shows the beginning of its reason."""
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: TemplatesServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None or not actor.is_staff_manager:
         raise NotAllowed(NOT_AVAILABLE)
@@ -88,7 +99,9 @@ def _cancel_keyboard(t: BoundTranslator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _screen(services: Services, t: BoundTranslator) -> tuple[str, InlineKeyboardMarkup]:
+async def _screen(
+    services: TemplatesServices, t: BoundTranslator
+) -> tuple[str, InlineKeyboardMarkup]:
     async with services.reader() as uow:
         templates = await list_reject_templates(uow)
     return render_templates(t, templates), templates_keyboard(t, templates)
@@ -105,7 +118,7 @@ async def on_templates(
     callback_data: TemplatesCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TemplatesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _actor(services, query.from_user.id)
@@ -118,7 +131,7 @@ async def on_templates(
 
 @router.callback_query(TemplatesCb.filter(F.action == "add"))
 async def on_add(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: TemplatesServices
 ) -> None:
     await _actor(services, query.from_user.id)
     await state.set_state(TemplateInput.text)
@@ -135,7 +148,7 @@ async def on_remove(
     callback_data: TemplatesCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TemplatesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -154,7 +167,7 @@ async def on_remove(
     TypedText(),
 )
 async def on_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: TemplatesServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -9,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.services import ProfileCache
 from domain.access import Actor
 from domain.errors import NotAllowed
 from domain.services.residents import (
@@ -21,11 +23,24 @@ from domain.services.residents import (
 from fsm.callbacks import VerificationCb
 from fsm.states import VerificationReject
 from handlers.filters import Magic
+from storage.uow import SqlUnitOfWork
+
+
+class VerificationServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="verification")
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: VerificationServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed("error-not-available")
@@ -47,7 +62,7 @@ async def on_approve(
     query: CallbackQuery,
     callback_data: VerificationCb,
     t: BoundTranslator,
-    services: Services,
+    services: VerificationServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -63,7 +78,7 @@ async def on_ask_document(
     query: CallbackQuery,
     callback_data: VerificationCb,
     t: BoundTranslator,
-    services: Services,
+    services: VerificationServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -79,7 +94,7 @@ async def on_reject(
     callback_data: VerificationCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: VerificationServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -92,7 +107,7 @@ async def on_reject(
 
 @router.message(StateFilter(VerificationReject.reason), Magic(F.text))
 async def on_reject_reason(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: VerificationServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)

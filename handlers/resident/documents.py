@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.media_store import TelegramMediaStore
 from domain.errors import NotAllowed
 from domain.services.residents import attach_document
 from fsm.callbacks import ResidencyDocumentCb
 from fsm.states import ResidencyDocument
 from handlers.filters import Magic
 from handlers.media import media_of
+from storage.uow import SqlUnitOfWork
+
+
+class DocumentsServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def media_store(self) -> TelegramMediaStore: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="residency-documents")
 
@@ -25,7 +38,7 @@ async def on_send_document(
     callback_data: ResidencyDocumentCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: DocumentsServices,
 ) -> None:
     async with services.uow() as uow:
         link = await uow.residents.get_link(callback_data.link_id)
@@ -39,7 +52,7 @@ async def on_send_document(
 
 @router.message(StateFilter(ResidencyDocument.photo), Magic(F.photo | F.document))
 async def on_document(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: DocumentsServices
 ) -> None:
     assert message.from_user is not None
     media = media_of(message)

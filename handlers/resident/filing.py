@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Coroutine
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -21,9 +22,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.classifier import OpenAIClassifier
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.media_store import TelegramMediaStore
+from bot.settings import Settings
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Category, Urgency
 from domain.errors import NotAllowed
 from domain.services.filing import (
@@ -86,6 +90,28 @@ from handlers.resident.filing_keyboards import (
     summary_screen,
     urgency_screen,
 )
+from storage.uow import SqlUnitOfWork
+
+
+class FilingServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def classifier(self) -> OpenAIClassifier: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def media_store(self) -> TelegramMediaStore: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
+    @property
+    def tz(self) -> ZoneInfo: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +144,14 @@ def _calendar(tz: str) -> BusinessCalendar:
 # --------------------------------------------------------------------------- plumbing
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: FilingServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed(NOT_AVAILABLE)
     return actor
 
 
-async def _scope(services: Services, user_id: int) -> FilingScope:
+async def _scope(services: FilingServices, user_id: int) -> FilingScope:
     actor = await services.actor(user_id)
     async with services.reader() as uow:
         return await filing_scope(uow, actor, user_id)
@@ -154,7 +180,7 @@ async def _show(
 
 
 async def _screen(
-    step: str, data: dict[str, Any], t: BoundTranslator, services: Services, user_id: int
+    step: str, data: dict[str, Any], t: BoundTranslator, services: FilingServices, user_id: int
 ) -> Screen:
     if step == "category":
         return category_screen(t, data)
@@ -179,7 +205,9 @@ async def _screen(
     return summary_screen(t, data)
 
 
-async def _similar(services: Services, user_id: int, data: dict[str, Any]) -> list[SimilarRequest]:
+async def _similar(
+    services: FilingServices, user_id: int, data: dict[str, Any]
+) -> list[SimilarRequest]:
     actor = await _actor(services, user_id)
     async with services.reader() as uow:
         return await find_similar(
@@ -191,7 +219,7 @@ async def _go(
     step: str,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     user_id: int,
     *,
     query: CallbackQuery | None = None,
@@ -217,7 +245,7 @@ async def _advance(
     step: str,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     user_id: int,
     *,
     query: CallbackQuery | None = None,
@@ -270,7 +298,7 @@ async def _album_answered(message: Message, state: FSMContext) -> bool:
 @router.message(Command("new"))
 @router.message(MenuButton("menu-new-request"))
 async def on_new_request(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: FilingServices
 ) -> None:
     assert message.from_user is not None
     try:
@@ -298,7 +326,7 @@ async def on_category(
     callback_data: FilingCategoryCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     await state.update_data(category=callback_data.category.value)
     actor = await services.actor(query.from_user.id)
@@ -314,7 +342,7 @@ async def on_category(
 
 @router.callback_query(StateFilter(Filing.category), IncidentCb.filter(F.action == "fa"))
 async def on_file_anyway(
-    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: Services
+    query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: FilingServices
 ) -> None:
     await _advance("place", state, t, services, query.from_user.id, query=query)
 
@@ -325,7 +353,7 @@ async def on_follow(
     callback_data: IncidentCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.uow() as uow:
@@ -348,7 +376,7 @@ async def on_apartment(
     callback_data: FilingPlaceCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     place = (await _scope(services, query.from_user.id)).apartment(callback_data.apartment_id)
     await state.update_data(
@@ -367,7 +395,7 @@ async def on_common_area(
     callback_data: FilingCommonCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     address = (await _scope(services, query.from_user.id)).address_of(callback_data.building_id)
     await state.update_data(area_building=callback_data.building_id, area_address=address)
@@ -380,7 +408,7 @@ async def on_area(
     callback_data: FilingAreaCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     scope = await _scope(services, query.from_user.id)
     place = scope.common_area(callback_data.building_id, callback_data.kind)
@@ -399,7 +427,7 @@ async def on_area(
 
 @steps.message(StateFilter(Filing.description), Magic(F.text & ~F.text.startswith("/")))
 async def on_description(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: FilingServices
 ) -> None:
     assert message.from_user is not None
     await state.update_data(description=clean_description(message.text or ""))
@@ -408,7 +436,7 @@ async def on_description(
 
 @steps.message(StateFilter(Filing.description), Magic(F.voice))
 async def on_description_voice(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: FilingServices
 ) -> None:
     assert message.from_user is not None and message.voice is not None
     media = media_of(message)
@@ -490,7 +518,7 @@ async def on_urgency(
     callback_data: FilingUrgencyCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     urgency = callback_data.urgency
@@ -517,7 +545,7 @@ async def on_access(
     callback_data: FilingAccessCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     await state.update_data(access=callback_data.mode.value)
     await _go("slot", state, t, services, query.from_user.id, query=query)
@@ -529,7 +557,7 @@ async def on_slot(
     callback_data: FilingSlotCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
 ) -> None:
     await state.update_data(slot=callback_data.slot.value)
     await _go("summary", state, t, services, query.from_user.id, query=query)
@@ -544,7 +572,7 @@ async def on_edit(
     callback_data: FilingEditCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.field not in EDITABLE or not await _same_draft(state, callback_data.draft):
@@ -560,7 +588,7 @@ async def on_join(
     callback_data: FilingJoinCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     if not await _same_draft(state, callback_data.draft):
@@ -586,7 +614,7 @@ async def _submit(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     callback_answer: CallbackAnswer,
     *,
     check_duplicates: bool,
@@ -644,7 +672,7 @@ async def _submit(
     await _show(query, None, filed_text(t, filed, calendar.tz), None)
 
 
-async def _outage_check(services: Services, request_id: int) -> None:
+async def _outage_check(services: FilingServices, request_id: int) -> None:
     """Link the request to its building's open incident, or suggest one (the request
     is filed whatever happens here)."""
     try:
@@ -655,7 +683,7 @@ async def _outage_check(services: Services, request_id: int) -> None:
         log.exception("outage check after filing failed", extra={"request_id": request_id})
 
 
-async def _second_opinion(services: Services, facts: FiledFacts) -> None:
+async def _second_opinion(services: FilingServices, facts: FiledFacts) -> None:
     suggestion = disagreement(
         facts, await services.classifier.suggest(facts.description, list(Category))
     )
@@ -673,7 +701,7 @@ async def on_nav(
     callback_data: FilingNavCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: FilingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     action, user_id = callback_data.action, query.from_user.id
@@ -735,7 +763,7 @@ async def on_nav(
 @steps.message(StateFilter(Filing.summary))
 @steps.message(StateFilter(Filing.duplicate))
 async def on_choice_wrong(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: FilingServices
 ) -> None:
     """A step answered with buttons got a message: say so and show the buttons again."""
     assert message.from_user is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -9,8 +11,9 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.services import ProfileCache
 from domain.enums import ResidencyKind
+from domain.ports import Geocoder
 from domain.services.residents import (
     ApartmentInfo,
     check_apartment,
@@ -30,6 +33,20 @@ from handlers.resident.keyboards import (
     share_location_keyboard,
     share_phone_keyboard,
 )
+from storage.uow import SqlUnitOfWork
+
+
+class OnboardingServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    @property
+    def geocoder(self) -> Geocoder: ...
+    @property
+    def profiles(self) -> ProfileCache: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="onboarding")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -71,7 +88,7 @@ async def on_phone_wrong(message: Message, t: BoundTranslator) -> None:
 
 @router.message(StateFilter(Onboarding.name), Magic(F.text))
 async def on_name(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: OnboardingServices
 ) -> None:
     name = clean_name(message.text or "")
     await state.update_data(name=name)
@@ -87,7 +104,7 @@ async def on_name_wrong(message: Message, t: BoundTranslator) -> None:
 
 
 async def ask_building(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: OnboardingServices
 ) -> None:
     await state.set_state(Onboarding.building)
     await message.answer(t("onboarding-ask-building"), reply_markup=share_location_keyboard(t))
@@ -95,7 +112,7 @@ async def ask_building(
 
 
 async def _send_building_page(
-    message: Message, t: BoundTranslator, services: Services, page: int
+    message: Message, t: BoundTranslator, services: OnboardingServices, page: int
 ) -> None:
     async with services.reader() as uow:
         total = await uow.directory.count_buildings()
@@ -114,7 +131,10 @@ async def _send_building_page(
 
 @router.callback_query(StateFilter(Onboarding.building), BuildingPageCb.filter())
 async def on_building_page(
-    query: CallbackQuery, callback_data: BuildingPageCb, t: BoundTranslator, services: Services
+    query: CallbackQuery,
+    callback_data: BuildingPageCb,
+    t: BoundTranslator,
+    services: OnboardingServices,
 ) -> None:
     page = max(0, callback_data.page)
     async with services.reader() as uow:
@@ -131,7 +151,9 @@ async def on_building_page(
 
 
 @router.message(StateFilter(Onboarding.building), Magic(F.location))
-async def on_building_location(message: Message, t: BoundTranslator, services: Services) -> None:
+async def on_building_location(
+    message: Message, t: BoundTranslator, services: OnboardingServices
+) -> None:
     location = message.location
     assert location is not None
     async with services.reader() as uow:
@@ -149,7 +171,9 @@ async def on_building_location(message: Message, t: BoundTranslator, services: S
 
 
 @router.message(StateFilter(Onboarding.building), Magic(F.text))
-async def on_building_search(message: Message, t: BoundTranslator, services: Services) -> None:
+async def on_building_search(
+    message: Message, t: BoundTranslator, services: OnboardingServices
+) -> None:
     async with services.reader() as uow:
         found = await uow.directory.search_buildings(message.text or "", SEARCH_LIMIT)
     if not found:
@@ -170,7 +194,7 @@ async def on_building_pick(
     callback_data: BuildingPickCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: OnboardingServices,
 ) -> None:
     async with services.reader() as uow:
         building = await uow.directory.get_building(callback_data.building_id)
@@ -188,7 +212,7 @@ async def on_building_pick(
 
 @router.message(StateFilter(Onboarding.apartment), Magic(F.text))
 async def on_apartment(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: OnboardingServices
 ) -> None:
     data = await state.get_data()
     async with services.reader() as uow:
@@ -219,7 +243,7 @@ async def on_kind(
     callback_data: ResidencyKindCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: OnboardingServices,
     profile: UserProfile | None,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -254,7 +278,7 @@ async def on_add_apartment(
     query: CallbackQuery,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: OnboardingServices,
     profile: UserProfile | None,
 ) -> None:
     if profile is None or not profile.phone or not isinstance(query.message, Message):

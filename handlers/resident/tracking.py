@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -21,8 +22,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from bot.services import Services
+from bot.settings import Settings
 from domain.access import NOT_AVAILABLE, Actor
+from domain.clock import Clock
 from domain.enums import Action
 from domain.errors import DomainError, MissingField, NotAllowed
 from domain.lifecycle import Transition
@@ -61,6 +63,21 @@ from handlers.resident.tracking_keyboards import (
     stars_keyboard,
 )
 from handlers.resident.tracking_views import render_card, render_list
+from storage.uow import SqlUnitOfWork
+
+
+class TrackingServices(Protocol):
+    """What these handlers use of the bot's services (``bot.services.Services``
+    is one): aiogram passes it as ``services``."""
+
+    async def actor(self, user_id: int) -> Actor | None: ...
+    @property
+    def clock(self) -> Clock: ...
+    def reader(self) -> SqlUnitOfWork: ...
+    @property
+    def settings(self) -> Settings: ...
+    def uow(self) -> SqlUnitOfWork: ...
+
 
 router = Router(name="tracking")
 router.message.filter(Magic(F.chat.type == "private"))
@@ -75,7 +92,7 @@ def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
 
 
-async def _actor(services: Services, user_id: int) -> Actor:
+async def _actor(services: TrackingServices, user_id: int) -> Actor:
     actor = await services.actor(user_id)
     if actor is None:
         raise NotAllowed(NOT_AVAILABLE)
@@ -89,7 +106,7 @@ async def _leave_own_state(state: FSMContext) -> None:
 
 
 async def _card_view(
-    services: Services,
+    services: TrackingServices,
     t: BoundTranslator,
     actor: Actor,
     request_id: int,
@@ -111,7 +128,7 @@ async def _card_view(
 @router.message(Command("my"))
 @router.message(MenuButton("menu-my-requests"))
 async def on_my_requests(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: TrackingServices
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
@@ -126,7 +143,7 @@ async def on_list_page(
     callback_data: TrackListCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     await _leave_own_state(state)
     async with services.reader() as uow:
@@ -141,7 +158,7 @@ async def on_list_page(
 
 @router.callback_query(TrackOpenCb.filter())
 async def on_open_from_list(
-    query: CallbackQuery, callback_data: TrackOpenCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: TrackOpenCb, t: BoundTranslator, services: TrackingServices
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     back = TrackListCb(archive=callback_data.archive, page=callback_data.page)
@@ -151,7 +168,7 @@ async def on_open_from_list(
 
 @router.callback_query(TrackCb.filter(F.action == "open"))
 async def on_open(
-    query: CallbackQuery, callback_data: TrackCb, t: BoundTranslator, services: Services
+    query: CallbackQuery, callback_data: TrackCb, t: BoundTranslator, services: TrackingServices
 ) -> None:
     """From a notification: the card comes as a new message below it."""
     actor = await _actor(services, query.from_user.id)
@@ -165,7 +182,7 @@ async def on_abort(
     callback_data: TrackCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     await _leave_own_state(state)
@@ -184,7 +201,7 @@ async def on_comment(
     callback_data: TrackCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -201,7 +218,7 @@ async def on_comment(
 
 @router.message(StateFilter(Tracking.comment), Magic(F.text))
 async def on_comment_text(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: TrackingServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -235,7 +252,7 @@ async def on_photos(
     callback_data: TrackCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -265,7 +282,7 @@ async def on_photos_done(
     callback_data: TrackCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
@@ -315,7 +332,7 @@ async def _return_work(
 
 
 async def _card(
-    services: Services, t: BoundTranslator, actor: Actor, request_id: int
+    services: TrackingServices, t: BoundTranslator, actor: Actor, request_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     return await _card_view(services, t, actor, request_id)
 
@@ -342,7 +359,7 @@ async def on_accept_work(
     callback_data: CloseLoopCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     async with services.reader() as uow:
@@ -362,7 +379,7 @@ async def on_rate(
     callback_data: RateCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     if not 1 <= callback_data.stars <= 5:
         raise MissingField("rating")
@@ -379,7 +396,7 @@ async def on_rate(
 
 
 async def _accept(
-    services: Services, actor: Actor, request_id: int, stars: int, text: str | None
+    services: TrackingServices, actor: Actor, request_id: int, stars: int, text: str | None
 ) -> tuple[str, int]:
     async with services.uow() as uow:
         transition = await perform_action(
@@ -401,7 +418,7 @@ def _thanks(t: BoundTranslator, number: str, stars: int) -> str:
 
 @router.message(StateFilter(Closing.feedback), Magic(F.text))
 async def on_feedback(
-    message: Message, state: FSMContext, t: BoundTranslator, services: Services
+    message: Message, state: FSMContext, t: BoundTranslator, services: TrackingServices
 ) -> None:
     assert message.from_user is not None
     actor = await _actor(services, message.from_user.id)
@@ -432,7 +449,7 @@ async def on_feedback_skip(
     callback_data: RateSkipCb,
     state: FSMContext,
     t: BoundTranslator,
-    services: Services,
+    services: TrackingServices,
 ) -> None:
     actor = await _actor(services, query.from_user.id)
     number, stars = await _accept(
