@@ -19,26 +19,19 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from domain.access import Actor
-from domain.clock import Clock
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import api_clients as uc
 from domain.services.api_clients import ApiClient, ApiScope
 from fsm.api_clients import ApiClientInput, ApiClientsCb
 from handlers.admin.settings_views import A_HOME, SettingsCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
-from storage.uow import SqlUnitOfWork
 
 
-class ApiClientsServices(Protocol):
+class ApiClientsServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
-
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="admin-api-clients")

@@ -28,39 +28,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from domain.access import Actor
-from domain.errors import NotAllowed
 from domain.services import audit_view as uc
 from domain.services.audit_view import AuditEntry, AuditFilter, AuditPage, PersonChoice
 from fsm.audit import AuditCb, AuditInput
 from handlers.admin.settings_views import A_HOME, SettingsCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_admin
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
 from storage.repositories.audit import SqlAuditReader
-from storage.uow import SqlUnitOfWork
 
 
-class AuditServices(Protocol):
+class AuditServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
 
 
 router = Router(name="admin-audit")
 router.message.filter(Magic(F.chat.type == "private"))
-
-
-async def _actor(services: AuditServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed(uc.ERROR_ADMINS_ONLY)
-    uc.ensure_admin(actor)
-    return actor
 
 
 async def _leave_own_state(state: FSMContext) -> None:
@@ -191,7 +178,7 @@ async def on_audit_command(
     message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_admin(services, message.from_user.id)
     await _leave_own_state(state)
     text, markup = await _screen(services, t, actor, AuditFilter(), 0)
     await message.answer(text, reply_markup=markup)
@@ -205,7 +192,7 @@ async def on_page(
     t: BoundTranslator,
     services: AuditServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     await show_screen(
         query, *await _screen(services, t, actor, _filter(callback_data), callback_data.page)
@@ -220,7 +207,7 @@ async def on_ask(
     t: BoundTranslator,
     services: AuditServices,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     if callback_data.action == "person":
         await state.set_state(AuditInput.person)
         await show_screen(query, t("audit-ask-person"), cancel_keyboard(t))
@@ -235,7 +222,7 @@ async def on_person(
     message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_admin(services, message.from_user.id)
     async with services.reader() as uow:
         people = await uc.find_people(SqlAuditReader(uow.session), actor, message.text)
     await state.clear()
@@ -251,7 +238,7 @@ async def on_request(
     message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_admin(services, message.from_user.id)
     async with services.reader() as uow:
         where = await uc.request_filter(SqlAuditReader(uow.session), actor, message.text)
     await state.clear()
@@ -268,7 +255,7 @@ async def on_csv(
     services: AuditServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     where = _filter(callback_data)
     handle, name = tempfile.mkstemp(prefix="ukbot-audit-", suffix=".csv")

@@ -31,24 +31,21 @@ from domain.services import sla_settings as uc
 from domain.services.desk_settings import DeskSettings
 from handlers.admin import settings_views as v
 from handlers.admin.settings_views import SettingsCb, SettingsInput
+from handlers.common.actors import ActorSource, Transactions, acting_admin
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, MenuButton, TypedText
-from storage.uow import SqlUnitOfWork
 
 
-class SettingsServices(Protocol):
+class SettingsServices(ActorSource, Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
     @property
     def deadline_settings_changed(self) -> Callable[[], None]: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="admin-settings")
@@ -58,13 +55,6 @@ Screen = tuple[str, InlineKeyboardMarkup]
 
 
 # --------------------------------------------------------------------------- plumbing
-
-
-async def _actor(services: SettingsServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_admin:
-        raise NotAllowed(uc.ERROR_ADMINS_ONLY)
-    return actor
 
 
 def _tz(services: SettingsServices) -> ZoneInfo:
@@ -143,7 +133,7 @@ async def on_settings(
     message: Message, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
     assert message.from_user is not None
-    await _actor(services, message.from_user.id)
+    await acting_admin(services, message.from_user.id)
     await _leave_own_state(state)
     text, markup = _home(t, await _load(services))
     await message.answer(text, reply_markup=markup)
@@ -158,7 +148,7 @@ async def on_home(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     settings = await _load(services)
     if callback_data.action == v.A_CANCEL:
@@ -176,7 +166,7 @@ async def on_category(
     t: BoundTranslator,
     services: SettingsServices,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     category = _category(callback_data.arg)
     await _show(query, _category_screen(t, await _load(services), category, _tz(services)))
@@ -186,7 +176,7 @@ async def on_category(
 async def on_weekdays(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     await _show(query, _weekdays(t, await _load(services)))
 
@@ -195,7 +185,7 @@ async def on_weekdays(
 async def on_holidays(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     await _show(query, _holidays(t, await _load(services)))
 
@@ -212,7 +202,7 @@ async def on_sla_tap(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     category, urgency, _ = _pair(callback_data.arg)
     tz = _tz(services)
@@ -235,7 +225,7 @@ async def on_weekday(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     if not callback_data.arg.isdigit():
         raise ValidationFailed(uc.ERROR_OUTDATED)
@@ -255,7 +245,7 @@ async def on_holiday_remove(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     async with services.uow() as uow:
         settings = await uc.remove_holiday(uow, actor, callback_data.arg)
@@ -272,7 +262,7 @@ async def on_quiet_off(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     async with services.uow() as uow:
         settings = await uc.turn_off_quiet_hours(uow, actor)
@@ -287,7 +277,7 @@ async def on_quiet_off(
 async def on_desk(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: SettingsServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     await _show(query, _desk(t, await _load(services), _tz(services)))
 
@@ -301,7 +291,7 @@ async def on_desk_tap(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     async with services.uow() as uow:
         if callback_data.action == v.A_RECIPIENTS:
@@ -330,7 +320,7 @@ async def on_buildings(
     t: BoundTranslator,
     services: SettingsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     async with services.reader() as uow:
         page = await rules.buildings_page(uow, actor, _page_arg(callback_data.arg))
@@ -346,7 +336,7 @@ async def on_auto_assign(
     services: SettingsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_admin(services, query.from_user.id)
     await _leave_own_state(state)
     building, value, page = [*callback_data.arg.split("."), "", "", ""][:3]
     if not building.isdigit() or value not in {"0", "1"}:
@@ -464,7 +454,7 @@ async def on_ask(
     t: BoundTranslator,
     services: SettingsServices,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_admin(services, query.from_user.id)
     settings = await _load(services)
     text, back_to = _prompt(t, settings, callback_data.action, callback_data.arg, _tz(services))
     await state.set_state(SettingsInput.value)
@@ -516,7 +506,7 @@ async def on_value(
     field = str(data.get("settings_field", ""))
     arg = str(data.get("settings_arg", ""))
     try:
-        actor = await _actor(services, message.from_user.id)
+        actor = await acting_admin(services, message.from_user.id)
         settings = await _save_typed(services, actor, field, arg, message.text)
         services.deadline_settings_changed()  # open requests follow the new settings
     except NotAllowed:

@@ -23,7 +23,6 @@ from bot.commands import CommandsMenu
 from bot.i18n import BoundTranslator, Translator
 from bot.services import ProfileCache
 from bot.settings import Settings
-from domain.clock import Clock
 from domain.enums import Role
 from domain.errors import DomainError
 from domain.services.staff import (
@@ -35,19 +34,17 @@ from domain.services.staff import (
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
 from fsm.staff import InviteAcceptance
+from handlers.common.actors import Timekeeping, Transactions
 from handlers.common.keyboards import language_keyboard
 from handlers.common.start import open_home
 from handlers.errors import render_error
 from handlers.filters import Magic
-from storage.uow import SqlUnitOfWork
 
 
-class InvitesServices(Protocol):
+class InvitesServices(Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    @property
-    def clock(self) -> Clock: ...
     @property
     def commands(self) -> CommandsMenu: ...
     @property
@@ -56,7 +53,6 @@ class InvitesServices(Protocol):
     def settings(self) -> Settings: ...
     @property
     def translator(self) -> Translator: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 log = logging.getLogger(__name__)

@@ -22,24 +22,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import BoundTranslator
 from domain.access import Actor
-from domain.clock import Clock
 from domain.enums import Action
 from domain.errors import DomainError, MissingField, ValidationFailed
 from domain.lifecycle import Transition
 from domain.services.requests import RequestsUnitOfWork, check_action
+from handlers.common.actors import Timekeeping, Transactions
 from handlers.common.screens import show
 from handlers.filters import Magic
-from storage.uow import SqlUnitOfWork
 
 
-class ReasonStepServices(Protocol):
+class ReasonStepServices(Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
-
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 ActWithText = Callable[[RequestsUnitOfWork, Actor, int, datetime, str], Awaitable[Transition]]

@@ -17,14 +17,14 @@ from bot.settings import Settings
 from domain.enums import Role
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
+from handlers.common.actors import Transactions
 from handlers.common.keyboards import language_keyboard, main_menu
 from handlers.filters import Magic, MenuButton
 from handlers.resident.keyboards import profile_keyboard
 from handlers.resident.onboarding import begin_onboarding
-from storage.uow import SqlUnitOfWork
 
 
-class StartServices(Protocol):
+class StartServices(Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
@@ -32,12 +32,10 @@ class StartServices(Protocol):
     def commands(self) -> CommandsMenu: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
     @property
     def translator(self) -> Translator: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="common")

@@ -23,10 +23,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.i18n import BoundTranslator
 from bot.services import ProfileCache
 from bot.settings import Settings
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
+from domain.access import Actor
 from domain.enums import Action
-from domain.errors import DomainError, NotAllowed
+from domain.errors import DomainError
 from domain.services.jobs import (
     ask_clarification,
     claim_job,
@@ -47,6 +46,7 @@ from domain.services.requests import (
 from domain.services.residents import StoredMedia
 from domain.sla import BusinessCalendar
 from fsm.executor import DutyCb, JobCb, JobEtaCb, JobFlow, JobListCb, PoolListCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting
 from handlers.common.files_step import FilesStep
 from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
 from handlers.common.screens import show
@@ -60,22 +60,16 @@ from handlers.executor.jobs_keyboards import (
 )
 from handlers.executor.jobs_views import render_job, render_jobs, render_pool
 from handlers.filters import Magic, MenuButton
-from storage.uow import SqlUnitOfWork
 
 
-class JobsServices(Protocol):
+class JobsServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="jobs")
@@ -87,13 +81,6 @@ _OWN_STATES = frozenset(state.state for state in JobFlow.__all_states__)
 @lru_cache(maxsize=8)
 def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
-
-
-async def _actor(services: JobsServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 async def _leave_own_state(state: FSMContext) -> None:
@@ -140,7 +127,7 @@ async def on_my_jobs(
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     text, markup = await _jobs_view(services, t, actor)
     await message.answer(text, reply_markup=markup)
 
@@ -154,7 +141,7 @@ async def on_jobs_page(
     services: JobsServices,
 ) -> None:
     await _leave_own_state(state)
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _jobs_view(services, t, actor, callback_data.page)
     await show(query, text, markup)
 
@@ -166,7 +153,7 @@ async def on_pool(
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     text, markup = await _pool_view(services, t, actor)
     await message.answer(text, reply_markup=markup)
 
@@ -180,7 +167,7 @@ async def on_pool_page(
     services: JobsServices,
 ) -> None:
     await _leave_own_state(state)
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _pool_view(services, t, actor, callback_data.page)
     await show(query, text, markup)
 
@@ -193,12 +180,12 @@ async def on_duty(
     services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         on_duty = await set_duty(uow, actor, callback_data.on)
     services.profiles.forget(actor.user_id)
     callback_answer.text = t("job-duty-now-on" if on_duty else "job-duty-now-off")
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _jobs_view(services, t, actor)
     await show(query, text, markup)
 
@@ -210,7 +197,7 @@ async def on_duty(
 async def on_open(
     query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: JobsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
     await show(query, text, markup)
 
@@ -226,7 +213,7 @@ async def on_abort(
 ) -> None:
     await _leave_own_state(state)
     callback_answer.text = t("job-nothing-changed")
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _job_view(services, t, actor, callback_data.request_id)
     await show(query, text, markup)
 
@@ -250,7 +237,7 @@ async def on_one_tap(
 ) -> None:
     """One button, one lifecycle step; the card is redrawn."""
     action, done_key = ONE_TAP[callback_data.action]
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     request_id, now = callback_data.request_id, services.clock.now()
     async with services.uow() as uow:
         if action is Action.CLAIM:
@@ -271,7 +258,7 @@ async def on_one_tap(
 async def on_start(
     query: CallbackQuery, callback_data: JobCb, t: BoundTranslator, services: JobsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.START)
     await show(
@@ -287,7 +274,7 @@ async def on_eta(
     services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     eta = callback_data.minutes or None
     async with services.uow() as uow:
         transition = await start_job(
@@ -304,14 +291,14 @@ async def on_eta(
 # --------------------------------------------------------------------------- decline
 
 
-ReasonStep(
+ReasonStep[JobsServices](
     state=JobFlow.decline_reason,
     action=Action.DECLINE,
     ask="job-ask-decline-reason",
     hint="job-reason-hint",
     done="job-declined",
     act=decline_job,
-    actor=_actor,
+    actor=acting,
     abort_keyboard=abort_keyboard,
 ).register(router, JobCb.filter(F.action == "decline"))
 
@@ -319,14 +306,14 @@ ReasonStep(
 # --------------------------------------------------------------------------- clarification
 
 
-ReasonStep(
+ReasonStep[JobsServices](
     state=JobFlow.question,
     action=Action.HOLD,
     ask="job-ask-question",
     hint="job-question-hint",
     done="job-question-sent",
     act=ask_clarification,
-    actor=_actor,
+    actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_job_view,
 ).register(router, JobCb.filter(F.action == "ask"))
@@ -343,7 +330,7 @@ async def on_complete(
     t: BoundTranslator,
     services: JobsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.COMPLETE)
     await state.set_state(JobFlow.photos)
@@ -374,7 +361,7 @@ async def on_photos_done(
     services: JobsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     data = await state.get_data()
     collecting = (
         await state.get_state() == JobFlow.photos.state
@@ -404,7 +391,7 @@ async def on_completion_comment(
     message: Message, state: FSMContext, t: BoundTranslator, services: JobsServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     data = await state.get_data()
     request_id = int(data["request_id"])
     files = [StoredMedia(**item) for item in data.get("files") or []]

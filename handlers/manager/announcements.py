@@ -15,7 +15,6 @@ from collections.abc import Coroutine
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
@@ -27,10 +26,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator, get_translator
 from bot.keyboards import InlineKeyboardBuilder
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
+from domain.access import Actor
 from domain.enums import Language, MediaKind
-from domain.errors import DomainError, NotAllowed, ValidationFailed
+from domain.errors import DomainError, ValidationFailed
 from domain.services import announcements as uc
 from domain.services.announcements import (
     AnnouncementKind,
@@ -39,6 +37,7 @@ from domain.services.announcements import (
     Draft,
 )
 from fsm.announcements import AnnounceCb, AnnounceInput
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
 from handlers.filters import Magic
@@ -56,21 +55,13 @@ from handlers.manager.announcements_views import (
     render_report,
     report_keyboard,
 )
-from storage.uow import SqlUnitOfWork
 
 
-class AnnouncementsServices(Protocol):
+class AnnouncementsServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 log = logging.getLogger(__name__)
@@ -87,13 +78,6 @@ REPORT_FOLLOW_SECONDS = 600.0
 """The report message after Send updates itself while sending, for at most this long
 (🔄 Refresh updates it at any time)."""
 _OWN_STATES = {s.state for s in AnnounceInput.__states__}
-
-
-async def _actor(services: AnnouncementsServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 # --------------------------------------------------------------------------- the draft
@@ -269,7 +253,7 @@ async def on_announce(
     message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     assert message.from_user is not None
-    await _actor(services, message.from_user.id)
+    await acting_manager(services, message.from_user.id)
     await _leave_own_state(state)
     await message.answer(t("announce-home"), reply_markup=home_keyboard(t))
 
@@ -283,7 +267,7 @@ async def on_home(
     services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     if callback_data.action == "cancel" and await state.get_data():
         callback_answer.text = t("announce-cancelled")
     await _leave_own_state(state)
@@ -295,7 +279,7 @@ async def on_home(
 async def on_new(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     scope = uc.scope_of(actor)
     chosen: tuple[int, ...] = ()
@@ -314,7 +298,7 @@ async def on_audience(
     t: BoundTranslator,
     services: AnnouncementsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     draft = await _draft(state)
     if callback_data.action == "bld":
         uc.check_buildings(actor, [callback_data.id])  # a forged building: not available
@@ -337,7 +321,7 @@ async def on_audience(
 async def on_next(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     draft = await _draft(state)
     async with services.reader() as uow:
         reach = await uc.count_audience(
@@ -356,7 +340,7 @@ async def on_kind(
     t: BoundTranslator,
     services: AnnouncementsServices,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     draft = await _draft(state)
     if callback_data.arg not in AnnouncementKind._value2member_map_:
         raise ValidationFailed("callback-outdated")
@@ -389,7 +373,7 @@ async def on_window(
     message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
     assert message.from_user is not None
-    await _actor(services, message.from_user.id)
+    await acting_manager(services, message.from_user.id)
     draft = await _draft(state)
     starts_at, ends_at = uc.parse_window(message.text, services.clock.now(), services.tz)
     remind = draft.remind and starts_at - uc.REMINDER_BEFORE > services.clock.now()
@@ -415,7 +399,7 @@ async def on_text(
 ) -> None:
     """The text (or a photo/document with its caption): checked, then the preview."""
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     draft = await _draft(state)
     attachment: Attachment | None = None
     if message.photo:
@@ -461,7 +445,7 @@ async def send_preview(
 async def on_edit(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await _draft(state)
     await state.set_state(AnnounceInput.text)
     await show_screen(query, t("announce-ask-text", max=uc.MAX_TEXT_LENGTH), cancel_keyboard(t))
@@ -475,7 +459,7 @@ async def on_remind(
     services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     draft = await _draft(state)
     if not draft.remind:
         uc.check_reminder(draft.starts_at, services.clock.now())
@@ -496,7 +480,7 @@ async def on_send(
     services: AnnouncementsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     draft = draft_of(await state.get_data())
     if draft is None or draft.token != callback_data.arg:
         # Send pressed again after the draft went out: the announcement it made.
@@ -560,7 +544,7 @@ async def on_report(
     t: BoundTranslator,
     services: AnnouncementsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     text, markup, _ = await _report(services, t, actor, callback_data.id)
     await show_screen(query, text, markup)
 
@@ -572,7 +556,7 @@ async def on_history_buildings(
     t: BoundTranslator,
     services: AnnouncementsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await show_screen(query, *await _history_buildings(services, t, actor, callback_data.page))
 
 
@@ -583,7 +567,7 @@ async def on_history(
     t: BoundTranslator,
     services: AnnouncementsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         page = await uc.history(uow, actor, callback_data.id, callback_data.page)
     await show_screen(query, render_history(t, page, services.tz), history_keyboard(t, page))

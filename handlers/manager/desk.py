@@ -32,7 +32,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.i18n import BoundTranslator, Translator
 from bot.settings import Settings
 from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
 from domain.enums import Action, Category, CommentVisibility, HoldReason, MediaPurpose, Urgency
 from domain.errors import DomainError, MissingField, NotAllowed, ValidationFailed
 from domain.services.deadlines import close_follow_up
@@ -66,6 +65,7 @@ from fsm.desk import (
     DeskSetCb,
 )
 from fsm.escalation import FollowUpInput
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.filters import Magic, MenuButton
 from handlers.manager.desk_keyboards import (
     FOLLOW_UP_ACTION,
@@ -87,22 +87,16 @@ from handlers.manager.desk_views import (
     render_search,
     render_staff_card,
 )
-from storage.uow import SqlUnitOfWork
 
 
-class DeskServices(Protocol):
+class DeskServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
     @property
     def translator(self) -> Translator: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="desk")
@@ -116,13 +110,6 @@ _VISUAL = ("photo", "video")
 @lru_cache(maxsize=8)
 def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
-
-
-async def _actor(services: DeskServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 async def _leave_own_state(state: FSMContext) -> None:
@@ -224,7 +211,7 @@ async def on_panel(
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     text, markup = await _panel(services, t, actor)
     await message.answer(text, reply_markup=markup)
 
@@ -234,7 +221,7 @@ async def on_panel_again(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     await _leave_own_state(state)
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     text, markup = await _panel(services, t, actor)
     await _show(query, text, markup)
 
@@ -248,7 +235,7 @@ async def on_queue(
     services: DeskServices,
 ) -> None:
     await _leave_own_state(state)
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     try:
         queue = Queue(callback_data.queue)
     except ValueError as error:
@@ -264,7 +251,7 @@ async def on_queue(
 async def on_queue_item(
     query: CallbackQuery, callback_data: DeskItemCb, t: BoundTranslator, services: DeskServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     back = DeskQueueCb(queue=callback_data.queue, page=callback_data.page)
     text, markup = await _card(services, t, actor, callback_data.request_id, back)
     await _show(query, text, markup)
@@ -275,7 +262,7 @@ async def on_queue_item(
 
 async def _search(message: Message, t: BoundTranslator, services: DeskServices, text: str) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     async with services.reader() as uow:
         items = await search_requests(uow, actor, text)
     await message.answer(render_search(t, text, items), reply_markup=results_keyboard(t, items))
@@ -291,7 +278,7 @@ async def on_find(
 ) -> None:
     assert message.from_user is not None
     await _leave_own_state(state)
-    await _actor(services, message.from_user.id)
+    await acting_manager(services, message.from_user.id)
     if command.args and command.args.strip():
         await _search(message, t, services, command.args)
         return
@@ -303,7 +290,7 @@ async def on_find(
 async def on_search_button(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await state.set_state(DeskInput.search)
     await _show(query, t("desk-ask-search"), None, edit=False)
 
@@ -324,7 +311,7 @@ async def on_open(
     query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
     """From the staff chat, an inline result or a notification: the card as a new message."""
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     text, markup = await _card(services, t, actor, callback_data.request_id)
     await _show(query, text, markup, edit=False)
 
@@ -333,7 +320,7 @@ async def on_open(
 async def on_card(
     query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     text, markup = await _card(services, t, actor, callback_data.request_id)
     await _show(query, text, markup)
 
@@ -349,7 +336,7 @@ async def on_abort(
 ) -> None:
     await _leave_own_state(state)
     callback_answer.text = t("desk-nothing-changed")
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     text, markup = await _card(services, t, actor, callback_data.request_id)
     await _show(query, text, markup)
 
@@ -363,7 +350,7 @@ async def on_media(
     bot: Bot,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     now = services.clock.now()
     async with services.reader() as uow:
         card = await open_card(uow, actor, callback_data.request_id, now)
@@ -410,7 +397,7 @@ async def on_media(
 async def on_assign(
     query: CallbackQuery, callback_data: DeskCb, t: BoundTranslator, services: DeskServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         picker = await executor_picker(uow, actor, callback_data.request_id)
     await _show(query, render_picker(t, picker), picker_keyboard(t, picker), edit=False)
@@ -420,7 +407,7 @@ async def on_assign(
 async def on_picker_page(
     query: CallbackQuery, callback_data: DeskPickPageCb, t: BoundTranslator, services: DeskServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         picker = await executor_picker(uow, actor, callback_data.request_id, callback_data.page)
     await _show(query, render_picker(t, picker), picker_keyboard(t, picker))
@@ -434,7 +421,7 @@ async def on_pick(
     services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         action, ranked = await picked_candidate(
             uow, actor, callback_data.request_id, callback_data.executor_id
@@ -465,7 +452,7 @@ async def on_simple_action(
     services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     action = Action.CONFIRM_COMPLETION if callback_data.action == "confirm" else Action.RESUME
     await _act(services, actor, callback_data.request_id, action)
     callback_answer.text = t("desk-done")
@@ -489,7 +476,7 @@ async def on_choice(
     t: BoundTranslator,
     services: DeskServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     action, prompt = _CHOICES[callback_data.action]
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, action)
@@ -515,7 +502,7 @@ async def on_set(
     services: DeskServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     request_id, value = callback_data.request_id, callback_data.value
     try:
         if callback_data.field == "cat":
@@ -576,7 +563,7 @@ async def on_prompt(
     t: BoundTranslator,
     services: DeskServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.uow() as uow:
         action = _PROMPT_ACTIONS.get(callback_data.action)
         if action is None:
@@ -599,7 +586,7 @@ async def _typed(
 ) -> None:
     """Runs the action of a typed answer, then shows the card."""
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     request_id = int((await state.get_data())["request_id"])
     text = message.text or ""
     try:
@@ -721,7 +708,7 @@ async def on_follow_up(
     services: DeskServices,
 ) -> None:
     """Asks what was done to close the case (the comment goes to the audit log)."""
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         card = await open_card(uow, actor, callback_data.request_id, services.clock.now())
     if not actor.is_manager_of(card.state.building_id):
@@ -744,7 +731,7 @@ async def on_follow_up_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: DeskServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     request_id = int((await state.get_data())["request_id"])
     try:
         async with services.uow() as uow:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -21,40 +20,25 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
+from domain.access import NOT_AVAILABLE
 from domain.enums import TimerKind
 from domain.errors import NotAllowed
 from domain.services.deadlines import extend_deadline, mark_contacted, resident_call_info
 from domain.services.users import UserProfile
 from fsm.escalation import EscalationCb, EscalationExtendCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.resident.tracking_views import format_when, plain
-from storage.uow import SqlUnitOfWork
 
 
-class EscalationServices(Protocol):
+class EscalationServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
-
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 log = logging.getLogger(__name__)
 router = Router(name="escalation")
 
 MAX_NAME = 60
-
-
-async def _actor(services: EscalationServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 def _presser(query: CallbackQuery, profile: UserProfile | None) -> str:
@@ -84,7 +68,7 @@ async def on_extend(
 ) -> None:
     if callback_data.action != "ext":
         raise NotAllowed(NOT_AVAILABLE)
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     now = services.clock.now()
     async with services.uow() as uow:
         planned = await extend_deadline(uow, actor, callback_data.request_id, callback_data.by, now)
@@ -108,7 +92,7 @@ async def on_escalation_action(
     callback_answer: CallbackAnswer,
     profile: UserProfile | None = None,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     request_id = callback_data.request_id
     if callback_data.action == "call":
         async with services.uow() as uow:

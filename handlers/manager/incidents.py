@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -15,39 +14,23 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
 from domain.enums import Category
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services import incidents as uc
 from domain.services.request_notifications import format_due
 from fsm.desk import DeskPanelCb
 from fsm.incidents import DeclareCb, IncidentCb, IncidentInput
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
-from storage.uow import SqlUnitOfWork
 
 
-class IncidentsServices(Protocol):
+class IncidentsServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
-    def uow(self) -> SqlUnitOfWork: ...
-
 
 router = Router(name="incidents")
-
-
-async def _actor(services: IncidentsServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 def _back(t: BoundTranslator, builder: InlineKeyboardBuilder, to: Any) -> None:
@@ -149,7 +132,7 @@ async def _leave(state: FSMContext) -> None:
 async def on_queue(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave(state)
     await show_screen(query, *await _queue(services, actor, t))
 
@@ -162,7 +145,7 @@ async def on_card(
     t: BoundTranslator,
     services: IncidentsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave(state)
     await show_screen(query, *await _card(services, actor, t, callback_data.id))
 
@@ -202,7 +185,7 @@ def _hours_markup(
 async def on_new(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave(state)
     building = uc.only_building(actor)
     if building is not None:
@@ -217,7 +200,7 @@ async def on_building_search(
     message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     async with services.reader() as uow:
         found = await uc.find_buildings(uow, actor, message.text)  # none: asked again
     await state.clear()
@@ -237,7 +220,7 @@ async def on_declare_step(
     t: BoundTranslator,
     services: IncidentsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     if not actor.is_manager_of(callback_data.building):
         raise NotAllowed(NOT_AVAILABLE)  # a forged or outdated building
     if callback_data.category not in Category._value2member_map_:
@@ -268,7 +251,7 @@ async def on_declare_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     data = await state.get_data()
     try:
         async with services.uow() as uow:
@@ -306,7 +289,7 @@ async def on_suggestion_declare(
     t: BoundTranslator,
     services: IncidentsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         suggestion = await uc.pending_suggestion(uow, actor, callback_data.id)
     await _leave(state)
@@ -318,7 +301,7 @@ async def on_suggestion_declare(
 async def on_suggestion_dismiss(
     query: CallbackQuery, callback_data: IncidentCb, t: BoundTranslator, services: IncidentsServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.uow() as uow:
         await uc.dismiss_suggestion(uow, actor, callback_data.id, services.clock.now())
     builder = InlineKeyboardBuilder()
@@ -337,7 +320,7 @@ async def on_prompt(
     t: BoundTranslator,
     services: IncidentsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.reader() as uow:
         incident = await uc.open_incident(uow, actor, callback_data.id)
     if not incident.open:
@@ -359,7 +342,7 @@ async def on_update_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     incident_id = int((await state.get_data()).get("incident_id") or 0)
     try:
         async with services.uow() as uow:
@@ -381,7 +364,7 @@ async def on_resolve_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: IncidentsServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     data = await state.get_data()
     incident_id = int(data.get("incident_id") or 0)
     resolution = uc.Resolution(str(data.get("incident_resolution") or "close"))
@@ -429,7 +412,7 @@ async def on_link(
     services: IncidentsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.uow() as uow:
         linked = await uc.link_matching(
             uow, actor, callback_data.id, services.clock.now(), services.tz

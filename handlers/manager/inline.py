@@ -18,20 +18,16 @@ from aiogram.types import (
 from aiogram.types.inline_query_result_union import InlineQueryResultUnion
 
 from bot.i18n import BoundTranslator
-from domain.access import Actor
 from domain.services.desk import find_executors, search_requests
+from handlers.common.actors import ActorSource, Transactions
 from handlers.manager.desk_keyboards import open_in_bot_keyboard
 from handlers.manager.desk_views import item_line
 from handlers.resident.tracking_views import plain
-from storage.uow import SqlUnitOfWork
 
 
-class InlineServices(Protocol):
+class InlineServices(ActorSource, Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
-
-    async def actor(self, user_id: int) -> Actor | None: ...
-    def reader(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="desk-inline")

@@ -15,9 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
-from domain.errors import NotAllowed
+from domain.access import Actor
 from domain.services.invites import (
     OpenInvite,
     hand_back_jobs,
@@ -27,31 +25,16 @@ from domain.services.invites import (
 )
 from fsm.invites import HandBackCb, OpenInvitesCb
 from fsm.staff import PeopleCb, PersonCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.common.screens import show_screen
-from storage.uow import SqlUnitOfWork
 
 
-class InvitesServices(Protocol):
+class InvitesServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
-    def uow(self) -> SqlUnitOfWork: ...
-
 
 router = Router(name="invites")
-
-
-async def _actor(services: InvitesServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 def _line(t: BoundTranslator, invite: OpenInvite, tz: ZoneInfo) -> str:
@@ -98,7 +81,7 @@ async def _invites_screen(
 
 @router.callback_query(OpenInvitesCb.filter(F.action == "list"))
 async def on_invites(query: CallbackQuery, t: BoundTranslator, services: InvitesServices) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await show_screen(query, *await _invites_screen(services, t, actor))
 
 
@@ -110,7 +93,7 @@ async def on_revoke(
     services: InvitesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.uow() as uow:
         await revoke_invite(uow, actor, callback_data.invite_id, services.clock.now())
     callback_answer.text = t("staff-invite-revoked", id=callback_data.invite_id)
@@ -152,7 +135,7 @@ async def on_hand_back(
     services: InvitesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     async with services.uow() as uow:
         result = await hand_back_jobs(uow, actor, callback_data.user_id, services.clock.now())
     text = t("staff-hand-back-done", count=len(result.returned))

@@ -33,7 +33,6 @@ from bot.keyboards import InlineKeyboardBuilder
 from bot.services import ProfileCache
 from bot.settings import Settings
 from domain.access import Actor
-from domain.clock import Clock
 from domain.enums import Role, Specialization
 from domain.errors import NotAllowed
 from domain.services.residents import BuildingInfo
@@ -80,28 +79,21 @@ from fsm.staff import (
     PersonRoleCb,
     PersonSpecCb,
 )
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting
 from handlers.filters import Magic, MenuButton, TypedText
 from handlers.manager.invites import offer_hand_back
-from storage.uow import SqlUnitOfWork
 
 
-class PeopleServices(Protocol):
+class PeopleServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
     @property
     def commands(self) -> CommandsMenu: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
-    def uow(self) -> SqlUnitOfWork: ...
-    @property
-    def tz(self) -> ZoneInfo: ...  # a hand-back offer (handlers.manager.invites)
 
 
 log = logging.getLogger(__name__)
@@ -113,13 +105,6 @@ UNCHECKED = "▫️ "
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-async def _actor(services: PeopleServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed("error-not-available")
-    return actor
 
 
 async def _show(
@@ -229,7 +214,7 @@ def _people_keyboard(t: BoundTranslator, page: PeoplePage) -> InlineKeyboardMark
 async def _people_page(
     services: PeopleServices, user_id: int, query: str | None, page: int
 ) -> PeoplePage:
-    actor = await _actor(services, user_id)
+    actor = await acting(services, user_id)
     async with services.reader() as uow:
         return await search_people(uow, actor, query, page)
 
@@ -271,7 +256,7 @@ async def on_people_page(
 async def on_people_search(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting(services, query.from_user.id)
     await state.set_state(PeopleSearch.query)
     if isinstance(query.message, Message):
         await query.message.answer(t("staff-search-ask"))
@@ -358,7 +343,7 @@ async def _render_card(
 async def on_person(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "card")
     await _render_card(query, t, view, callback_data.page)
@@ -390,7 +375,7 @@ def _roles_screen(t: BoundTranslator, view: PersonView) -> tuple[str, InlineKeyb
 async def on_roles(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "roles")
     await _show(query, *_roles_screen(t, view))
@@ -404,7 +389,7 @@ async def on_role_toggle(
     services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         change = await toggle_role(uow, actor, callback_data.user_id, callback_data.role)
     await _refresh_menu(query.bot, services, callback_data.user_id)
@@ -433,7 +418,7 @@ def _specs_screen(t: BoundTranslator, view: PersonView) -> tuple[str, InlineKeyb
 async def on_specs(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "specializations")
     await _show(query, *_specs_screen(t, view))
@@ -443,7 +428,7 @@ async def on_specs(
 async def on_spec_toggle(
     query: CallbackQuery, callback_data: PersonSpecCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         view = await toggle_specialization(
             uow, actor, callback_data.user_id, callback_data.specialization
@@ -492,7 +477,7 @@ def _buildings_screen(
 async def on_buildings(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         view, choices = await person_building_choices(
             uow, actor, callback_data.user_id, callback_data.page
@@ -507,7 +492,7 @@ async def on_building_toggle(
     t: BoundTranslator,
     services: PeopleServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         await toggle_building(uow, actor, callback_data.user_id, callback_data.building_id)
     async with services.uow() as uow:
@@ -525,7 +510,7 @@ async def on_building_toggle(
 async def on_deactivate_ask(
     query: CallbackQuery, callback_data: PersonCb, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         view = await open_person_screen(uow, actor, callback_data.user_id, "status")
     builder = InlineKeyboardBuilder()
@@ -550,7 +535,7 @@ async def on_status_change(
     services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     active = callback_data.action == "on"
     async with services.uow() as uow:
         view = await set_person_active(uow, actor, callback_data.user_id, active)
@@ -607,7 +592,7 @@ async def _send_invite_roles(message: Message, t: BoundTranslator, actor: Actor)
 @router.message(Command("invite"))
 async def on_invite_command(message: Message, t: BoundTranslator, services: PeopleServices) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     await _send_invite_roles(message, t, actor)
 
 
@@ -615,7 +600,7 @@ async def on_invite_command(message: Message, t: BoundTranslator, services: Peop
 async def on_invite_button(
     query: CallbackQuery, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     if isinstance(query.message, Message):
         await _send_invite_roles(query.message, t, actor)
 
@@ -720,7 +705,7 @@ async def on_invite_role(
     t: BoundTranslator,
     services: PeopleServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = start_invite(actor, callback_data.role)
     await _save_draft(state, draft)
     await _show_step_after(query, state, t, services, actor, draft, None)
@@ -746,7 +731,7 @@ async def on_invite_spec(
 async def on_invite_specs_done(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = _draft(await state.get_data())
     check_invite_specializations(draft)
     await _show_step_after(query, state, t, services, actor, draft, "specializations")
@@ -760,7 +745,7 @@ async def on_invite_building(
     t: BoundTranslator,
     services: PeopleServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = _draft(await state.get_data())
     async with services.reader() as uow:
         await check_invite_building(uow, actor, callback_data.building_id)
@@ -777,7 +762,7 @@ async def on_invite_buildings_page(
     t: BoundTranslator,
     services: PeopleServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = _draft(await state.get_data())
     await _show_buildings_step(query, state, t, services, actor, draft, callback_data.page)
 
@@ -788,7 +773,7 @@ async def on_invite_buildings_page(
 async def on_invite_buildings_done(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: PeopleServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = _draft(await state.get_data())
     check_invite_buildings(actor, draft)
     await _show_step_after(query, state, t, services, actor, draft, "buildings")
@@ -823,7 +808,7 @@ async def on_invite_expiry(
     services: PeopleServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     draft = _draft(await state.get_data())
     async with services.uow() as uow:
         created = await create_invite(uow, actor, draft, callback_data.hours, services.clock.now())

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Coroutine
 from functools import lru_cache
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -27,8 +26,7 @@ from bot.digests import build_digest, period_text, scope_label, send_digest
 from bot.exports import build_export
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
+from domain.access import Actor
 from domain.errors import NotAllowed, ValidationFailed
 from domain.services.reports import (
     ERROR_DATES,
@@ -41,25 +39,19 @@ from domain.services.reports import (
     report_scope,
 )
 from fsm.reports import ReportsCb, ReportsInput
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, MenuButton, TypedText
 from storage.repositories.reports import SqlDigestLog
-from storage.uow import SqlUnitOfWork
 
 
-class ReportsServices(Protocol):
+class ReportsServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def session_factory(self) -> async_sessionmaker[AsyncSession]: ...
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
 
 
 log = logging.getLogger(__name__)
@@ -75,13 +67,6 @@ EXPORT_PERIODS = (
     PeriodKey.LAST_MONTH,
 )
 DIGEST_PERIODS = (PeriodKey.YESTERDAY, PeriodKey.THIS_WEEK, PeriodKey.LAST_WEEK)
-
-
-async def _actor(services: ReportsServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 def _today(services: ReportsServices) -> Period:
@@ -190,7 +175,7 @@ async def on_reports(
     message: Message, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     assert message.from_user is not None
-    await _actor(services, message.from_user.id)
+    await acting_manager(services, message.from_user.id)
     await _leave_own_state(state)
     await message.answer(t("reports-title"), reply_markup=home_keyboard(t))
 
@@ -200,7 +185,7 @@ async def on_export_command(
     message: Message, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
     assert message.from_user is not None
-    await _actor(services, message.from_user.id)
+    await acting_manager(services, message.from_user.id)
     await _leave_own_state(state)
     await message.answer(t("reports-export-title"), reply_markup=periods_keyboard(t))
 
@@ -213,7 +198,7 @@ async def on_screen(
     t: BoundTranslator,
     services: ReportsServices,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     if callback_data.action == "home":
         await show_screen(query, t("reports-title"), home_keyboard(t))
@@ -243,7 +228,7 @@ async def on_period(
     t: BoundTranslator,
     services: ReportsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     period = _period(services, callback_data.period)
     await show_screen(query, *await _scope_screen(services, t, actor, period, callback_data.page))
@@ -257,7 +242,7 @@ async def on_scope(
     t: BoundTranslator,
     services: ReportsServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     period = _period(services, callback_data.period)
     scope = report_scope(actor, callback_data.building or None)
@@ -273,7 +258,7 @@ async def on_scope(
 async def on_ask_dates(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: ReportsServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await state.set_state(ReportsInput.dates)
     await show_screen(query, t("reports-ask-dates"), cancel_keyboard(t))
 
@@ -288,7 +273,7 @@ async def on_dates(
 ) -> None:
     assert message.from_user is not None
     try:
-        actor = await _actor(services, message.from_user.id)
+        actor = await acting_manager(services, message.from_user.id)
     except NotAllowed:
         await state.clear()
         raise
@@ -315,7 +300,7 @@ async def on_digest(
     services: ReportsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     if callback_data.period not in {key.value for key in DIGEST_PERIODS}:
         raise ValidationFailed("callback-outdated")
@@ -335,7 +320,7 @@ async def on_file(
     services: ReportsServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     if callback_data.fmt not in ExportFormat._value2member_map_:
         raise ValidationFailed("callback-outdated")

@@ -19,8 +19,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
-from domain.access import NOT_AVAILABLE, Actor
-from domain.errors import DomainError, NotAllowed, ValidationFailed
+from domain.errors import DomainError, ValidationFailed
 from domain.services.templates import (
     MAX_TEMPLATE_LENGTH,
     MIN_TEMPLATE_LENGTH,
@@ -31,19 +30,15 @@ from domain.services.templates import (
 )
 from fsm.desk import DeskPanelCb
 from fsm.templates import TemplateInput, TemplatesCb
+from handlers.common.actors import ActorSource, Transactions, acting_manager
 from handlers.common.screens import show_screen
 from handlers.filters import Magic, TypedText
 from handlers.manager.desk_keyboards import template_text
-from storage.uow import SqlUnitOfWork
 
 
-class TemplatesServices(Protocol):
+class TemplatesServices(ActorSource, Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
-
-    async def actor(self, user_id: int) -> Actor | None: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="templates")
@@ -51,13 +46,6 @@ router.message.filter(Magic(F.chat.type == "private"))
 
 BUTTON_TEXT = 48
 """A 🗑 button shows the beginning of its reason."""
-
-
-async def _actor(services: TemplatesServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None or not actor.is_staff_manager:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 def _short(text: str) -> str:
@@ -121,7 +109,7 @@ async def on_templates(
     services: TemplatesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     if callback_data.action == "cancel":
         callback_answer.text = t("desk-nothing-changed")
@@ -133,7 +121,7 @@ async def on_templates(
 async def on_add(
     query: CallbackQuery, state: FSMContext, t: BoundTranslator, services: TemplatesServices
 ) -> None:
-    await _actor(services, query.from_user.id)
+    await acting_manager(services, query.from_user.id)
     await state.set_state(TemplateInput.text)
     await show_screen(
         query,
@@ -151,7 +139,7 @@ async def on_remove(
     services: TemplatesServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting_manager(services, query.from_user.id)
     await _leave_own_state(state)
     async with services.uow() as uow:
         templates = await remove_reject_template(
@@ -170,7 +158,7 @@ async def on_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: TemplatesServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting_manager(services, message.from_user.id)
     try:
         async with services.uow() as uow:
             templates = await add_reject_template(uow, actor, message.text)

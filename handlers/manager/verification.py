@@ -12,8 +12,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.services import ProfileCache
-from domain.access import Actor
-from domain.errors import NotAllowed
 from domain.services.residents import (
     approve_residency,
     open_verification,
@@ -22,29 +20,19 @@ from domain.services.residents import (
 )
 from fsm.callbacks import VerificationCb
 from fsm.states import VerificationReject
+from handlers.common.actors import ActorSource, Transactions, acting
 from handlers.filters import Magic
-from storage.uow import SqlUnitOfWork
 
 
-class VerificationServices(Protocol):
+class VerificationServices(ActorSource, Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="verification")
-
-
-async def _actor(services: VerificationServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed("error-not-available")
-    return actor
 
 
 async def _mark_card(query: CallbackQuery, text: str) -> None:
@@ -65,7 +53,7 @@ async def on_approve(
     services: VerificationServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         link = await approve_residency(uow, actor, callback_data.link_id)
     services.profiles.forget(link.user_id)
@@ -81,7 +69,7 @@ async def on_ask_document(
     services: VerificationServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         await request_document(uow, actor, callback_data.link_id)
     callback_answer.text = t("verify-document-asked")
@@ -96,7 +84,7 @@ async def on_reject(
     t: BoundTranslator,
     services: VerificationServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         link = await open_verification(uow, actor, callback_data.link_id)
     await state.set_state(VerificationReject.reason)
@@ -110,7 +98,7 @@ async def on_reject_reason(
     message: Message, state: FSMContext, t: BoundTranslator, services: VerificationServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     link_id = (await state.get_data())["link_id"]
     async with services.uow() as uow:
         link = await reject_residency(uow, actor, link_id, message.text or "")

@@ -15,18 +15,17 @@ from domain.errors import NotAllowed
 from domain.services.residents import attach_document
 from fsm.callbacks import ResidencyDocumentCb
 from fsm.states import ResidencyDocument
+from handlers.common.actors import Transactions
 from handlers.filters import Magic
 from handlers.media import media_of
-from storage.uow import SqlUnitOfWork
 
 
-class DocumentsServices(Protocol):
+class DocumentsServices(Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
     @property
     def media_store(self) -> TelegramMediaStore: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="residency-documents")

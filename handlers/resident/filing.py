@@ -26,8 +26,6 @@ from bot.classifier import OpenAIClassifier
 from bot.i18n import BoundTranslator
 from bot.media_store import TelegramMediaStore
 from bot.settings import Settings
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
 from domain.enums import Category, Urgency
 from domain.errors import NotAllowed
 from domain.services.filing import (
@@ -67,6 +65,7 @@ from fsm.filing import (
     step_of,
 )
 from fsm.incidents import IncidentCb
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting
 from handlers.errors import render_error
 from handlers.filters import Magic, MenuButton, NotMenuText
 from handlers.media import media_of
@@ -90,27 +89,19 @@ from handlers.resident.filing_keyboards import (
     summary_screen,
     urgency_screen,
 )
-from storage.uow import SqlUnitOfWork
 
 
-class FilingServices(Protocol):
+class FilingServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
     @property
     def classifier(self) -> OpenAIClassifier: ...
     @property
-    def clock(self) -> Clock: ...
-    @property
     def media_store(self) -> TelegramMediaStore: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
-    @property
-    def tz(self) -> ZoneInfo: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 log = logging.getLogger(__name__)
@@ -142,13 +133,6 @@ def _calendar(tz: str) -> BusinessCalendar:
 
 
 # --------------------------------------------------------------------------- plumbing
-
-
-async def _actor(services: FilingServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 async def _scope(services: FilingServices, user_id: int) -> FilingScope:
@@ -208,7 +192,7 @@ async def _screen(
 async def _similar(
     services: FilingServices, user_id: int, data: dict[str, Any]
 ) -> list[SimilarRequest]:
-    actor = await _actor(services, user_id)
+    actor = await acting(services, user_id)
     async with services.reader() as uow:
         return await find_similar(
             uow, actor, int(data["building_id"]), Category(data["category"]), services.clock.now()
@@ -355,7 +339,7 @@ async def on_follow(
     t: BoundTranslator,
     services: FilingServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         incident = await follow(uow, actor, callback_data.id, services.clock.now())
     if step_of(await state.get_state()) == "category":
@@ -594,7 +578,7 @@ async def on_join(
     if not await _same_draft(state, callback_data.draft):
         _outdated(t, callback_answer)
         return
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.uow() as uow:
         joined = await join_request(uow, actor, callback_data.request_id)
     await state.set_state(None)
@@ -624,7 +608,7 @@ async def _submit(
     if missing_step(data) is not None:
         await _go("summary", state, t, services, user_id, query=query)  # shows what is missing
         return
-    actor = await _actor(services, user_id)
+    actor = await acting(services, user_id)
     now = services.clock.now()
     calendar = _calendar(services.settings.timezone)
     if check_duplicates:

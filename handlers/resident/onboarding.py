@@ -23,6 +23,7 @@ from domain.services.residents import (
 from domain.services.users import UserProfile
 from fsm.callbacks import BuildingPageCb, BuildingPickCb, ProfileCb, ResidencyKindCb
 from fsm.states import Onboarding
+from handlers.common.actors import Transactions
 from handlers.common.keyboards import main_menu
 from handlers.filters import Magic
 from handlers.resident.keyboards import (
@@ -33,10 +34,9 @@ from handlers.resident.keyboards import (
     share_location_keyboard,
     share_phone_keyboard,
 )
-from storage.uow import SqlUnitOfWork
 
 
-class OnboardingServices(Protocol):
+class OnboardingServices(Transactions, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
@@ -44,8 +44,6 @@ class OnboardingServices(Protocol):
     def geocoder(self) -> Geocoder: ...
     @property
     def profiles(self) -> ProfileCache: ...
-    def reader(self) -> SqlUnitOfWork: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="onboarding")

@@ -23,10 +23,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from bot.settings import Settings
-from domain.access import NOT_AVAILABLE, Actor
-from domain.clock import Clock
+from domain.access import Actor
 from domain.enums import Action
-from domain.errors import DomainError, MissingField, NotAllowed
+from domain.errors import DomainError, MissingField
 from domain.lifecycle import Transition
 from domain.services.requests import (
     MAX_FILES_PER_COMMENT,
@@ -50,6 +49,7 @@ from fsm.tracking import (
     TrackListCb,
     TrackOpenCb,
 )
+from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting
 from handlers.common.files_step import FilesStep
 from handlers.common.reason_step import ReasonStep, end_prompt_unless_retryable
 from handlers.common.screens import show
@@ -63,20 +63,14 @@ from handlers.resident.tracking_keyboards import (
     stars_keyboard,
 )
 from handlers.resident.tracking_views import render_card, render_list
-from storage.uow import SqlUnitOfWork
 
 
-class TrackingServices(Protocol):
+class TrackingServices(ActorSource, Transactions, Timekeeping, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
     is one): aiogram passes it as ``services``."""
 
-    async def actor(self, user_id: int) -> Actor | None: ...
-    @property
-    def clock(self) -> Clock: ...
-    def reader(self) -> SqlUnitOfWork: ...
     @property
     def settings(self) -> Settings: ...
-    def uow(self) -> SqlUnitOfWork: ...
 
 
 router = Router(name="tracking")
@@ -90,13 +84,6 @@ _OWN_STATES = frozenset(
 @lru_cache(maxsize=8)
 def _calendar(timezone: str) -> BusinessCalendar:
     return BusinessCalendar(tz=ZoneInfo(timezone))
-
-
-async def _actor(services: TrackingServices, user_id: int) -> Actor:
-    actor = await services.actor(user_id)
-    if actor is None:
-        raise NotAllowed(NOT_AVAILABLE)
-    return actor
 
 
 async def _leave_own_state(state: FSMContext) -> None:
@@ -160,7 +147,7 @@ async def on_list_page(
 async def on_open_from_list(
     query: CallbackQuery, callback_data: TrackOpenCb, t: BoundTranslator, services: TrackingServices
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     back = TrackListCb(archive=callback_data.archive, page=callback_data.page)
     text, markup = await _card_view(services, t, actor, callback_data.request_id, back)
     await show(query, text, markup)
@@ -171,7 +158,7 @@ async def on_open(
     query: CallbackQuery, callback_data: TrackCb, t: BoundTranslator, services: TrackingServices
 ) -> None:
     """From a notification: the card comes as a new message below it."""
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _card_view(services, t, actor, callback_data.request_id)
     await show(query, text, markup, edit=False)
 
@@ -187,7 +174,7 @@ async def on_abort(
 ) -> None:
     await _leave_own_state(state)
     callback_answer.text = t("tracking-nothing-changed")
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     text, markup = await _card_view(services, t, actor, callback_data.request_id)
     await show(query, text, markup)
 
@@ -203,7 +190,7 @@ async def on_comment(
     t: BoundTranslator,
     services: TrackingServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.comment)
@@ -221,7 +208,7 @@ async def on_comment_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: TrackingServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     request_id = int((await state.get_data())["request_id"])
     try:
         async with services.uow() as uow:
@@ -254,7 +241,7 @@ async def on_photos(
     t: BoundTranslator,
     services: TrackingServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_comment(uow, actor, callback_data.request_id)
     await state.set_state(Tracking.photos)
@@ -285,7 +272,7 @@ async def on_photos_done(
     services: TrackingServices,
     callback_answer: CallbackAnswer,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     data = await state.get_data()
     collecting = (
         await state.get_state() == Tracking.photos.state
@@ -337,14 +324,14 @@ async def _card(
     return await _card_view(services, t, actor, request_id)
 
 
-ReasonStep(
+ReasonStep[TrackingServices](
     state=Tracking.cancel_reason,
     action=Action.CANCEL,
     ask="tracking-ask-cancel-reason",
     hint="tracking-reason-hint",
     done="tracking-cancelled",
     act=_cancel,
-    actor=_actor,
+    actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_card,
 ).register(router, TrackCb.filter(F.action == "cancel"))
@@ -361,7 +348,7 @@ async def on_accept_work(
     t: BoundTranslator,
     services: TrackingServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await _leave_own_state(state)
@@ -383,7 +370,7 @@ async def on_rate(
 ) -> None:
     if not 1 <= callback_data.stars <= 5:
         raise MissingField("rating")
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     async with services.reader() as uow:
         request = await check_action(uow, actor, callback_data.request_id, Action.ACCEPT_WORK)
     await state.set_state(Closing.feedback)
@@ -421,7 +408,7 @@ async def on_feedback(
     message: Message, state: FSMContext, t: BoundTranslator, services: TrackingServices
 ) -> None:
     assert message.from_user is not None
-    actor = await _actor(services, message.from_user.id)
+    actor = await acting(services, message.from_user.id)
     data = await state.get_data()
     try:
         number, stars = await _accept(
@@ -451,7 +438,7 @@ async def on_feedback_skip(
     t: BoundTranslator,
     services: TrackingServices,
 ) -> None:
-    actor = await _actor(services, query.from_user.id)
+    actor = await acting(services, query.from_user.id)
     number, stars = await _accept(
         services, actor, callback_data.request_id, callback_data.stars, None
     )
@@ -459,14 +446,14 @@ async def on_feedback_skip(
     await show(query, _thanks(t, number, stars), None)
 
 
-ReasonStep(
+ReasonStep[TrackingServices](
     state=Closing.return_reason,
     action=Action.RETURN_WORK,
     ask="tracking-ask-return-reason",
     hint="tracking-reason-hint",
     done="tracking-returned",
     act=_return_work,
-    actor=_actor,
+    actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_card,
 ).register(router, CloseLoopCb.filter(F.action == "return"))
