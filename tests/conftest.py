@@ -29,6 +29,7 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, create_session_factory, normalize_database_url
@@ -141,8 +142,16 @@ async def _truncate_sql(engine: AsyncEngine) -> str:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def clean_db(engine: AsyncEngine, _truncate_sql: str) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(text(_truncate_sql))
+    # The bot of the e2e desk keeps running between tests (its outbox, its sweeper): a
+    # transaction of theirs can deadlock with the truncation, which Postgres then aborts.
+    for attempt in range(3):
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text(_truncate_sql))
+            break
+        except DBAPIError as error:
+            if "deadlock detected" not in str(error) or attempt == 2:
+                raise
     forget_desk_settings()
 
 

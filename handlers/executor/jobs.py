@@ -291,7 +291,7 @@ async def on_eta(
 # --------------------------------------------------------------------------- decline
 
 
-ReasonStep[JobsServices](
+_decline_step: ReasonStep[JobsServices] = ReasonStep(
     state=JobFlow.decline_reason,
     action=Action.DECLINE,
     ask="job-ask-decline-reason",
@@ -300,13 +300,14 @@ ReasonStep[JobsServices](
     act=decline_job,
     actor=acting,
     abort_keyboard=abort_keyboard,
-).register(router, JobCb.filter(F.action == "decline"))
+)
+_decline_step.register(router, JobCb.filter(F.action == "decline"))
 
 
 # --------------------------------------------------------------------------- clarification
 
 
-ReasonStep[JobsServices](
+_question_step: ReasonStep[JobsServices] = ReasonStep(
     state=JobFlow.question,
     action=Action.HOLD,
     ask="job-ask-question",
@@ -316,7 +317,8 @@ ReasonStep[JobsServices](
     actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_job_view,
-).register(router, JobCb.filter(F.action == "ask"))
+)
+_question_step.register(router, JobCb.filter(F.action == "ask"))
 
 
 # --------------------------------------------------------------------------- complete

@@ -324,7 +324,7 @@ async def _card(
     return await _card_view(services, t, actor, request_id)
 
 
-ReasonStep[TrackingServices](
+_cancel_step: ReasonStep[TrackingServices] = ReasonStep(
     state=Tracking.cancel_reason,
     action=Action.CANCEL,
     ask="tracking-ask-cancel-reason",
@@ -334,7 +334,8 @@ ReasonStep[TrackingServices](
     actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_card,
-).register(router, TrackCb.filter(F.action == "cancel"))
+)
+_cancel_step.register(router, TrackCb.filter(F.action == "cancel"))
 
 
 # --------------------------------------------------------------------------- closing the loop
@@ -446,7 +447,7 @@ async def on_feedback_skip(
     await show(query, _thanks(t, number, stars), None)
 
 
-ReasonStep[TrackingServices](
+_return_step: ReasonStep[TrackingServices] = ReasonStep(
     state=Closing.return_reason,
     action=Action.RETURN_WORK,
     ask="tracking-ask-return-reason",
@@ -456,4 +457,5 @@ ReasonStep[TrackingServices](
     actor=acting,
     abort_keyboard=abort_keyboard,
     then_show=_card,
-).register(router, CloseLoopCb.filter(F.action == "return"))
+)
+_return_step.register(router, CloseLoopCb.filter(F.action == "return"))

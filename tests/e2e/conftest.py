@@ -7,6 +7,7 @@ database and fresh users, and fails if any button press was left unanswered.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -158,3 +159,9 @@ async def desk(desk_session: Desk, clean_db: None) -> AsyncIterator[Desk]:
     desk_session.clock.reset()
     yield desk_session
     await desk_session.emu.assert_all_callbacks_answered(grace=3.0)
+    # What the test's updates still do (an update being handled, the outage check a filing
+    # started in the background) ends before the next test empties the tables under it.
+    runtime = desk_session.runtime
+    await runtime.updates.wait_idle(timeout=10)
+    if runtime.services.background:
+        await asyncio.wait(list(runtime.services.background), timeout=10)
