@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -27,6 +27,7 @@ from aiogram.types import (
     InputMediaDocument,
     InputMediaPhoto,
     InputMediaVideo,
+    Message,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -51,13 +52,13 @@ is not started but left for the next claim, so no row is sent after its lease en
 CAPTION_LIMIT = 1024
 BACKOFF_BASE_SECONDS = 2.0
 OUTAGE_RETRY = 0.5
+"""Seconds between attempts while Postgres is unreachable."""
 _OUTCOME_LABELS = {
     OutboxState.SENT: "sent",
     OutboxState.PENDING: "retry",
     OutboxState.SKIPPED: "blocked",
     OutboxState.FAILED: "failed",
 }
-"""Seconds between attempts while Postgres is unreachable."""
 BULK_SLICE_SECONDS = 0.5
 """Bulk rows (announcements) claimed per batch: about this long of sending at the global
 rate, so a personal notification written meanwhile waits for at most one such slice."""
@@ -374,43 +375,20 @@ class OutboxWorker:
         paid: bool | None = None,
         mode: ParseMode | None = None,
     ) -> int:
-        kind, file_id = media["kind"], media["file_id"]
-        if kind == MediaKind.PHOTO:
-            sent = await self.bot.send_photo(
-                chat_id,
-                file_id,
-                caption=caption,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-                parse_mode=mode,
-            )
-        elif kind == MediaKind.VIDEO:
-            sent = await self.bot.send_video(
-                chat_id,
-                file_id,
-                caption=caption,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-                parse_mode=mode,
-            )
-        elif kind == MediaKind.VOICE:
-            sent = await self.bot.send_voice(
-                chat_id,
-                file_id,
-                caption=caption,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-                parse_mode=mode,
-            )
-        else:
-            sent = await self.bot.send_document(
-                chat_id,
-                file_id,
-                caption=caption,
-                reply_markup=markup,
-                allow_paid_broadcast=paid,
-                parse_mode=mode,
-            )
+        senders: dict[MediaKind, Callable[..., Awaitable[Message]]] = {
+            MediaKind.PHOTO: self.bot.send_photo,
+            MediaKind.VIDEO: self.bot.send_video,
+            MediaKind.VOICE: self.bot.send_voice,
+        }
+        send = senders.get(MediaKind(media["kind"]), self.bot.send_document)
+        sent = await send(
+            chat_id,
+            media["file_id"],
+            caption=caption,
+            reply_markup=markup,
+            allow_paid_broadcast=paid,
+            parse_mode=mode,
+        )
         return sent.message_id
 
 

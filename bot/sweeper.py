@@ -91,10 +91,13 @@ class DeadlineSweeper:
             now = self.services.clock.now()
             async with self.services.uow() as uow:
                 batch = await send_due_reminders(uow, now, self.services.tz)
-            if not batch:
+            if not batch.announcements:
                 break
-            written += batch
-            log.info("planned works reminded", extra={"messages": batch})
+            written += batch.messages
+            log.info(
+                "planned works reminded",
+                extra={"announcements": batch.announcements, "messages": batch.messages},
+            )
         return written
 
     async def replan_all(self) -> int:

@@ -366,11 +366,15 @@ def reminder_due(draft: Draft) -> datetime | None:
     return draft.starts_at - REMINDER_BEFORE
 
 
-def check_reminder(starts_at: datetime | None, now: datetime) -> None:
+def reminder_possible(starts_at: datetime, now: datetime) -> bool:
     """A reminder an hour before the start needs the start more than an hour away."""
+    return starts_at - REMINDER_BEFORE > now
+
+
+def check_reminder(starts_at: datetime | None, now: datetime) -> None:
     if starts_at is None:
         raise ValidationFailed(ERROR_NO_WINDOW)
-    if starts_at - REMINDER_BEFORE <= now:
+    if not reminder_possible(starts_at, now):
         raise ValidationFailed(ERROR_REMINDER_LATE)
 
 
@@ -458,6 +462,8 @@ async def send_announcement(
     if draft.kind is AnnouncementKind.PLANNED_WORKS:
         if draft.starts_at is None or draft.ends_at is None:
             raise ValidationFailed(ERROR_NO_WINDOW)
+        if draft.starts_at <= now:  # the draft waited past the start of the works
+            raise ValidationFailed(ERROR_WINDOW_PAST)
         if draft.remind:
             check_reminder(draft.starts_at, now)
     recipients = await uow.announcements.audience(buildings, draft.verified_only, entrances)
@@ -546,17 +552,27 @@ async def history(
     return HistoryPage(building_id, address, tuple(items), page, pages)
 
 
+@dataclass(frozen=True, slots=True)
+class Reminded:
+    announcements: int
+    """Reminders claimed (and marked done): none means none is due."""
+    messages: int
+
+
 async def send_due_reminders(
     uow: AnnouncementsUnitOfWork, now: datetime, tz: ZoneInfo, *, limit: int = REMINDER_BATCH
-) -> int:
+) -> Reminded:
     """The planned works starting within the hour remind their residents (once: the
     claim locks the announcements, and they are marked reminded in the same commit).
-    Returns the number of reminder messages written."""
+    Works that started already (the bot was down at the reminder's time) are marked
+    without a message: "they start in an hour" would be wrong."""
     due = await uow.announcements.claim_due_reminders(now, limit)
     if not due:
-        return 0
+        return Reminded(0, 0)
     written = 0
     for item in due:
+        if item.starts_at <= now:
+            continue
         window = format_window(item.starts_at, item.ends_at, tz)
         notes = [
             Notification(
@@ -575,4 +591,4 @@ async def send_due_reminders(
         written += len(notes)
     await uow.announcements.mark_reminded([item.id for item in due], now)
     await uow.commit()
-    return written
+    return Reminded(len(due), written)

@@ -72,7 +72,6 @@ router.message.filter(Magic(F.chat.type == "private"))
 BUILDINGS_SHOWN = 8
 HISTORY_BUILDINGS_SHOWN = 8
 REPORT_REFRESH_SECONDS = 2.0
-REPORT_TEXT_LIMIT = 3900
 """Characters of the report before its "…and N more" line (a message holds 4,096)."""
 REPORT_FOLLOW_SECONDS = 600.0
 """The report message after Send updates itself while sending, for at most this long
@@ -375,8 +374,9 @@ async def on_window(
     assert message.from_user is not None
     await acting_manager(services, message.from_user.id)
     draft = await _draft(state)
-    starts_at, ends_at = uc.parse_window(message.text, services.clock.now(), services.tz)
-    remind = draft.remind and starts_at - uc.REMINDER_BEFORE > services.clock.now()
+    now = services.clock.now()
+    starts_at, ends_at = uc.parse_window(message.text, now, services.tz)
+    remind = draft.remind and uc.reminder_possible(starts_at, now)
     await _save(state, replace(draft, starts_at=starts_at, ends_at=ends_at, remind=remind))
     await state.set_state(AnnounceInput.text)
     await message.answer(
@@ -531,7 +531,10 @@ async def _follow_report(
             await bot.edit_message_text(
                 text, chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup
             )
-        except TelegramBadRequest as error:  # the manager moved on from that message
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:  # 🔄 Refresh showed it already
+                shown = text
+                continue
             log.info("announcement report no longer followed", extra={"error": error.message})
             return
         shown = text

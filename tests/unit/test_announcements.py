@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +24,7 @@ from domain.services.announcements import (
     MAX_TEXT_LENGTH,
     AnnouncementKind,
     Draft,
+    DueReminder,
     Recipient,
     check_attachment,
     check_buildings,
@@ -35,8 +36,10 @@ from domain.services.announcements import (
     recipient_note,
     reminder_due,
     scope_of,
+    send_due_reminders,
 )
 from domain.services.notifications import Priority
+from tests.unit.factories import FakeOutbox
 
 TZ = ZoneInfo("Asia/Tashkent")
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # 13:00 in Tashkent
@@ -135,3 +138,47 @@ def test_each_recipient_row_is_bulk_once_and_escapes_the_organisation() -> None:
 def test_history_lines_show_the_first_words_without_markup() -> None:
     assert preview_of("<b>Hot</b> water &amp; heating\nare off") == "Hot water & heating are off"
     assert preview_of("word " * 20, limit=12) == "word word…"
+
+
+class _DueReminders:
+    """The announcements whose reminder is due, as the repository claims them."""
+
+    def __init__(self, due: list[DueReminder]) -> None:
+        self.due = due
+        self.reminded: list[int] = []
+
+    async def claim_due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
+        claimed, self.due = self.due[:limit], self.due[limit:]
+        return claimed
+
+    async def mark_reminded(self, ids: list[int], now: datetime) -> None:
+        self.reminded.extend(ids)
+
+
+class _ReminderUow:
+    def __init__(self, due: list[DueReminder]) -> None:
+        self.announcements = _DueReminders(due)
+        self.outbox = FakeOutbox()
+        self.commits = 0
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+async def test_a_reminder_whose_works_already_started_is_marked_but_not_sent() -> None:
+    now = datetime(2026, 12, 8, 9, 30, tzinfo=UTC)
+    people = (Recipient(7, "Demo UK"), Recipient(8, "Demo UK"))
+    on_time = DueReminder(
+        1, "Lift", now + timedelta(minutes=50), now + timedelta(hours=3), False, people
+    )
+    # the bot was down at its reminder time: the works began ten minutes ago
+    started = DueReminder(
+        2, "Water", now - timedelta(minutes=10), now + timedelta(hours=2), False, people
+    )
+    uow = _ReminderUow([on_time, started])
+    done = await send_due_reminders(cast(Any, uow), now, ZoneInfo("Asia/Tashkent"))
+    assert (done.announcements, done.messages) == (2, 2)
+    assert sorted(uow.announcements.reminded) == [1, 2]  # neither is claimed again
+    assert {n.dedupe_key for n in uow.outbox.notes} == {"annr:1:7", "annr:1:8"}
+    nothing = await send_due_reminders(cast(Any, uow), now, ZoneInfo("Asia/Tashkent"))
+    assert (nothing.announcements, nothing.messages) == (0, 0)
