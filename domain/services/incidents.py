@@ -34,7 +34,6 @@ from domain.services.request_notifications import format_due
 from domain.services.requests import RequestsUnitOfWork, record_action
 
 __all__ = [
-    "FOLLOW_DATA",
     "MAX_TEXT",
     "SUGGEST_DECLARE_DATA",
     "SUGGEST_DISMISS_DATA",
@@ -68,7 +67,6 @@ TARGET_HOURS: tuple[int, ...] = (2, 4, 8, 24)
 
 SUGGEST_DECLARE_DATA = "inc:sd:{suggestion_id}"
 SUGGEST_DISMISS_DATA = "inc:sx:{suggestion_id}"
-FOLLOW_DATA = "inc:fo:{incident_id}"
 
 ERROR_EMPTY = "incident-error-empty"
 ERROR_TOO_LONG = "incident-error-too-long"
@@ -301,9 +299,16 @@ async def _link(
     ``LINK_BATCH``; how many were linked."""
     total = 0
     for start in range(0, len(request_ids), LINK_BATCH):
+        # Each batch under the pair's lock, as resolving takes it: a batch after the
+        # incident was resolved links nothing.
+        await uow.incidents.lock_pair(incident.building_id, incident.category)
+        current = await uow.incidents.get(incident.id)
+        if current is None or not current.open:
+            await uow.commit()
+            break
         states = {}
         for request_id in request_ids[start : start + LINK_BATCH]:
-            state = await uow.requests.get_state(request_id)
+            state = await uow.requests.get_state(request_id, for_update=True)
             if state is not None and state.status in OPEN_STATUSES:
                 states[request_id] = state
         authors: set[int] = set()
@@ -474,14 +479,20 @@ async def declare(
     body = clean_text(text)
     if hours not in TARGET_HOURS:
         raise ValidationFailed(ERROR_TARGET)
+    # The pair's lock first, as a filing's outage check takes it (which may then expire
+    # the suggestion): the other order deadlocks with it.
+    await uow.incidents.lock_pair(building_id, category)
     suggestion: Suggestion | None = None
     if suggestion_id is not None:
         suggestion = await uow.incidents.suggestion(suggestion_id, for_update=True)
-        if suggestion is None or suggestion.building_id != building_id:
+        if (
+            suggestion is None
+            or suggestion.building_id != building_id
+            or suggestion.category is not category
+        ):
             raise NotAllowed(NOT_AVAILABLE)
         if not suggestion.pending:
             raise ValidationFailed(ERROR_DECIDED)
-    await uow.incidents.lock_pair(building_id, category)
     incident_id = await uow.incidents.create(
         building_id, category, body, actor.user_id, now, now + timedelta(hours=hours)
     )
@@ -611,11 +622,12 @@ async def resolve(
     ):
         raise ValidationFailed(ERROR_RESOLVED)
     people = await _audience(uow, incident_id)
-    linked_authors = set(await uow.incidents.linked_authors(incident_id))
+    closed_authors: set[int] = set()  # they hear it from their request's closure
+    open_authors: set[int] = set()  # their request stays open with its own deadlines
     closed = returned = 0
     for request_id in await uow.incidents.linked_open_requests(incident_id):
         if resolution is Resolution.CLOSE:
-            await record_action(
+            transition = await record_action(
                 uow,
                 actor,
                 request_id,
@@ -624,6 +636,7 @@ async def resolve(
                 comment=body,
                 incident_id=incident_id,
             )
+            closed_authors.add(transition.new.author_id)
             closed += 1
         else:
             state = await uow.requests.get_state(request_id)
@@ -636,20 +649,19 @@ async def resolve(
                     now,
                     incident_id=incident_id,
                 )
+                open_authors.add(state.author_id)
                 returned += 1
             # (a completed one waits for its resident as before: nothing to return)
             await _pin(uow, request_id, None, now)
     params = {**_params(incident, tz), "update": body}
-    # A resident whose request was closed hears it from the closure; everyone else here.
-    skip = linked_authors if resolution is Resolution.CLOSE else set()
     notes = [
         _to_everyone(
             person,
-            "incident-resolved-open" if person in linked_authors else "incident-resolved",
+            "incident-resolved-open" if person in open_authors else "incident-resolved",
             params,
         )
         for person in people
-        if person not in skip
+        if person not in closed_authors
     ]
     await uow.outbox.add(*notes)
     await uow.commit()
@@ -657,5 +669,5 @@ async def resolve(
         incident=dataclasses.replace(incident, open=False, resolution=resolution),
         closed=closed,
         returned=returned,
-        notified=len(notes) + len(skip),
+        notified=len(notes) + len(closed_authors),
     )
