@@ -18,8 +18,11 @@ from storage.log_context import log_context
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
-# A bot token: digits, a colon, 35 characters.
-_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
+# A bot token (digits, a colon, 35 characters), an API client's secret (``ukc_…``) or
+# a JWT (three base64url parts, the first a JSON object: ``eyJ…``).
+_TOKEN = re.compile(
+    r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}|\bukc_[A-Za-z0-9_-]{20,}|\beyJ[\w-]+\.[\w-]+\.[\w-]+"
+)
 # Something a phone number may be: digits with an optional + and spaces, dashes or
 # brackets between (``_is_phone`` decides).
 _PHONE_LIKE = re.compile(r"(?<![\w.:/-])\+?\(?\d[\d\s()-]{7,24}\d(?![\w:/]|\.\d)")

@@ -36,7 +36,7 @@ def _storable(value: str) -> str:
     return value
 
 
-def _instant(value: datetime) -> datetime:
+def instant(value: datetime) -> datetime:
     """An instant Postgres can compare: within years 2000-2100 once in UTC."""
     try:
         utc = value.astimezone(UTC)
@@ -48,7 +48,7 @@ def _instant(value: datetime) -> datetime:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
-Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
+Instant = Annotated[AwareDatetime, AfterValidator(instant)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 

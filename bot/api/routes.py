@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import json
 import logging
 import uuid
@@ -29,12 +30,18 @@ from bot.api.openapi import PROBLEM, Endpoint, build_document
 from bot.export_files import CsvChunks
 from bot.exports import labels_of
 from bot.services import Services
-from domain.access import NOT_AVAILABLE
+from domain.access import NOT_AVAILABLE, Actor
 from domain.enums import CommentVisibility, Language
 from domain.errors import DomainError, MissingField, NotAllowed, NotFound
 from domain.services.api_clients import ApiClient, ApiScope, secret_matches
 from domain.services.desk import Scope
-from domain.services.filing import FilingDraft, file_request, filing_scope, place_for_intake
+from domain.services.filing import (
+    FilingDraft,
+    FilingScope,
+    file_request,
+    filing_scope,
+    place_for_intake,
+)
 from domain.services.reports import Period, ReportScope
 from domain.services.requests import add_comment, open_card
 from domain.services.residents import normalize_phone
@@ -196,7 +203,7 @@ class Api:
 
         async def handle(request: web.Request) -> web.StreamResponse:
             started = asyncio.get_running_loop().time()
-            outcome = "error"
+            outcome = "500"  # what the problems middleware answers for anything escaping
             try:
                 client = await self.client_of(request, e.scope) if e.scope else None
                 call = Call(request, client)
@@ -316,9 +323,10 @@ def _after(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, _, request_id = raw.partition("|")
         parsed = datetime.fromisoformat(at)
-        if parsed.tzinfo is None:
+        number = int(request_id)
+        if parsed.tzinfo is None or not 1 <= number <= m.MAX_ID:
             raise ValueError(cursor)
-        return parsed, int(request_id)
+        return m.instant(parsed), number
     except (ValueError, UnicodeDecodeError, binascii.Error) as error:
         problem = m.FieldError(field="query.cursor", message="not a cursor this API gave")
         raise ApiProblem(422, "invalid", "Invalid input", "invalid query", errors=[problem]) from (
@@ -352,7 +360,10 @@ def _calendar(api: Api) -> BusinessCalendar:
 async def token(api: Api, call: Call) -> BaseModel:
     body: m.TokenIn = call.body
     # Secrets are not guessed faster than the rate; a bucket of its own, so that asking
-    # for tokens with someone's id cannot use up that client's calls.
+    # for tokens with someone's id cannot use up that client's calls. And one bucket for
+    # every token request (tokens last minutes): cycling through ids gets no fresh bucket
+    # for each, nor keeps the threads busy hashing.
+    api.throttle(0)
     api.throttle(-body.client_id)
     async with api.services.reader() as uow:
         found = await uow.api_clients.secret_hash_of(body.client_id)
@@ -490,17 +501,28 @@ async def create_request(api: Api, call: Call) -> web.StreamResponse | BaseModel
     phone = normalize_phone(body.phone)
     async with services.reader() as uow:
         residents = await SqlApiReader(uow.session).residents_with_phone(phone)
-    if not residents:
+    # A client limited to some buildings learns nothing of residents or homes elsewhere:
+    # only their homes in its buildings count, and a resident with none is unknown to it.
+    found: tuple[int, Actor | None, FilingScope] | None = None
+    for resident_id in residents:
+        actor = await services.actor(resident_id)
+        async with services.reader() as uow:
+            try:
+                scope = await filing_scope(uow, actor, resident_id)
+            except DomainError:
+                if client.building_ids:
+                    continue
+                raise
+        homes = tuple(home for home in scope.homes if client.covers(home.building_id))
+        if homes:
+            found = (resident_id, actor, dataclasses.replace(scope, homes=homes))
+            break
+    if found is None:
         raise MissingField("phone", "api-intake-unknown-phone")
-    resident_id = residents[0]
-    actor = await services.actor(resident_id)
-    async with services.reader() as uow:
-        scope = await filing_scope(uow, actor, resident_id)
+    resident_id, actor, scope = found
     choice = place_for_intake(
         scope, body.place, apartment_id=body.apartment_id, building_id=body.building_id
     )
-    if not client.covers(choice.building_id):
-        raise NotAllowed(NOT_AVAILABLE)
     reference = body.reference or uuid.uuid4().hex
     draft = FilingDraft(
         token=f"api:{client.id}:{reference}",

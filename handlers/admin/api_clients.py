@@ -7,7 +7,6 @@ Thin handlers over ``domain.services.api_clients``.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Protocol
 
 from aiogram import F, Router
@@ -147,7 +146,6 @@ async def on_new(
     await show_screen(query, t("api-clients-ask-name"), builder.as_markup())
 
 
-@lru_cache(maxsize=1)
 @router.message(StateFilter(ApiClientInput.name), TypedText())
 async def on_name(
     message: Message, state: FSMContext, t: BoundTranslator, services: ApiClientsServices

@@ -359,8 +359,15 @@ async def test_tokens_scopes_buildings_revocation_and_rate(desk: Desk, api: Api)
         "POST", f"/requests/{filed['id']}/comments", other, json={"text": "hi"}
     )
     assert status == 404
-    status, _ = await api.call("POST", "/requests", other, json={**intake, "reference": "o-1"})
-    assert status == 404
+    # a resident of another building is, to this client, a phone nobody gave
+    status, problem = await api.call(
+        "POST", "/requests", other, json={**intake, "reference": "o-1"}
+    )
+    unknown = {**intake, "phone": "+998 90 000-00-00", "reference": "o-2"}
+    status_unknown, problem_unknown = await api.call("POST", "/requests", other, json=unknown)
+    assert status == status_unknown == 422
+    assert problem["errors"] == problem_unknown["errors"]
+    assert "No resident gave this phone" in str(problem["errors"])
 
     # revocation: the token in hand stops working at once
     status, _ = await api.call("GET", f"/requests/{filed['id']}", token)

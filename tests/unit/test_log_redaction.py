@@ -54,3 +54,9 @@ def test_a_line_carries_the_context_and_nothing_secret() -> None:
     assert line["note"] == {"p": "[phone]"}
     assert (line["update_id"], line["user_id"]) == (42, 7)
     assert TOKEN not in line["traceback"] and "bot[token]/sendMessage" in line["traceback"]
+
+
+def test_api_secrets_and_tokens_are_redacted() -> None:
+    secret = "ukc_Zx8kQ2mN4pR7tV1wY3bD5fH6"
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzIn0.c2lnbmF0dXJlLXBhcnQ"
+    assert redact(f"secret {secret} token {jwt}.") == "secret [token] token [token]."
