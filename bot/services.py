@@ -22,6 +22,7 @@ from domain.access import Actor
 from domain.clock import Clock
 from domain.enums import Language
 from domain.ports import Geocoder
+from domain.services.incidents import after_filing
 from domain.services.users import UserProfile
 from storage.repositories.inbox import detached_context
 from storage.repositories.settings import SqlSettingsRepository
@@ -174,6 +175,20 @@ class Services:
             log.error(
                 "background task failed", exc_info=task.exception(), extra={"task": task.get_name()}
             )
+
+    def check_outage(self, request_id: int, number: str) -> None:
+        """After a request is filed, in the chat or through the API: link it to its
+        building's open incident, or suggest one. In the background, after the answer
+        (the request is filed whatever happens here)."""
+        self.spawn(self._outage_check(request_id), name=f"outage-{number}")
+
+    async def _outage_check(self, request_id: int) -> None:
+        try:
+            async with self.uow() as uow:
+                settings = await uow.settings.load()
+                await after_filing(uow, request_id, self.clock.now(), settings, self.tz)
+        except Exception:
+            log.exception("outage check after filing failed", extra={"request_id": request_id})
 
     async def actor(self, user_id: int) -> Actor | None:
         return await self.profiles.get_actor(user_id)

@@ -42,7 +42,7 @@ from domain.services.filing import (
     join_request,
     voice_description,
 )
-from domain.services.incidents import after_filing, follow, known_outages
+from domain.services.incidents import follow, known_outages
 from domain.services.triage import FiledFacts, disagreement, notify_triage
 from domain.sla import BusinessCalendar
 from fsm.filing import (
@@ -102,6 +102,7 @@ class FilingServices(ActorSource, Transactions, Timekeeping, Protocol):
     @property
     def settings(self) -> Settings: ...
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> None: ...
+    def check_outage(self, request_id: int, number: str) -> None: ...
 
 
 log = logging.getLogger(__name__)
@@ -649,22 +650,11 @@ async def _submit(
         )
         services.spawn(_second_opinion(services, facts), name=f"triage-{filed.number}")
     if not filed.already_filed:  # after the answer: the resident does not wait for it
-        services.spawn(_outage_check(services, filed.id), name=f"outage-{filed.number}")
+        services.check_outage(filed.id, filed.number)
     await state.set_state(None)
     await state.set_data({"filed_draft": draft.token, "filed_number": filed.number})
     callback_answer.text = t("filing-filed-short", number=filed.number)
     await _show(query, None, filed_text(t, filed, calendar.tz), None)
-
-
-async def _outage_check(services: FilingServices, request_id: int) -> None:
-    """Link the request to its building's open incident, or suggest one (the request
-    is filed whatever happens here)."""
-    try:
-        async with services.uow() as uow:
-            settings = await uow.settings.load()
-            await after_filing(uow, request_id, services.clock.now(), settings, services.tz)
-    except Exception:
-        log.exception("outage check after filing failed", extra={"request_id": request_id})
 
 
 async def _second_opinion(services: FilingServices, facts: FiledFacts) -> None:
