@@ -367,7 +367,11 @@ async def on_resolve_text(
     actor = await acting_manager(services, message.from_user.id)
     data = await state.get_data()
     incident_id = int(data.get("incident_id") or 0)
-    resolution = uc.Resolution(str(data.get("incident_resolution") or "close"))
+    chosen = data.get("incident_resolution")
+    if chosen is None:  # never a default: "close" would close every linked request
+        await state.clear()
+        raise NotAllowed(NOT_AVAILABLE)
+    resolution = uc.Resolution(str(chosen))
     try:
         async with services.uow() as uow:
             result = await uc.resolve(
