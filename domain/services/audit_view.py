@@ -19,9 +19,13 @@ PEOPLE_SHOWN = 8
 
 ACTIONS: tuple[str, ...] = (
     "announcement.sent",
+    "api_client.created",
+    "api_client.revoked",
     "building.added",
     "building.auto_assign",
     "building.removed",
+    "incident.declared",
+    "incident.resolved",
     "invite.accepted",
     "invite.created",
     "invite.revoked",

@@ -32,6 +32,7 @@ from domain.services.desk_settings import DeskSettings
 from domain.services.notifications import Button, Notification, Priority, tr
 from domain.services.request_notifications import format_due
 from domain.services.requests import RequestsUnitOfWork, record_action
+from domain.services.users import AuditLog
 
 __all__ = [
     "MAX_TEXT",
@@ -213,6 +214,8 @@ class IncidentRepository(Protocol):
 class IncidentsUnitOfWork(RequestsUnitOfWork, Protocol):
     @property
     def incidents(self) -> IncidentRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 # --------------------------------------------------------------------------- rules
@@ -500,6 +503,18 @@ async def declare(
         raise ValidationFailed(ERROR_ALREADY_OPEN)
     incident = await uow.incidents.get(incident_id)
     assert incident is not None
+    await uow.audit.record(
+        actor.user_id,
+        "incident.declared",
+        "incident",
+        str(incident_id),
+        {
+            "building_id": building_id,
+            "category": category.value,
+            "hours": hours,
+            "suggestion_id": suggestion_id,
+        },
+    )
     ids: list[int] = []
     if suggestion is not None:
         await uow.incidents.decide_suggestion(
@@ -664,6 +679,13 @@ async def resolve(
         if person not in closed_authors
     ]
     await uow.outbox.add(*notes)
+    await uow.audit.record(
+        actor.user_id,
+        "incident.resolved",
+        "incident",
+        str(incident_id),
+        {"resolution": resolution.value, "closed": closed, "returned": returned},
+    )
     await uow.commit()
     return ResolveResult(
         incident=dataclasses.replace(incident, open=False, resolution=resolution),

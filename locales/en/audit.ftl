@@ -27,6 +27,10 @@ audit-col-entity = On what
 audit-col-entity-id = Id
 audit-col-data = Details
 
+audit-action-api-client-created = API client created
+audit-action-api-client-revoked = API client revoked
+audit-action-incident-declared = Outage declared
+audit-action-incident-resolved = Outage resolved
 audit-action-building-added = Building added to a manager
 audit-action-building-auto-assign = Auto-assignment switched
 audit-action-building-removed = Building removed from a manager

@@ -27,6 +27,10 @@ audit-col-entity = Над чем
 audit-col-entity-id = Номер объекта
 audit-col-data = Подробности
 
+audit-action-api-client-created = Создан API-клиент
+audit-action-api-client-revoked = Отозван API-клиент
+audit-action-incident-declared = Объявлена авария
+audit-action-incident-resolved = Авария устранена
 audit-action-building-added = Менеджеру добавлен дом
 audit-action-building-auto-assign = Переключено автоназначение
 audit-action-building-removed = У менеджера убран дом

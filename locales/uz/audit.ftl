@@ -27,6 +27,10 @@ audit-col-entity = Nima ustida
 audit-col-entity-id = Obyekt raqami
 audit-col-data = Tafsilotlar
 
+audit-action-api-client-created = API mijozi yaratildi
+audit-action-api-client-revoked = API mijozi bekor qilindi
+audit-action-incident-declared = Avariya e'lon qilindi
+audit-action-incident-resolved = Avariya bartaraf etildi
 audit-action-building-added = Menejerga uy qo'shildi
 audit-action-building-auto-assign = Avtomatik tayinlash almashtirildi
 audit-action-building-removed = Menejerdan uy olib tashlandi

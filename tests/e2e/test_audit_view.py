@@ -105,3 +105,47 @@ async def test_only_admins_open_the_audit_log(desk: Desk) -> None:
     await manager.send_command("audit")
     reply = await manager.expect()
     assert "Audit log" not in reply.content
+
+
+async def test_api_clients_and_outages_are_in_the_audit_log(desk: Desk) -> None:
+    """Changes made outside Settings are listed too: an API client created and revoked
+    by an admin, an outage declared and resolved by a manager."""
+    from domain.enums import Category
+    from domain.services import api_clients, incidents
+    from tests.e2e.tracking_helpers import make_cast
+
+    services = desk.runtime.services
+    cast = await make_cast(desk)
+    admin = await _admin(desk, "Aziz")
+    now = services.clock.now()
+    boss = await services.actor(admin.id)
+    manager = await services.actor(cast.manager.id)
+    assert boss is not None and manager is not None
+    async with services.uow() as uow:
+        created = await api_clients.create_client(uow, boss, "Call centre", ["export"], now)
+    async with services.uow() as uow:
+        await api_clients.revoke_client(uow, boss, created.client.id, now)
+    async with services.uow() as uow:
+        incident = await incidents.declare(
+            uow,
+            manager,
+            building_id=cast.home.building_id,
+            category=Category.PLUMBING,
+            text="No water",
+            hours=2,
+            now=now,
+            tz=services.tz,
+        )
+    async with services.uow() as uow:
+        await incidents.resolve(
+            uow, manager, incident.id, incidents.Resolution.CLOSE, "Fixed", now, services.tz
+        )
+
+    await admin.send_command("audit")
+    page = await admin.expect("🧾 Audit log: 4 entries")
+    assert f"Aziz · API client created · api_client {created.client.id}" in page.content
+    assert f"Aziz · API client revoked · api_client {created.client.id}" in page.content
+    assert f"Malika · Outage declared · incident {incident.id}" in page.content
+    (resolved,) = [line for line in page.content.splitlines() if "Outage resolved" in line]
+    assert f"Malika · Outage resolved · incident {incident.id}:" in resolved
+    assert "resolution=close" in resolved

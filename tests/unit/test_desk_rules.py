@@ -58,3 +58,69 @@ def test_every_audit_action_has_a_text_in_every_language() -> None:
         if not translator.has(action_key(action), lang)
     ]
     assert missing == []
+
+
+def _recorded_actions() -> set[str]:
+    """Every action the code passes to ``audit.record``: a literal, a conditional of
+    literals, or a local name assigned literals in the same function."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found: set[str] = set()
+    for folder in ("domain", "storage", "bot", "handlers"):
+        for path in (root / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for function in ast.walk(tree):
+                if not isinstance(function, ast.AsyncFunctionDef | ast.FunctionDef):
+                    continue
+                for call in ast.walk(function):
+                    if not (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Attribute)
+                        and call.func.attr == "record"
+                        and isinstance(call.func.value, ast.Attribute)
+                        and call.func.value.attr == "audit"
+                    ):
+                        continue
+                    action = call.args[1]
+                    if isinstance(action, ast.Name):
+                        values = _assigned(function, action.id)
+                    else:
+                        values = _literals(action)
+                    assert values, f"{path.name}:{call.lineno}: the action is not a literal"
+                    found |= values
+    return found
+
+
+def _literals(node: object) -> set[str]:
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) | _literals(node.orelse)
+    return set()
+
+
+def _assigned(function: object, name: str) -> set[str]:
+    import ast
+
+    values: set[str] = set()
+    for node in ast.walk(function):  # type: ignore[arg-type]
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                values |= _literals(node.value)
+            elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                for item, value in zip(target.elts, node.value.elts, strict=True):
+                    if isinstance(item, ast.Name) and item.id == name:
+                        values |= _literals(value)
+    return values
+
+
+def test_every_recorded_action_is_listed_for_the_audit_view() -> None:
+    recorded = _recorded_actions()
+    assert {"role.granted", "role.revoked", "user.deactivated", "setting.changed"} <= recorded
+    assert recorded - set(ACTIONS) == set()
