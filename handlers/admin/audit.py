@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import tempfile
-from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -216,7 +215,6 @@ async def on_ask(
         await show_screen(query, t("audit-ask-request"), cancel_keyboard(t))
 
 
-@lru_cache(maxsize=1)
 @router.message(StateFilter(AuditInput.person), TypedText())
 async def on_person(
     message: Message, state: FSMContext, t: BoundTranslator, services: AuditServices

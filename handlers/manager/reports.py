@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Coroutine
-from functools import lru_cache
 from typing import Any, Protocol
 
 from aiogram import Bot, F, Router
@@ -263,7 +262,6 @@ async def on_ask_dates(
     await show_screen(query, t("reports-ask-dates"), cancel_keyboard(t))
 
 
-@lru_cache(maxsize=1)
 @router.message(
     StateFilter(ReportsInput.dates),
     TypedText(),
