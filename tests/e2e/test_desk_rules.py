@@ -1,16 +1,21 @@
 """Settings that used to need SQL, changed by pressing buttons, each audited and each
 changing what the bot does: the dispatcher phone, unverified residents filing, claiming
-from the pool, auto-assignment per building, the digests' schedule and recipients."""
+from the pool, auto-assignment per building, the digests' schedule and recipients, the
+outage suggestion's count and window."""
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from bot.digests import DigestSender
 from domain.enums import Role, Specialization, VerificationState
 from domain.services.desk_settings import DeskSettings
 from sandbox.client import Message, UserClient
-from storage.models import Assignment, AuditLog, Building
+from storage.models import Assignment, AuditLog, Building, ReportDigest
 from tests.e2e.conftest import Desk, new_user
 from tests.e2e.helpers import (
     NAVOI,
@@ -21,6 +26,8 @@ from tests.e2e.helpers import (
     verified_resident,
 )
 from tests.e2e.tracking_helpers import insert_request, make_cast, make_resident
+
+TZ = ZoneInfo("Asia/Tashkent")
 
 
 async def _admin(desk: Desk, name: str = "Aziz") -> UserClient:
@@ -209,6 +216,73 @@ async def test_digest_hour_and_recipients(desk: Desk) -> None:
     await admin.expect("🏢 Desk rules and digests\n")
 
 
+async def test_scheduled_digests_follow_their_hour_and_recipients(desk: Desk) -> None:
+    """Digests to managers only, at 08:00: none before the hour, then the manager's
+    daily digest and nothing for the admin."""
+    cast = await make_cast(desk)
+    admin = await _admin(desk)
+    await _desk_rules(admin)
+    await admin.press("🕘 Digest time: 09:00")
+    await admin.send_text("8")
+    await admin.expect("Saved.")
+    await admin.press("👥 Digests to: managers and admins")
+    await admin.expect(lambda m: m.has_button("👥 Digests to: managers"))
+    await admin.press("📊 Weekly digest: yes")
+    await admin.expect(lambda m: m.has_button("📊 Weekly digest: no"))
+    await admin.mark()
+
+    today = desk.clock.now().astimezone(TZ).date() + timedelta(days=1)
+    sender = DigestSender(desk.runtime.services, desk.runtime.bot)
+    desk.clock.set(datetime.combine(today, time(7, 50), TZ))
+    assert await sender.run_once() == 0  # before 08:00
+    desk.clock.set(datetime.combine(today, time(8, 5), TZ))
+    assert await sender.run_once() == 1
+    digest = await cast.manager.expect("Digest for")
+    assert f"{today - timedelta(days=1):%d.%m.%Y}" in digest.content
+    await cast.manager.expect(lambda m: m.photo is not None)
+    await admin.expect_no_message(0.5)
+    async with desk.runtime.services.session_factory() as session:
+        (row,) = (await session.scalars(select(ReportDigest))).all()
+    assert (row.kind, row.recipients) == ("daily", 1)
+
+
+async def test_outage_suggestion_follows_its_count_and_window(desk: Desk) -> None:
+    """Four requests within ten minutes, set by buttons: three are no outage, nor four
+    spread over more than ten minutes; the next four close together are."""
+    from domain.services import incidents
+
+    admin = await _admin(desk)
+    rules = await _desk_rules(admin)
+    await admin.press("🚨 Outage after 3 requests", message=rules)
+    await admin.send_text("4")
+    rules = await admin.expect("Possible outage: 4 requests")
+    await admin.press("⏱ Outage window: 30 min", message=rules)
+    await admin.send_text("10")
+    await admin.expect("Possible outage: 4 requests of one kind in one building within 10 min")
+    changed = {e.entity_id: e.data for e in await _audit(desk, "setting.changed")}
+    assert changed["outage_min_requests"] == {"value": 4, "previous": 3}
+    assert changed["outage_window_minutes"] == {"value": 10, "previous": 30}
+
+    cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Aziza")
+    services = desk.runtime.services
+    start = desk.clock.now()
+
+    async def file_at(minutes: int) -> str | None:
+        at = start + timedelta(minutes=minutes)
+        desk.clock.set(at)
+        request_id, _ = await insert_request(desk, resident, cast.home, created_at=at)
+        settings = await _settings(desk)
+        async with services.uow() as uow:
+            return await incidents.after_filing(uow, request_id, at, settings, services.tz)
+
+    assert [await file_at(m) for m in (0, 1, 2)] == [None, None, None]  # three: no outage
+    assert await file_at(15) is None  # four within 30 min, but not within 10
+    assert [await file_at(m) for m in (16, 17, 18)] == [None, None, "suggested"]
+    suggestion = await cast.manager.expect("Possible outage")
+    assert "4 requests" in suggestion.content
+
+
 async def _settings(desk: Desk) -> DeskSettings:
     from storage.repositories.settings import SqlSettingsRepository, forget_desk_settings
 
@@ -220,8 +294,8 @@ async def _settings(desk: Desk) -> DeskSettings:
 async def test_no_dead_buttons_in_the_desk_rules(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The dead-button walk over the admin's menu presses every kind of desk-rules button
-    (within its cap of presses)."""
+    """The dead-button walk over the admin's menu presses every kind of desk-rules,
+    audit-log, reports and open-invites button (within its cap of presses)."""
     from tests.e2e import test_no_dead_buttons
     from tests.e2e.test_no_dead_buttons import _kind, _walk
 
@@ -231,13 +305,18 @@ async def test_no_dead_buttons_in_the_desk_rules(
 
     await seed_directory(desk.runtime.services.session_factory)
     admin = await _admin(desk, "Walker")
-    # announcements have a walk of their own (test_no_dead_buttons_in_announcements)
-    walker = await _walk(desk, admin, "admin", ["⚙️ Settings"], skip=("ann:",))
+    # only these screens' buttons: the SLA settings, the panel and the announcements have
+    # walks of their own, and the time budget would end a walk of everything before these
+    screens = ("cfg:home", "cfg:cancel", "aud:", "rep:", "oinv:")
+    rules = ("cfg:desk", "cfg:phone", "cfg:flag", "cfg:dhour", "cfg:out", "cfg:drcp", "cfg:blds")
+    walker = await _walk(desk, admin, "admin", ["⚙️ Settings"], only=(*screens, *rules, "cfg:auto"))
     left = {(_kind(i.screen), _kind(i.data), _kind(i.label)) for i in walker.queue}
     pressed = {data for key in walker.visited - left for data in [key[1]]}
     for kind in ("cfg:desk:", "cfg:phone:", "cfg:flag:unv", "cfg:flag:pool", "cfg:flag:dd"):
         assert kind in pressed, (kind, sorted(pressed))
     for kind in ("cfg:flag:dw", "cfg:dhour:", "cfg:drcp:", "cfg:blds:#", "cfg:auto:#.#.#"):
+        assert kind in pressed, (kind, sorted(pressed))
+    for kind in ("cfg:outn:", "cfg:outm:"):
         assert kind in pressed, (kind, sorted(pressed))
     for kind in ("aud:show:#:#:#", "aud:person:#:#:#", "aud:request:#:#:#", "aud:csv:#:#:#"):
         assert kind in pressed, (kind, sorted(pressed))  # the audit log
