@@ -341,7 +341,7 @@ def _section(
         "Python) never holds the bot's interpreter lock. The bot's memory is its "
         "resident set (`/proc/self/statm`) before the export and its peak while it ran, "
         "sampled every 10 ms with the event loop's stalls; the writer's is its own peak "
-        "(`getrusage`).",
+        "(its `VmHWM`, read when the file is complete).",
         "",
     ]
     return "\n".join(lines)
