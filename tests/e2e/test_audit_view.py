@@ -149,3 +149,24 @@ async def test_api_clients_and_outages_are_in_the_audit_log(desk: Desk) -> None:
     (resolved,) = [line for line in page.content.splitlines() if "Outage resolved" in line]
     assert f"Malika · Outage resolved · incident {incident.id}:" in resolved
     assert "resolution=close" in resolved
+
+
+async def test_the_audit_log_is_shown_ten_entries_a_page(desk: Desk) -> None:
+    from storage.repositories.audit import SqlAuditLog
+
+    admin = await _admin(desk, "Aziz")
+    async with desk.runtime.services.session_factory() as session, session.begin():
+        for hour in range(12):
+            await SqlAuditLog(session).record(
+                admin.id, "setting.changed", "setting", "digest_hour", {"value": hour}
+            )
+    await admin.send_command("audit")
+    first = await admin.expect(r"🧾 Audit log: 12 entries \(page 1 of 2\)")
+    assert first.content.count("Setting changed") == 10
+    assert "value=11" in first.content and "value=1\n" not in first.content  # newest first
+    await admin.press("Next ▶️")
+    second = await admin.expect(r"\(page 2 of 2\)")
+    assert second.content.count("Setting changed") == 2
+    assert second.content.rstrip().endswith("value=0")
+    await admin.press("◀️ Back")
+    await admin.expect(r"\(page 1 of 2\)")
