@@ -58,6 +58,15 @@ class NotMenuText(Filter):
         return message.text is None or message.text not in _menu_texts()
 
 
+class NotCommandOrMenu(Filter):
+    """Text or a caption typed in answer to a prompt: neither a command nor a menu button
+    (a file without a caption is an answer)."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text or message.caption or ""
+        return not text.startswith("/") and text not in _menu_texts()
+
+
 @functools.cache
 def _menu_texts() -> frozenset[str]:
     from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS

@@ -13,7 +13,6 @@ import logging
 import secrets
 from collections.abc import Coroutine
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any, Protocol
 
 from aiogram import Bot, F, Router
@@ -24,10 +23,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import BoundTranslator, get_translator
+from bot.i18n import BoundTranslator
 from bot.keyboards import InlineKeyboardBuilder
 from domain.access import Actor
-from domain.enums import Language, MediaKind
+from domain.enums import MediaKind
 from domain.errors import DomainError, ValidationFailed
 from domain.services import announcements as uc
 from domain.services.announcements import (
@@ -38,9 +37,8 @@ from domain.services.announcements import (
 )
 from fsm.announcements import AnnounceCb, AnnounceInput
 from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting_manager
-from handlers.common.keyboards import COMMON_MENU, RESIDENT_MENU, ROLE_MENUS
 from handlers.common.screens import show_screen
-from handlers.filters import Magic
+from handlers.filters import Magic, NotCommandOrMenu
 from handlers.manager.announcements_views import (
     DRAFT,
     cancel_button,
@@ -354,20 +352,7 @@ async def on_kind(
         await show_screen(query, t("announce-ask-text", max=uc.MAX_TEXT_LENGTH), cancel_keyboard(t))
 
 
-@lru_cache(maxsize=1)
-def _menu_texts() -> frozenset[str]:
-    """Menu presses are never taken for an announcement's text."""
-    translator = get_translator()
-    keys = {*COMMON_MENU, *RESIDENT_MENU, *(key for row in ROLE_MENUS.values() for key in row)}
-    return frozenset(translator(lang, key) for lang in Language for key in keys)
-
-
-def _typed(message: Message) -> bool:
-    text = message.text or message.caption or ""
-    return not text.startswith("/") and text not in _menu_texts()
-
-
-@router.message(StateFilter(AnnounceInput.window), Magic(F.text), Magic(F.func(_typed)))
+@router.message(StateFilter(AnnounceInput.window), Magic(F.text), NotCommandOrMenu())
 async def on_window(
     message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:
@@ -387,13 +372,13 @@ async def on_window(
     )
 
 
-@router.message(StateFilter(AnnounceInput.window), Magic(F.func(_typed)))
+@router.message(StateFilter(AnnounceInput.window), NotCommandOrMenu())
 async def on_wrong_window(message: Message, t: BoundTranslator) -> None:
     await message.answer(t(uc.ERROR_WINDOW), reply_markup=cancel_keyboard(t))
 
 
-@router.message(StateFilter(AnnounceInput.text), Magic(F.func(_typed)))
-@router.message(StateFilter(AnnounceInput.preview), Magic(F.func(_typed)))
+@router.message(StateFilter(AnnounceInput.text), NotCommandOrMenu())
+@router.message(StateFilter(AnnounceInput.preview), NotCommandOrMenu())
 async def on_text(
     message: Message, state: FSMContext, t: BoundTranslator, services: AnnouncementsServices
 ) -> None:

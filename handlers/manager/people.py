@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -262,7 +261,6 @@ async def on_people_search(
         await query.message.answer(t("staff-search-ask"))
 
 
-@lru_cache(maxsize=1)
 @router.message(
     StateFilter(PeopleSearch.query),
     TypedText(),

@@ -8,7 +8,6 @@ that changed since is refused as "outdated" by the use case (an alert through
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Protocol
 
 from aiogram import F, Router
@@ -149,7 +148,6 @@ async def on_remove(
     await show_screen(query, render_templates(t, templates), templates_keyboard(t, templates))
 
 
-@lru_cache(maxsize=1)
 @router.message(
     StateFilter(TemplateInput.text),
     TypedText(),
