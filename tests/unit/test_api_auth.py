@@ -22,7 +22,6 @@ from domain.services.api_clients import (
 )
 
 KEY = "k" * 40
-NOW = time.time()
 
 
 def _client(**kwargs: object) -> ApiClient:
@@ -38,8 +37,11 @@ def _client(**kwargs: object) -> ApiClient:
     return ApiClient(**values)  # type: ignore[arg-type]
 
 
-def _tokens(at: float = NOW) -> Tokens:
-    return Tokens(KEY, issuer="ukbot", audience="ukbot-api", ttl=900, clock=lambda: at)
+def _tokens(at: float | None = None) -> Tokens:
+    """Tokens stamped at `at`, by default now: the time of the test, not of the import
+    (a long suite would otherwise verify tokens already expired)."""
+    stamp = time.time() if at is None else at
+    return Tokens(KEY, issuer="ukbot", audience="ukbot-api", ttl=900, clock=lambda: stamp)
 
 
 def test_a_token_carries_who_what_and_for_how_long() -> None:
@@ -75,12 +77,13 @@ def test_clock_skew_within_the_leeway_is_tolerated_beyond_it_refused() -> None:
     ],
 )
 def test_forged_tokens_are_refused(forge: object) -> None:
+    now = int(time.time())
     claims = {
         "iss": "ukbot",
         "aud": "ukbot-api",
         "sub": "7",
-        "iat": int(NOW),
-        "exp": int(NOW) + 300,
+        "iat": now,
+        "exp": now + 300,
         "scope": "requests:read export",
     }
     with pytest.raises(TokenRefused):
