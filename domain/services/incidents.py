@@ -74,6 +74,7 @@ ERROR_TOO_LONG = "incident-error-too-long"
 ERROR_ALREADY_OPEN = "incident-error-already-open"
 ERROR_RESOLVED = "incident-error-resolved"
 ERROR_DECIDED = "incident-error-suggestion-decided"
+ERROR_EXPIRED = "incident-error-suggestion-expired"
 ERROR_TARGET = "incident-error-target"
 
 
@@ -109,6 +110,12 @@ class Suggestion:
     first_at: datetime
     created_at: datetime
     pending: bool
+    expired: bool  # unanswered for longer than the outage window
+
+    def ensure_pending(self) -> None:
+        """A manager's press on it is still a decision to take."""
+        if not self.pending:
+            raise ValidationFailed(ERROR_EXPIRED if self.expired else ERROR_DECIDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +447,7 @@ async def pending_suggestion(
     if suggestion is None:
         raise NotAllowed(NOT_AVAILABLE)
     _ensure_manager(actor, suggestion.building_id)
-    if not suggestion.pending:
-        raise ValidationFailed(ERROR_DECIDED)
+    suggestion.ensure_pending()
     return suggestion
 
 
@@ -453,8 +459,7 @@ async def dismiss_suggestion(
     if suggestion is None:
         raise NotAllowed(NOT_AVAILABLE)
     _ensure_manager(actor, suggestion.building_id)
-    if not suggestion.pending:
-        raise ValidationFailed(ERROR_DECIDED)
+    suggestion.ensure_pending()
     await uow.incidents.decide_suggestion(suggestion_id, "dismissed", actor.user_id, now, None)
     await uow.commit()
     return suggestion
@@ -494,8 +499,7 @@ async def declare(
             or suggestion.category is not category
         ):
             raise NotAllowed(NOT_AVAILABLE)
-        if not suggestion.pending:
-            raise ValidationFailed(ERROR_DECIDED)
+        suggestion.ensure_pending()
     incident_id = await uow.incidents.create(
         building_id, category, body, actor.user_id, now, now + timedelta(hours=hours)
     )

@@ -71,6 +71,7 @@ incident-error-too-long = The text is too long ({ $length } characters); the lim
 incident-error-already-open = This building already has an open outage of this kind: update it instead.
 incident-error-resolved = This outage is already resolved (maybe by another manager a moment ago).
 incident-error-suggestion-decided = This suggestion was already handled.
+incident-error-suggestion-expired = This suggestion has expired: nobody answered it within the outage window. If the outage goes on, declare it from the manager panel: 🚨 Outages → ➕ Declare an outage.
 incident-error-no-building = No building of yours matches: send another part of the address.
 incident-error-target = Please pick one of the offered targets.
 

@@ -71,6 +71,7 @@ incident-error-too-long = Matn juda uzun ({ $length } belgi); chegara { $max }.
 incident-error-already-open = Bu uyda shu turdagi ochiq avariya bor: unga yangilik yuboring.
 incident-error-resolved = Bu avariya allaqachon bartaraf etilgan (ehtimol, boshqa menejer hozirgina).
 incident-error-suggestion-decided = Bu taklif bo‘yicha allaqachon qaror qabul qilingan.
+incident-error-suggestion-expired = Bu taklifning muddati o‘tdi: avariya oynasi ichida unga javob berilmadi. Avariya davom etsa, uni menejer panelidan e’lon qiling: 🚨 Avariyalar → ➕ Avariya e’lon qilish.
 incident-error-no-building = Sizning uylaringizdan hech biri mos kelmadi: manzilning boshqa qismini yuboring.
 incident-error-target = Taklif qilingan muddatlardan birini tanlang.
 

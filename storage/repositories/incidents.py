@@ -281,6 +281,7 @@ class SqlIncidentRepository:
             first_at=row.first_at,
             created_at=row.created_at,
             pending=row.state == "pending",
+            expired=row.state == "expired",
         )
 
     async def decide_suggestion(

@@ -315,7 +315,7 @@ async def test_the_suggestion_is_sent_once_however_many_processes_check(desk: De
     assert outcomes.count("suggested") == 1, outcomes
     async with services.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(IncidentSuggestion)) == 1
-    await cast.manager.expect("Possible outage")
+    first = await cast.manager.expect("Possible outage")
     await cast.manager.expect_no_message(1.0)
     # Unanswered for longer than the window, it gives way to the next outage's suggestion.
     desk.clock.advance(timedelta(minutes=31))
@@ -328,3 +328,6 @@ async def test_the_suggestion_is_sent_once_however_many_processes_check(desk: De
         states = sorted((await session.scalars(select(IncidentSuggestion.state))).all())
     assert states == ["expired", "pending"]
     await cast.manager.expect("Possible outage")
+    # The first one, pressed late, says it expired and where to declare instead.
+    late = await cast.manager.press("🚨 Declare incident", message=first)
+    assert late.text is not None and late.text.startswith("This suggestion has expired"), late
