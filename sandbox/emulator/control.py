@@ -944,8 +944,23 @@ class ControlApi:
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
         )
-        await response.prepare(request)
-        await response.write(b"retry: 1000\n\n")
+        try:
+            await response.prepare(request)
+            await response.write(b"retry: 1000\n\n")
+            await self._follow(response, convs, cursor, generation)
+        except ConnectionResetError:  # the page went away (closed, reloaded, restreamed)
+            pass
+        return response
+
+    async def _follow(
+        self,
+        response: web.StreamResponse,
+        convs: dict[int, Conversation],
+        cursor: dict[int, int],
+        generation: int,
+    ) -> None:
+        """Writes the chats' events after ``cursor`` as they come, until a reset (or the
+        histories' ``generation`` changed) or a stop."""
         while not self.state.closing:
             # A restarted emulator's history is shorter than what the client saw.
             if self.state.generation != generation or any(
@@ -978,7 +993,6 @@ class ControlApi:
                     task.cancel()
             if not done:
                 await response.write(b": keep-alive\n\n")
-        return response
 
     # --------------------------------------------------------------- callbacks
 
