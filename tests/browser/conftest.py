@@ -63,7 +63,9 @@ def _free_port() -> int:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> AsyncIterator[str]:
-    """A fresh `ukbot sandbox` (clean database, in-memory FSM) for one test; its page URL."""
+    """A fresh `ukbot sandbox` (clean database, in-memory FSM) for one test; its page URL.
+
+    Whatever the page did, the sandbox must not have logged a traceback."""
     port = _free_port()
     env = {
         **os.environ,
@@ -88,6 +90,7 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
     )
     assert proc.stdout is not None
     output = b""
+    later: list[bytes] = []
     drain: asyncio.Task[None] | None = None
     try:
         while b"Press Ctrl+C" not in output:
@@ -96,7 +99,7 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
             output += line
         match = re.search(rb"Open in a browser:\s+(\S+)", output)
         assert match, output.decode(errors="replace")
-        drain = asyncio.create_task(_drain(proc.stdout))
+        drain = asyncio.create_task(_drain(proc.stdout, later))
         yield match.group(1).decode()
     finally:
         if proc.returncode is None:
@@ -107,13 +110,15 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
             proc.kill()
             await proc.wait()
         if drain is not None:
-            drain.cancel()
+            await asyncio.wait_for(drain, timeout=5)  # the pipe closes when it exits
+    logged = b"".join(later).decode(errors="replace")
+    assert "Traceback" not in logged, logged[-3000:]
 
 
-async def _drain(stream: asyncio.StreamReader) -> None:
+async def _drain(stream: asyncio.StreamReader, into: list[bytes]) -> None:
     """Keeps reading the sandbox's output so a full pipe never blocks it."""
-    while await stream.readline():
-        pass
+    while line := await stream.readline():
+        into.append(line)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
