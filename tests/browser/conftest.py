@@ -123,11 +123,14 @@ async def _drain(stream: asyncio.StreamReader, into: list[bytes]) -> None:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def browser_page(chromium_path: str, sandbox_url: str) -> AsyncIterator[Any]:
-    """The sandbox page, loaded, with the tour dismissed; console errors fail the test."""
+    """The sandbox page, loaded; JavaScript errors fail the test, and so does anything
+    the page loads from elsewhere than the sandbox (no CDN: the machine may be offline)."""
     from playwright.async_api import async_playwright, expect
 
     expect.set_options(timeout=STEP_TIMEOUT_MS)
     errors: list[str] = []
+    elsewhere: list[str] = []
+    origin = sandbox_url.rstrip("/")
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage"]
@@ -136,12 +139,21 @@ async def browser_page(chromium_path: str, sandbox_url: str) -> AsyncIterator[An
             page = await browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(STEP_TIMEOUT_MS)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on(
+                "request",
+                lambda request: (
+                    None
+                    if request.url.startswith((origin + "/", "data:", "blob:"))
+                    else elsewhere.append(request.url)
+                ),
+            )
             await page.goto(sandbox_url)
             await page.wait_for_selector("body[data-ready='1']")
             yield page
         finally:
             await browser.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"the page loaded from elsewhere: {elsewhere}"
 
 
 def sample_photo(path: Path, width: int = 360, height: int = 220) -> Path:

@@ -287,6 +287,15 @@ async def test_alert_location_search_and_language_switch(
     await expect(bekzod.root.locator(".pane-role")).to_have_text("New person")
     await bekzod.type("/start")
     await bekzod.expect("Choose your language")
+    # a location by typed coordinates, from the 📎 sheet
+    await bekzod.root.locator(".composer .attach").click()
+    await bekzod.root.locator("[data-attach='location']").click()
+    coords = bekzod.root.locator(".location-sheet .coords")
+    await coords.locator("[name='lat']").fill("41.2995")
+    await coords.locator("[name='lon']").fill("69.2401")
+    await coords.locator("button[type='submit']").click()
+    shared = bekzod.root.locator(".row.out .location").last
+    await expect(shared).to_contain_text("41.29950, 69.24010")
 
     await _bot_messages_render_as_in_telegram(page, sandbox_url)
 
