@@ -62,10 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
 
     sandbox = sub.add_parser(
-        "sandbox", help="run a local Telegram emulator with the bot and demo data"
+        "sandbox",
+        help="the web page to try the bot in a browser: a local Telegram, the bot, demo data",
+        description="Open the printed URL in a browser: resident, executor and manager side "
+        "by side. Ctrl+C (or SIGTERM) stops everything. UKBOT_SANDBOX_STAFF_LANGUAGE=ru|uz|en "
+        "sets the demo staff's language (en by default).",
     )
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="interface for the page (default %(default)s)"
+    )
+    sandbox.add_argument(
+        "--port",
+        type=int,
+        default=8081,
+        help="port of the page and the Bot API emulator (default %(default)s)",
+    )
 
     bench = sub.add_parser(
         "bench",

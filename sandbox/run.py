@@ -198,6 +198,7 @@ def _wire_page(
         "buildings": [b.address for b in DEMO_BUILDINGS],
         "languages": ["ru", "uz", "en"],
         "staff_language": language.value,
+        "timezone": runtime.settings.timezone,  # the page's clock agrees with the bot's texts
     }
 
     async def reset() -> None:

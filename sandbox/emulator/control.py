@@ -127,7 +127,7 @@ class ControlApi:
             web.get(PREFIX + "/chats", h(self.list_chats)),
             web.get(PREFIX + "/chats/{chat_id}", h(self.get_chat)),
             web.get(PREFIX + "/chats/{chat_id}/wait", h(self.wait_chat)),
-            web.get(PREFIX + "/chats/{chat_id}/events", self.stream_chat),
+            web.get(PREFIX + "/events", self.stream_chats),
             web.post(PREFIX + "/chats/{chat_id}/members", h(self.set_member)),
             web.post(PREFIX + "/chats/{chat_id}/migrate", h(self.migrate_chat)),
             web.get(PREFIX + "/callbacks", h(self.list_callbacks)),
@@ -887,8 +887,8 @@ class ControlApi:
         self.state.deliver_message(new_conv, sm)
         return self._chat_info(new)
 
-    def _conv_for_view(self, request: web.Request) -> Conversation:
-        chat = self._chat(request.match_info["chat_id"])
+    def _conv_for_view(self, request: web.Request, chat_id: str | None = None) -> Conversation:
+        chat = self._chat(chat_id if chat_id is not None else request.match_info["chat_id"])
         if chat.type == "private":
             return self.state.conversation(self._bot(request).id, chat)
         return self.state.conversation(0, chat)
@@ -917,42 +917,82 @@ class ControlApi:
             await conv.waiters.wait(deadline - loop.time())
         return {"events": [_event_json(e) for e in conv.events_after(after)], "seq": conv.seq}
 
-    async def stream_chat(self, request: web.Request) -> web.StreamResponse:
-        """The chat's events as Server-Sent Events (``text/event-stream``), live.
+    async def stream_chats(self, request: web.Request) -> web.StreamResponse:
+        """Several chats' events as one Server-Sent Events stream (``text/event-stream``).
 
-        Each event is ``id: <seq>`` + ``data: <event JSON>`` as in ``/wait``; it starts
-        after ``?after=`` (or the ``Last-Event-ID`` a reconnecting EventSource sends).
-        When the histories are dropped (reset), or the client has seen more than the
-        chat holds (the emulator restarted), an ``event: reset`` ends the stream.
+        One stream for the whole page: a browser keeps only six connections to a host,
+        so a stream per chat pane would leave none for the page's own requests.
+        ``?chats=<chat_id>:<seq>,...`` names the chats and the last event seen of each;
+        every event is ``data: {"chat_id", "event"}`` (the event as in ``/wait``) with
+        ``id:`` the cursor in that same form, so a reconnecting EventSource resumes
+        from its ``Last-Event-ID``. When the histories are dropped (reset), or the
+        client has seen more than a chat holds (the emulator restarted), an
+        ``event: reset`` ends the stream.
         """
         try:
-            conv = self._conv_for_view(request)
-            # A reconnecting EventSource resumes from the last event it saw.
-            raw_after = request.headers.get("Last-Event-ID") or request.query.get("after")
-            after = _int(raw_after, "after", 0)
+            cursor: dict[int, int] = {}
+            convs: dict[int, Conversation] = {}
+            raw = request.headers.get("Last-Event-ID") or request.query.get("chats", "")
+            for part in filter(None, raw.split(",")):
+                raw_id, _, after = part.partition(":")
+                conv = self._conv_for_view(request, raw_id)
+                convs[conv.chat.id] = conv
+                cursor[conv.chat.id] = _int(after or "0", "chats", 0)
         except ControlError as exc:
             return _control_error(exc.status, exc.message)
         generation = self.state.generation
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
         )
-        await response.prepare(request)
-        await response.write(b"retry: 1000\n\n")
+        try:
+            await response.prepare(request)
+            await response.write(b"retry: 1000\n\n")
+            await self._follow(response, convs, cursor, generation)
+        except ConnectionResetError:  # the page went away (closed, reloaded, restreamed)
+            pass
+        return response
+
+    async def _follow(
+        self,
+        response: web.StreamResponse,
+        convs: dict[int, Conversation],
+        cursor: dict[int, int],
+        generation: int,
+    ) -> None:
+        """Writes the chats' events after ``cursor`` as they come, until a reset (or the
+        histories' ``generation`` changed) or a stop."""
         while not self.state.closing:
             # A restarted emulator's history is shorter than what the client saw.
-            if self.state.generation != generation or after > conv.seq:
+            if self.state.generation != generation or any(
+                after > convs[chat_id].seq for chat_id, after in cursor.items()
+            ):
                 await response.write(b"event: reset\ndata: {}\n\n")
                 break
-            events = conv.events_after(after)
-            for event in events:
-                chunk = f"id: {event[0]}\ndata: {dumps(_event_json(event))}\n\n"
-                await response.write(chunk.encode())
-            if events:
-                after = events[-1][0]
+            sent = False
+            for chat_id, conv in convs.items():
+                for event in conv.events_after(cursor[chat_id]):
+                    cursor[chat_id] = event[0]
+                    data = dumps({"chat_id": chat_id, "event": _event_json(event)})
+                    mark = ",".join(f"{chat}:{seq}" for chat, seq in cursor.items())
+                    await response.write(f"id: {mark}\ndata: {data}\n\n".encode())
+                    sent = True
+            if sent:
                 continue
-            if not await conv.waiters.wait(SSE_KEEPALIVE):
+            # taken with no await since the check above: no change can slip between
+            changes: list[asyncio.Future[Any]] = [
+                asyncio.ensure_future(c.waiters.event().wait()) for c in convs.values()
+            ]
+            if not changes:  # no chats: only the keep-alive
+                changes.append(asyncio.ensure_future(asyncio.sleep(SSE_KEEPALIVE)))
+            try:
+                done, _ = await asyncio.wait(
+                    changes, timeout=SSE_KEEPALIVE, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:  # also when the page went away and this handler is cancelled
+                for task in changes:
+                    task.cancel()
+            if not done:
                 await response.write(b": keep-alive\n\n")
-        return response
 
     # --------------------------------------------------------------- callbacks
 

@@ -105,6 +105,10 @@ class Waiters:
         self._event.set()
         self._event = asyncio.Event()
 
+    def event(self) -> asyncio.Event:
+        """The event the next :meth:`notify` sets: to wait on several at once."""
+        return self._event
+
     async def wait(self, seconds: float) -> bool:
         if seconds <= 0:
             return False

@@ -1,10 +1,10 @@
 // The sandbox page: one phone-like pane per person (or group/channel), acting as
-// that person through the emulator's control API and following the chat live
-// through its event stream (/sandbox/api/chats/{id}/events, Server-Sent Events).
+// that person through the emulator's control API and following the chats live
+// through one event stream for the whole page (/sandbox/api/events, Server-Sent Events).
 "use strict";
 
 const API = "/sandbox/api";
-const page = { info: null, bot: null, panes: new Map() };
+const page = { info: null, bot: null, panes: new Map(), stream: null, restreamSoon: false };
 
 // ------------------------------------------------------------------ helpers
 
@@ -31,9 +31,11 @@ function fileUrl(fileId) {
   return `${API}/files/${encodeURIComponent(fileId)}`;
 }
 
+// In the desk's time zone, 24-hour, so bubbles agree with the times in the bot's texts.
 function clock(unix) {
-  const d = new Date(unix * 1000);
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (page.info && page.info.timezone) options.timeZone = page.info.timezone;
+  return new Date(unix * 1000).toLocaleTimeString([], options);
 }
 
 function sizeText(bytes) {
@@ -41,6 +43,30 @@ function sizeText(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// The sample voice note: two seconds of a soft two-note hum (8 kHz, 8-bit WAV), made here
+// so that it plays in the chat without any file shipped or fetched.
+function sampleVoice() {
+  const rate = 8000;
+  const samples = rate * 2;
+  const bytes = new Uint8Array(44 + samples);
+  const view = new DataView(bytes.buffer);
+  const ascii = (at, text) => { for (let i = 0; i < text.length; i += 1) bytes[at + i] = text.charCodeAt(i); };
+  ascii(0, "RIFF"); view.setUint32(4, 36 + samples, true); ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true); view.setUint32(28, rate, true);
+  view.setUint16(32, 1, true); view.setUint16(34, 8, true);
+  ascii(36, "data"); view.setUint32(40, samples, true);
+  for (let i = 0; i < samples; i += 1) {
+    const t = i / rate;
+    const pitch = t < 1 ? 330 : 392;
+    const fade = Math.min(1, (t % 1) * 20, (1 - (t % 1)) * 20);
+    bytes[44 + i] = 128 + Math.round(40 * fade * Math.sin(2 * Math.PI * pitch * t));
+  }
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 function readAsBase64(file) {
@@ -120,7 +146,7 @@ class Pane {
     this.messages = new Map();  // message_id -> element
     this.albums = new Map();  // media_group_id -> grid element
     this.replyKeyboard = null;
-    this.stream = null;
+    this.seq = null;  // the last event of the chat shown; null while loading
     this.inlineTimer = null;
     this.root = document.getElementById("pane-template").content.firstElementChild.cloneNode(true);
     this.root.dataset.pane = spec.key;
@@ -192,21 +218,8 @@ class Pane {
     for (const envelope of chat.messages) this.upsert(envelope);
     this.setReplyKeyboard(chat.reply_keyboard);
     this.scrollDown();
-    this.follow(chat.seq);
-  }
-
-  follow(after) {
-    if (this.stream) this.stream.close();
-    const url = `${API}/chats/${this.spec.chatId}/events?bot_id=${page.info.bot_id}&after=${after}`;
-    const stream = new EventSource(url);
-    this.stream = stream;
-    stream.onmessage = (ev) => this.onEvent(JSON.parse(ev.data));
-    stream.addEventListener("reset", () => { stream.close(); this.load(); });
-  }
-
-  close() {
-    if (this.stream) this.stream.close();
-    this.root.remove();
+    this.seq = chat.seq;
+    restream();
   }
 
   onEvent(event) {
@@ -519,7 +532,8 @@ class Pane {
       this.toggleSheet(".location-sheet");
     } else if (kind === "voice") {
       this.act(() => api("POST", `/users/${this.spec.userId}/send`, {
-        chat_id: this.spec.chatId, kind: "voice", duration: 3,
+        chat_id: this.spec.chatId, kind: "voice", duration: 2,
+        data_b64: sampleVoice(), mime_type: "audio/wav",
       }));
     }
   }
@@ -703,9 +717,47 @@ function openPane(spec) {
 function closePane(key) {
   const pane = page.panes.get(key);
   if (!pane) return;
-  pane.close();
+  pane.root.remove();
   page.panes.delete(key);
+  restream();
   refreshAddMenu();
+}
+
+// One stream for every pane: a browser keeps only six connections to a host, and a
+// stream per pane would leave none for sending and pressing once six chats are open.
+// It is reopened (soon, once for several changes) whenever the set of panes changes.
+function restream() {
+  if (page.restreamSoon) return;
+  page.restreamSoon = true;
+  setTimeout(() => {
+    page.restreamSoon = false;
+    if (page.stream) page.stream.close();
+    page.stream = null;
+    const loaded = [...page.panes.values()].filter((pane) => pane.seq !== null);
+    if (!loaded.length) return;
+    const chats = loaded.map((pane) => `${pane.spec.chatId}:${pane.seq}`).join(",");
+    const stream = new EventSource(`${API}/events?bot_id=${page.info.bot_id}&chats=${chats}`);
+    page.stream = stream;
+    stream.onmessage = (ev) => {
+      const { chat_id: chatId, event } = JSON.parse(ev.data);
+      const pane = loaded.find((p) => p.spec.chatId === chatId && page.panes.has(p.spec.key));
+      if (!pane) return;
+      pane.seq = event.seq;
+      pane.onEvent(event);
+    };
+    // EventSource reconnects by itself; meanwhile the page says the sandbox is gone.
+    stream.onopen = () => setOffline(false);
+    stream.onerror = () => setOffline(true);
+    // the histories were dropped (reset, or the sandbox restarted): load every pane again
+    stream.addEventListener("reset", () => { stream.close(); reloadPanes(); });
+  }, 0);
+}
+
+function reloadPanes() {
+  for (const pane of page.panes.values()) {
+    pane.seq = null;
+    pane.load().catch((error) => pane.toast(`⚠️ ${error.message}`));
+  }
 }
 
 function refreshAddMenu() {
@@ -744,7 +796,14 @@ async function resetDemo() {
   } finally {
     button.disabled = false;
   }
-  for (const pane of page.panes.values()) pane.load();
+  // the stream says "reset" too: closed first, so that the panes load once
+  if (page.stream) page.stream.close();
+  page.stream = null;
+  reloadPanes();
+}
+
+function setOffline(offline) {
+  document.getElementById("offline").hidden = !offline;
 }
 
 // ------------------------------------------------------------------ the tour

@@ -63,7 +63,9 @@ def _free_port() -> int:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> AsyncIterator[str]:
-    """A fresh `ukbot sandbox` (clean database, in-memory FSM) for one test; its page URL."""
+    """A fresh `ukbot sandbox` (clean database, in-memory FSM) for one test; its page URL.
+
+    Whatever the page did, the sandbox must not have logged a traceback."""
     port = _free_port()
     env = {
         **os.environ,
@@ -88,6 +90,7 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
     )
     assert proc.stdout is not None
     output = b""
+    later: list[bytes] = []
     drain: asyncio.Task[None] | None = None
     try:
         while b"Press Ctrl+C" not in output:
@@ -96,7 +99,7 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
             output += line
         match = re.search(rb"Open in a browser:\s+(\S+)", output)
         assert match, output.decode(errors="replace")
-        drain = asyncio.create_task(_drain(proc.stdout))
+        drain = asyncio.create_task(_drain(proc.stdout, later))
         yield match.group(1).decode()
     finally:
         if proc.returncode is None:
@@ -107,22 +110,27 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
             proc.kill()
             await proc.wait()
         if drain is not None:
-            drain.cancel()
+            await asyncio.wait_for(drain, timeout=5)  # the pipe closes when it exits
+    logged = b"".join(later).decode(errors="replace")
+    assert "Traceback" not in logged, logged[-3000:]
 
 
-async def _drain(stream: asyncio.StreamReader) -> None:
+async def _drain(stream: asyncio.StreamReader, into: list[bytes]) -> None:
     """Keeps reading the sandbox's output so a full pipe never blocks it."""
-    while await stream.readline():
-        pass
+    while line := await stream.readline():
+        into.append(line)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def browser_page(chromium_path: str, sandbox_url: str) -> AsyncIterator[Any]:
-    """The sandbox page, loaded, with the tour dismissed; console errors fail the test."""
+    """The sandbox page, loaded; JavaScript errors fail the test, and so does anything
+    the page loads from elsewhere than the sandbox (no CDN: the machine may be offline)."""
     from playwright.async_api import async_playwright, expect
 
     expect.set_options(timeout=STEP_TIMEOUT_MS)
     errors: list[str] = []
+    elsewhere: list[str] = []
+    origin = sandbox_url.rstrip("/")
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage"]
@@ -131,12 +139,21 @@ async def browser_page(chromium_path: str, sandbox_url: str) -> AsyncIterator[An
             page = await browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(STEP_TIMEOUT_MS)
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on(
+                "request",
+                lambda request: (
+                    None
+                    if request.url.startswith((origin + "/", "data:", "blob:"))
+                    else elsewhere.append(request.url)
+                ),
+            )
             await page.goto(sandbox_url)
             await page.wait_for_selector("body[data-ready='1']")
             yield page
         finally:
             await browser.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"the page loaded from elsewhere: {elsewhere}"
 
 
 def sample_photo(path: Path, width: int = 360, height: int = 220) -> Path:

@@ -49,11 +49,39 @@ class PaneDriver:
         await button.first.click()
 
     async def attach_photo(self, path: Path) -> None:
+        await self._attach_from_disk("photo", path)
+        await expect(self.root.locator(".messages .row.out img.photo").last).to_be_visible()
+
+    async def attach_document(self, path: Path) -> Locator:
+        """Sends ``path`` as a document from the 📎 sheet; returns its download link."""
+        await self._attach_from_disk("document", path)
+        link = self.root.locator(".messages .row.out a.document").filter(has_text=path.name).last
+        await expect(link).to_be_visible()
+        return link
+
+    async def _attach_from_disk(self, kind: str, path: Path) -> None:
         await self.root.locator(".composer .attach").click()
         async with self.page.expect_file_chooser() as chooser:
-            await self.root.locator("[data-attach='photo']").click()
+            await self.root.locator(f"[data-attach='{kind}']").click()
         await (await chooser.value).set_files(str(path))
-        await expect(self.root.locator(".messages .row.out img.photo").last).to_be_visible()
+
+    async def send_voice(self) -> Locator:
+        """Sends the sample voice note from the 📎 sheet; returns its player."""
+        players = self.root.locator(".messages .row.out .voice audio")
+        before = await players.count()
+        await self.root.locator(".composer .attach").click()
+        await self.root.locator("[data-attach='voice']").click()
+        await expect(players).to_have_count(before + 1)
+        return players.last
+
+    async def inline_query(self, text: str) -> Locator:
+        """Types ``@bot text`` and waits for the results list; returns it."""
+        box = self.root.locator(".composer .composer-input")
+        await box.click()
+        await box.fill(text)
+        results = self.root.locator(".inline-results")
+        await expect(results.locator(".inline-item").first).to_be_visible()
+        return results
 
     async def share_location(self, place: str) -> None:
         """Picks a demo point from the location sheet (opened by the reply button)."""

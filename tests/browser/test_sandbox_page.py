@@ -3,9 +3,9 @@ side by side, only by typing and clicking in their panes."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,16 @@ import pytest
 from playwright.async_api import expect
 
 from sandbox.demo import DemoPeople
+from sandbox.emulator.files import sample_png
+from sandbox.emulator.state import EmulatorConfig
+from sandbox.run import SANDBOX_TOKEN
 from tests.browser.conftest import sample_photo
 from tests.browser.panes import PaneDriver
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 PEOPLE = DemoPeople()
+BOT_USERNAME = EmulatorConfig.bot_username
 AMIR_TEMUR = "Tashkent, Amir Temur avenue, 1"
 NAVOI = "Tashkent, Navoi street, 15"
 FILED = re.compile(r"Request №(\d{6}-\d{3,}) is filed")
@@ -189,10 +193,12 @@ async def test_one_whole_request_in_three_panes(browser_page: Any, tmp_path: Pat
     await page.screenshot(path=str(SCREENSHOT), type="png")
     assert SCREENSHOT.stat().st_size > 10_000
     if os.environ.get(UPDATE_SCREENSHOT_ENV):
-        shutil.copyfile(SCREENSHOT, README_SCREENSHOT)
+        _save_small(SCREENSHOT, README_SCREENSHOT)
 
 
-async def test_alert_location_search_and_language_switch(browser_page: Any) -> None:
+async def test_alert_location_search_and_language_switch(
+    browser_page: Any, sandbox_url: str, tmp_path: Path
+) -> None:
     page = browser_page
     await _close_tour(page)
 
@@ -208,11 +214,31 @@ async def test_alert_location_search_and_language_switch(browser_page: Any) -> N
     await aziz.expect("Where is the problem")
     await aziz.press("My apartment")
     await aziz.expect("Describe the problem")
-    await aziz.type("A pipe burst, water is pouring into the hall.")
-    await aziz.expect("Add photos")
-    await aziz.press("Skip")
+    # described by the sample voice note (it plays: two seconds), a document from disk
+    voice = await aziz.send_voice()
+    await page.wait_for_function("audio => audio.duration > 1.9", arg=await voice.element_handle())
+    await aziz.expect("Voice message saved")
+    await aziz.expect("Files attached: 1 of")
+    meter = tmp_path / "water-meter.pdf"
+    meter.write_bytes(b"%PDF-1.4\n% the water meter's last reading\n%%EOF\n")
+    act = await aziz.attach_document(meter)
+    await expect(act).to_have_attribute("download", "water-meter.pdf")
+    await aziz.expect("Files attached: 2 of")
+    await aziz.press("Done")
     await aziz.expect("How urgent")
-    await aziz.press("Emergency")
+    # the button spins until the bot's answer arrives (held back here to look at it)
+    release = asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/sandbox/api/users/*/press", hold, times=1)
+    emergency = aziz.root.locator(".inline-keyboard .kb-button").filter(has_text="Emergency")
+    await emergency.last.click()
+    await expect(emergency.last).to_have_class(re.compile(r"\bbusy\b"))
+    await expect(emergency.last).to_be_disabled()
+    release.set()
     alert = aziz.root.locator(".alert")
     await expect(alert).to_be_visible()
     await expect(alert.locator(".alert-text")).to_contain_text("Emergency: call the dispatcher now")
@@ -244,6 +270,35 @@ async def test_alert_location_search_and_language_switch(browser_page: Any) -> N
     await dilnoza.press(NAVOI, message=nearest)
     await dilnoza.expect("Xonadon raqamini yozing")
 
+    # inline mode: the manager types "@bot exec:…" and picks a result from the list
+    manager = PaneDriver.person(page, PEOPLE.manager_id)
+    results = await manager.inline_query(f"@{BOT_USERNAME} exec:rus")
+    await results.locator(".inline-item").filter(has_text="Rustam").click()
+    await expect(results).to_be_hidden()
+    picked = manager.rows(f"via @{BOT_USERNAME}").last
+    await expect(picked).to_contain_text("Rustam")
+
+    # "a new person": a stranger to the bot gets a pane of their own
+    page.once("dialog", lambda dialog: dialog.accept("Bekzod"))
+    await page.locator("#add-pane").select_option("new-person")
+    added = page.locator("section.pane", has=page.locator(".pane-name", has_text="Bekzod"))
+    await expect(added).to_be_visible()
+    bekzod = PaneDriver(page, str(await added.get_attribute("data-pane")))
+    await expect(bekzod.root.locator(".pane-role")).to_have_text("New person")
+    await bekzod.type("/start")
+    await bekzod.expect("Choose your language")
+    # a location by typed coordinates, from the 📎 sheet
+    await bekzod.root.locator(".composer .attach").click()
+    await bekzod.root.locator("[data-attach='location']").click()
+    coords = bekzod.root.locator(".location-sheet .coords")
+    await coords.locator("[name='lat']").fill("41.2995")
+    await coords.locator("[name='lon']").fill("69.2401")
+    await coords.locator("button[type='submit']").click()
+    shared = bekzod.root.locator(".row.out .location").last
+    await expect(shared).to_contain_text("41.29950, 69.24010")
+
+    await _bot_messages_render_as_in_telegram(page, sandbox_url)
+
     # "reset demo" forgets everything: every pane is empty and Dilnoza is new again
     page.once("dialog", lambda dialog: dialog.accept())
     await page.locator("#reset-demo").click()
@@ -251,3 +306,89 @@ async def test_alert_location_search_and_language_switch(browser_page: Any) -> N
     await expect(aziz.root.locator(".messages .row")).to_have_count(0)
     await dilnoza.type("/start")
     await dilnoza.expect("Choose your language")
+
+
+def _save_small(source: Path, target: Path) -> None:
+    """The README's copy in 256 colours: a fifth of the size, no visible difference."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        small = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
+        small.save(target, optimize=True)
+
+
+async def _bot_messages_render_as_in_telegram(page: Any, sandbox_url: str) -> None:
+    """What the bot's flows do not send on their own (URL buttons, every formatting, albums,
+    deletions), sent through the Bot API as the bot: the pane shows each as Telegram would."""
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import (
+        BufferedInputFile,
+        InlineKeyboardButton,
+        InlineKeyboardMarkup,
+        InputMediaPhoto,
+    )
+
+    await page.locator("#add-pane").select_option(f"user-{PEOPLE.electrician_id}")
+    jasur = PaneDriver.person(page, PEOPLE.electrician_id)
+    chat = PEOPLE.electrician_id
+    session = AiohttpSession(api=TelegramAPIServer.from_base(sandbox_url.rstrip("/")))
+    async with Bot(SANDBOX_TOKEN, session=session) as bot:
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(text="Rules", url="https://example.org/rules"),
+                    InlineKeyboardButton(text="Ping", callback_data="page:ping"),
+                ],
+                [InlineKeyboardButton(text="Second row", callback_data="page:row")],
+            ]
+        )
+        note = await bot.send_message(
+            chat,
+            "<b>Bold</b> <i>italic</i> <code>code</code> <a href='https://example.org/'>link</a>",
+            parse_mode="HTML",
+            reply_markup=keyboard,
+        )
+        row = jasur.rows("Bold italic").last
+        await expect(row.locator(".bubble b")).to_have_text("Bold")
+        await expect(row.locator(".bubble i")).to_have_text("italic")
+        await expect(row.locator(".bubble code")).to_have_text("code")
+        await expect(row.locator(".bubble a")).to_have_attribute("href", "https://example.org/")
+        lines = row.locator(".inline-keyboard .kb-row")
+        await expect(lines).to_have_count(2)
+        url_button = lines.first.locator("a.kb-button")
+        await expect(url_button).to_have_attribute("href", "https://example.org/rules")
+        await expect(url_button).to_have_attribute("target", "_blank")
+        await expect(lines.nth(1).locator("button.kb-button")).to_have_text("Second row")
+
+        await bot.send_media_group(
+            chat,
+            [
+                InputMediaPhoto(media=BufferedInputFile(sample_png(rgb=(200, 80, 60)), "a.png")),
+                InputMediaPhoto(media=BufferedInputFile(sample_png(rgb=(60, 120, 200)), "b.png")),
+            ],
+        )
+        await expect(jasur.root.locator(".album img.photo")).to_have_count(2)
+        await bot.send_document(chat, BufferedInputFile(b"%PDF-1.4 act", "act.pdf"))
+        document = jasur.root.locator(".row.in a.document").filter(has_text="act.pdf")
+        await expect(document).to_have_attribute("download", "act.pdf")
+        async with page.expect_download() as download:
+            await document.click()
+        saved = await (await download.value).path()
+        assert await asyncio.to_thread(Path(saved).read_bytes) == b"%PDF-1.4 act"
+        await bot.send_location(chat, 41.3111, 69.2797)
+        place = jasur.root.locator(".row.in .location").last
+        await expect(place.locator(".map")).to_be_visible()
+        await expect(place).to_contain_text("41.31110, 69.27970")
+
+        # an edit changes the message where it is; a deletion takes it away
+        await bot.edit_message_text(
+            "<b>Edited</b> in place", chat_id=chat, message_id=note.message_id, parse_mode="HTML"
+        )
+        edited = jasur.rows().first  # still the first message, not a new one
+        await expect(edited).to_have_attribute("data-id", str(note.message_id))
+        await expect(edited).to_contain_text("Edited in place")
+        await expect(edited.locator(".edited")).to_be_visible()
+        await bot.delete_message(chat, note.message_id)
+        await expect(jasur.rows("Edited in place")).to_have_count(0)

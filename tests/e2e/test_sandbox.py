@@ -1,4 +1,5 @@
-"""`ukbot sandbox` as a user runs it: a separate process that prints how to drive it."""
+"""`ukbot sandbox` as a user runs it: a separate process that prints how to drive it;
+and the demo data it seeds."""
 
 from __future__ import annotations
 
@@ -9,10 +10,22 @@ import socket
 import sys
 
 import aiohttp
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.enums import Language, Role, Specialization, VerificationState
 from sandbox.client import EmulatorClient
-from sandbox.demo import DemoPeople
-from sandbox.run import SANDBOX_TOKEN
+from sandbox.demo import DEMO_BUILDINGS, DemoPeople, seed_demo
+from sandbox.run import SANDBOX_TOKEN, STAFF_LANGUAGE_ENV, staff_language_from_env
+from storage.models import (
+    Apartment,
+    Building,
+    ExecutorSpecialization,
+    ResidentApartment,
+    User,
+    UserRole,
+)
 
 
 def _free_port() -> int:
@@ -75,3 +88,63 @@ async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), timeout=30)
+
+
+async def test_demo_data_and_the_staff_language_setting(
+    session_factory: async_sessionmaker[AsyncSession],
+    clean_db: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    people = DemoPeople()
+    assert staff_language_from_env() is Language.EN  # the default
+    monkeypatch.setenv(STAFF_LANGUAGE_ENV, "RU")
+    language = staff_language_from_env()
+    assert language is Language.RU
+    await seed_demo(session_factory, people, staff_language=language)
+    await seed_demo(session_factory, people, staff_language=language)  # a restart: no doubles
+    async with session_factory() as session:
+        homes = (
+            await session.execute(
+                select(Building.address, func.count(Apartment.id))
+                .join(Apartment, Apartment.building_id == Building.id)
+                .group_by(Building.address)
+                .order_by(Building.address)
+            )
+        ).all()
+        assert [tuple(row) for row in homes] == [(b.address, 72) for b in DEMO_BUILDINGS]
+        roles = (await session.execute(select(UserRole.user_id, UserRole.role))).all()
+        assert sorted((uid, str(role)) for uid, role in roles) == sorted(
+            [
+                (people.manager_id, str(Role.MANAGER)),
+                (people.manager_id, str(Role.ADMIN)),
+                (people.executor_id, str(Role.EXECUTOR)),
+                (people.electrician_id, str(Role.EXECUTOR)),
+            ]
+        )
+        skills = dict(
+            (
+                await session.execute(
+                    select(
+                        ExecutorSpecialization.user_id,
+                        func.array_agg(ExecutorSpecialization.specialization),
+                    ).group_by(ExecutorSpecialization.user_id)
+                )
+            ).all()
+        )
+        assert Specialization.PLUMBER in skills[people.executor_id]
+        assert list(skills[people.electrician_id]) == [Specialization.ELECTRICIAN]
+        languages = dict((await session.execute(select(User.id, User.language))).all())
+        # the staff and the verified resident speak the configured language; the new
+        # resident is not known yet (the bot meets her on /start)
+        assert languages == {
+            people.manager_id: Language.RU,
+            people.executor_id: Language.RU,
+            people.electrician_id: Language.RU,
+            people.verified_resident_id: Language.RU,
+        }
+        verified = await session.scalar(
+            select(ResidentApartment.verification).where(
+                ResidentApartment.user_id == people.verified_resident_id
+            )
+        )
+        assert verified is VerificationState.APPROVED

@@ -46,12 +46,13 @@ async def test_page_and_its_files_are_served(emulator: EmulatorServer) -> None:
                 assert response.headers["Cache-Control"] == "no-cache"
 
 
-async def test_event_stream_follows_a_chat_live(
+async def test_event_stream_follows_chats_live(
     emulator: EmulatorServer, bot: Bot, emu: EmulatorClient, alice: UserClient
 ) -> None:
     await bot.send_message(alice.id, "before")  # history: the stream starts after it
     chat = await emu.call("GET", f"/chats/{alice.id}", params={"bot_id": bot.id})
-    url = f"/sandbox/api/chats/{alice.id}/events?bot_id={bot.id}&after={chat['seq']}"
+    bob = await emu.create_user("Bob", started=True)
+    url = f"/sandbox/api/events?bot_id={bot.id}&chats={alice.id}:{chat['seq']},{bob.id}:0"
     async with (
         aiohttp.ClientSession(emulator.base_url) as http,
         http.get(url) as response,
@@ -60,23 +61,39 @@ async def test_event_stream_follows_a_chat_live(
         events = _sse(response)
         sent = await bot.send_message(alice.id, "<b>hello</b>", parse_mode="HTML")
         _, first = await anext(events)
-        assert first["data"]["kind"] == "new" and first["data"]["from_bot"]
-        assert first["data"]["message"]["text"] == "hello"
-        assert first["id"] == str(chat["seq"] + 1)
+        assert first["data"]["chat_id"] == alice.id
+        assert first["data"]["event"]["kind"] == "new" and first["data"]["event"]["from_bot"]
+        assert first["data"]["event"]["message"]["text"] == "hello"
+        # the id is the whole cursor: a reconnecting EventSource resumes every chat
+        assert first["id"] == f"{alice.id}:{chat['seq'] + 1},{bob.id}:0"
+        await bot.send_message(bob.id, "for bob")  # one stream, another chat
+        _, other = await anext(events)
+        assert other["data"]["chat_id"] == bob.id
+        assert other["data"]["event"]["message"]["text"] == "for bob"
+        assert other["id"] == f"{alice.id}:{chat['seq'] + 1},{bob.id}:1"
         await bot.edit_message_text("edited", chat_id=alice.id, message_id=sent.message_id)
         _, edit = await anext(events)
-        assert edit["data"]["kind"] == "edit" and edit["data"]["message"]["text"] == "edited"
+        edited = edit["data"]["event"]
+        assert edited["kind"] == "edit" and edited["message"]["text"] == "edited"
         await alice.send_text("from alice")
         _, mine = await anext(events)
-        assert mine["data"]["kind"] == "new" and not mine["data"]["from_bot"]
+        assert mine["data"]["event"]["kind"] == "new" and not mine["data"]["event"]["from_bot"]
         await bot.delete_message(alice.id, sent.message_id)
         _, gone = await anext(events)
-        assert gone["data"] == {
+        assert gone["data"]["event"] == {
             "seq": chat["seq"] + 4,
             "kind": "delete",
             "message_id": sent.message_id,
             "from_bot": True,
         }
+    # resuming from a cursor sends only what came after it
+    resume = {"Last-Event-ID": f"{alice.id}:{chat['seq'] + 3},{bob.id}:1"}
+    async with (
+        aiohttp.ClientSession(emulator.base_url) as http,
+        http.get(f"/sandbox/api/events?bot_id={bot.id}", headers=resume) as response,
+    ):
+        _, again = await anext(_sse(response))
+        assert again["data"]["event"]["kind"] == "delete"
 
 
 async def test_page_info_and_reset_end_the_streams() -> None:
@@ -91,7 +108,7 @@ async def test_page_info_and_reset_end_the_streams() -> None:
                     info = (await response.json())["result"]
                 assert info["people"] == [{"id": 1, "name": "Dilnoza"}]
                 assert info["bot"]["id"] == 5550001
-                async with http.get("/sandbox/api/chats/1/events?after=1") as stream:
+                async with http.get("/sandbox/api/events?chats=1:1") as stream:
                     events = _sse(stream)
                     async with http.post("/sandbox/api/page/reset") as response:
                         assert (await response.json())["result"] is True
@@ -119,10 +136,10 @@ async def test_a_stream_ahead_of_the_chat_is_told_to_reset(
 ) -> None:
     """A page still open from before the emulator restarted reloads the chat."""
     await bot.send_message(alice.id, "one")
-    url = f"/sandbox/api/chats/{alice.id}/events?bot_id={bot.id}"
+    url = f"/sandbox/api/events?bot_id={bot.id}"
     async with (
         aiohttp.ClientSession(emulator.base_url) as http,
-        http.get(url, headers={"Last-Event-ID": "500"}) as response,
+        http.get(url, headers={"Last-Event-ID": f"{alice.id}:500"}) as response,
     ):
         name, _ = await anext(_sse(response))
         assert name == "reset"
@@ -136,7 +153,7 @@ async def test_an_open_stream_does_not_hold_up_stopping() -> None:
         await emu.create_user("Dilnoza", user_id=2, started=True)
         await emu.close()
         http = aiohttp.ClientSession(server.base_url)
-        stream = await http.get("/sandbox/api/chats/2/events?bot_id=5550002")
+        stream = await http.get("/sandbox/api/events?bot_id=5550002&chats=2:0")
         assert stream.status == 200
     finally:
         loop = asyncio.get_running_loop()

@@ -20,9 +20,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.embedded_pg import is_embedded_postgres_running, stop_embedded_postgres
+from sandbox.demo import DemoPeople
 from sandbox.emulator.server import run_emulator
 
 pytestmark = pytest.mark.faults
@@ -130,10 +132,18 @@ async def _stop_and_check(
 async def test_sandbox_stops_everything_on_a_group_signal(
     data_dir: Path, tmp_path: Path, signum: int, repeat: bool
 ) -> None:
-    proc = _start(["sandbox", "--port", str(_free_port())], _env(data_dir), tmp_path)
+    port = _free_port()
+    proc = _start(["sandbox", "--port", str(port)], _env(data_dir), tmp_path)
     try:
         await _wait_for(proc, tmp_path / "stdout", "Press Ctrl+C")
-        await _stop_and_check(proc, signum, repeat=repeat, data_dir=data_dir, logs=tmp_path)
+        # the web page left open: its live stream must not hold up the stop
+        chats = ",".join(f"{person.id}:0" for person in DemoPeople().everyone)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/sandbox/api/events?chats={chats}") as page,
+        ):
+            assert page.status == 200
+            await _stop_and_check(proc, signum, repeat=repeat, data_dir=data_dir, logs=tmp_path)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
