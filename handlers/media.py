@@ -73,3 +73,15 @@ async def add_file_to_draft(
     group = message.media_group_id
     await state.update_data(files=files, group=group)
     return group is None or group != data.get("group")
+
+
+async def album_already_answered(message: Message, state: FSMContext) -> bool:
+    """True for the 2nd, 3rd... part of an album whose first part was already answered
+    with a hint: an album of ten gets one hint, not ten."""
+    group = message.media_group_id
+    if group is None:
+        return False
+    if (await state.get_data()).get("hinted_album") == group:
+        return True
+    await state.update_data(hinted_album=group)
+    return False

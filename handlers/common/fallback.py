@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
 from handlers.filters import Magic
+from handlers.media import album_already_answered
 
 router = Router(name="fallback")
 
@@ -21,5 +23,7 @@ async def on_unknown_button(
 
 
 @router.message(Magic(F.chat.type == "private"))
-async def on_unknown_message(message: Message, t: BoundTranslator) -> None:
+async def on_unknown_message(message: Message, state: FSMContext, t: BoundTranslator) -> None:
+    if await album_already_answered(message, state):
+        return
     await message.answer(t("unknown-message"))

@@ -68,7 +68,7 @@ from fsm.incidents import IncidentCb
 from handlers.common.actors import ActorSource, Timekeeping, Transactions, acting
 from handlers.errors import render_error
 from handlers.filters import Magic, MenuButton, NotMenuText
-from handlers.media import media_of
+from handlers.media import album_already_answered, media_of
 from handlers.resident.filing_keyboards import (
     EDITABLE,
     Screen,
@@ -266,17 +266,6 @@ async def _same_draft(state: FSMContext, draft: str) -> dict[str, Any] | None:
     return data if data.get("draft") == draft else None
 
 
-async def _album_answered(message: Message, state: FSMContext) -> bool:
-    """True for the 2nd, 3rd... part of an album that was already answered with a hint."""
-    group = message.media_group_id
-    if group is None:
-        return False
-    if (await state.get_data()).get("hinted_album") == group:
-        return True
-    await state.update_data(hinted_album=group)
-    return False
-
-
 # --------------------------------------------------------------------------- entry
 
 
@@ -436,7 +425,7 @@ async def on_description_voice(
 
 @steps.message(StateFilter(Filing.description))
 async def on_description_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    if await _album_answered(message, state):
+    if await album_already_answered(message, state):
         return
     data = await state.get_data()
     await message.answer(t("filing-description-hint"), reply_markup=description_screen(t, data)[1])
@@ -488,7 +477,7 @@ async def on_media(message: Message, state: FSMContext, t: BoundTranslator) -> N
 
 @steps.message(StateFilter(Filing.media))
 async def on_media_wrong(message: Message, state: FSMContext, t: BoundTranslator) -> None:
-    if await _album_answered(message, state):
+    if await album_already_answered(message, state):
         return
     data = await state.get_data()
     await message.answer(t("filing-media-hint"), reply_markup=media_keyboard(t, data))
@@ -741,7 +730,7 @@ async def on_choice_wrong(
 ) -> None:
     """A step answered with buttons got a message: say so and show the buttons again."""
     assert message.from_user is not None
-    if await _album_answered(message, state):
+    if await album_already_answered(message, state):
         return
     step = step_of(await state.get_state()) or "summary"
     data = await state.get_data()

@@ -235,6 +235,10 @@ async def test_back_edit_and_cancel(desk: Desk) -> None:
     assert stale.show_alert and "outdated" in (stale.text or "")
     await resident.send_text("hello?")
     await resident.expect("didn't understand")
+    # An album nobody asked for gets one hint, not one per photo.
+    await resident.send_album(3)
+    await resident.expect("didn't understand")
+    await resident.expect_no_message(1.0)
     assert await _requests(desk) == []
 
 
