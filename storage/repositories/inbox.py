@@ -262,4 +262,20 @@ class SqlUpdateInbox:
 
 
 def _dumps(update: Mapping[str, Any]) -> str:
-    return json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+    dumped = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" in dumped:
+        # jsonb cannot hold a NUL character: the journal's copy gets U+FFFD instead (the
+        # update itself is handled as it came), rather than the whole update going
+        # unjournaled. Rare enough (a NUL in a name or text) to look for only then.
+        dumped = json.dumps(_without_nul(update), ensure_ascii=False, separators=(",", ":"))
+    return dumped
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, Mapping):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
