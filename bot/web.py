@@ -26,6 +26,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _INT64 = range(-(2**63), 2**63)
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def update_id_of(body: Any) -> int | None:
     """The update id of a webhook body that can be an update at all, else None."""
     if not isinstance(body, dict):
@@ -83,8 +87,11 @@ def create_web_app(
         if webhook_secret and not secrets.compare_digest(given, webhook_secret):
             return web.Response(status=401)
         try:
-            body = json.loads(await request.read())
-        except ValueError:  # not JSON, or not UTF-8: Telegram never sends it; nobody should retry
+            body = json.loads(await request.read(), parse_constant=_not_json)
+        # not JSON (NaN and Infinity are not JSON either, nor can the journal keep them),
+        # not UTF-8, or nested too deep to parse: Telegram never sends it; nobody should
+        # retry it
+        except (ValueError, RecursionError):
             log.warning("webhook body is not JSON", extra={"bytes": request.content_length})
             return web.Response(status=400, text="not a JSON object")
         if update_id_of(body) is None:

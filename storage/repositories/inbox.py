@@ -262,4 +262,31 @@ class SqlUpdateInbox:
 
 
 def _dumps(update: Mapping[str, Any]) -> str:
-    return json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+    dumped = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" in dumped or not _utf8(dumped):
+        # jsonb cannot hold a NUL character, nor UTF-8 a lone surrogate (half an emoji,
+        # escaped in the JSON): the journal's copy gets U+FFFD instead (the update itself
+        # is handled as it came), rather than the whole update going unjournaled as if
+        # the database were down. Rare enough to clean only then.
+        dumped = json.dumps(_cleaned(update), ensure_ascii=False, separators=(",", ":"))
+    return dumped
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        # lone surrogates become U+FFFD (a str holds a valid pair as one character)
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, Mapping):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value

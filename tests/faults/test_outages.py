@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.asyncio(loop_scope="session")]
 OUTAGE = 6.0
 """Seconds the service stays down."""
 WARM = 3.0
-"""Seconds of filing before the outage."""
+"""Seconds of filing before the outage (longer until one journey completed)."""
 AFTER = 10.0
 """Seconds of filing after the recovery."""
 RECOVERY_TARGET = 5.0
@@ -65,6 +65,11 @@ async def _through_outage(
             for lane in range(LANES)
         ]
         await asyncio.sleep(WARM)
+        # At least one journey completes before the outage, however slow the machine.
+        warm_until = time.monotonic() + 120
+        while not tally.completed:
+            assert time.monotonic() < warm_until, "no journey completed before the outage"
+            await asyncio.sleep(0.1)
         down_at = time.monotonic()
         await asyncio.to_thread(stop_service)
         await asyncio.sleep(OUTAGE)
