@@ -18,42 +18,14 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from domain.enums import Category, RequestStatus, Urgency
 from domain.services.reports import (
-    EXPORT_COLUMNS,
     ExecutorTotals,
     ExportFormat,
     ExportRow,
     SlaOutcome,
     sla_outcome,
 )
-
-_WIDTHS = {
-    "number": 13,
-    "created": 17,
-    "category": 16,
-    "urgency": 12,
-    "status": 16,
-    "building": 32,
-    "entrance": 9,
-    "apartment": 9,
-    "resident": 24,
-    "executor": 24,
-    "accepted": 17,
-    "completed": 17,
-    "closed": 17,
-    "accept-due": 17,
-    "complete-due": 17,
-    "sla": 12,
-    "rating": 8,
-    "rating-comment": 40,
-}
-_DATE_FORMAT = "dd.mm.yyyy hh:mm"
 
 
 @dataclass(frozen=True)
@@ -82,7 +54,7 @@ def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz).replace(tzinfo=None, microsecond=0) if value else None
 
 
-class _Base:
+class RowValues:
     def __init__(self, path: Path, labels: Labels, tz: ZoneInfo, now: datetime) -> None:
         self.path = path
         self.labels = labels
@@ -124,55 +96,7 @@ class _Base:
         return [[e.name, e.total, e.closed, e.late, e.rating, e.open] for e in lines]
 
 
-class XlsxWriter(_Base):
-    """A write-only workbook: rows go to a temporary file as they come."""
-
-    def __init__(self, path: Path, labels: Labels, tz: ZoneInfo, now: datetime) -> None:
-        super().__init__(path, labels, tz, now)
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(labels.requests_sheet[:31])
-        for index, key in enumerate(EXPORT_COLUMNS, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[key]
-        self.sheet.freeze_panes = "A2"
-        self.sheet.append(self._header(self.sheet, labels.header))
-        self.dates = {index for index, value in enumerate(EXPORT_COLUMNS) if value in _DATE_COLUMNS}
-
-    @staticmethod
-    def _header(sheet: Any, titles: list[str]) -> list[WriteOnlyCell]:
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = Font(bold=True)
-            cells.append(cell)
-        return cells
-
-    def write(self, rows: list[ExportRow]) -> None:
-        for row in rows:
-            values = self.values(row)
-            for index in self.dates:
-                if values[index] is not None:
-                    cell = WriteOnlyCell(self.sheet, value=values[index])
-                    cell.number_format = _DATE_FORMAT
-                    values[index] = cell
-            self.sheet.append(values)
-
-    def close(self) -> None:
-        sheet = self.book.create_sheet(self.labels.executors_sheet[:31])
-        for index, width in enumerate((28, 10, 10, 10, 10, 10), start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        sheet.append(self._header(sheet, self.labels.executor_header))
-        for line in self.executor_lines():
-            sheet.append(line)
-        self.book.save(self.path)
-
-
-_DATE_COLUMNS = frozenset(
-    {"created", "accepted", "completed", "closed", "accept-due", "complete-due"}
-)
-
-
-class CsvWriter(_Base):
+class CsvWriter(RowValues):
     def __init__(self, path: Path, labels: Labels, tz: ZoneInfo, now: datetime) -> None:
         super().__init__(path, labels, tz, now)
         self.file = path.open("w", encoding="utf-8-sig", newline="")
@@ -200,7 +124,7 @@ class CsvChunks(CsvWriter):
     columns and values as the file."""
 
     def __init__(self, labels: Labels, tz: ZoneInfo, now: datetime) -> None:
-        _Base.__init__(self, Path(), labels, tz, now)
+        RowValues.__init__(self, Path(), labels, tz, now)
         self.buffer = io.StringIO()
         self.csv = csv.writer(self.buffer)
 
@@ -252,8 +176,13 @@ def _peak_kib() -> int:
 
 def serve(stdin: Any, stdout: Any) -> None:
     fmt, path, labels, tz, now = _read_frame(stdin)
-    kind = XlsxWriter if fmt is ExportFormat.XLSX else CsvWriter
-    writer: _Writer = kind(Path(path), labels, ZoneInfo(tz), now)
+    writer: _Writer
+    if fmt is ExportFormat.XLSX:
+        from bot.export_xlsx import XlsxWriter  # openpyxl only where a workbook is written
+
+        writer = XlsxWriter(Path(path), labels, ZoneInfo(tz), now)
+    else:
+        writer = CsvWriter(Path(path), labels, ZoneInfo(tz), now)
     while (rows := _read_frame(stdin)) is not None:
         writer.write(rows)
     writer.close()
