@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import secrets
 from collections.abc import Callable, Iterable
@@ -24,10 +25,36 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _INT64 = range(-(2**63), 2**63)
+# Telegram's updates nest a few levels (a reply's keyboard's rows' buttons); a body much
+# deeper is not one, and journaling it would recurse past Python's stack.
+_MAX_DEPTH = 64
 
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(number: str) -> float:
+    """``1e400`` is JSON but becomes infinity, which the journal (jsonb) cannot keep."""
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"{number} is out of range")
+    return value
+
+
+def _too_deep(body: Any) -> bool:
+    """Nested deeper than ``_MAX_DEPTH``, checked without recursion."""
+    level: list[Any] = [body]
+    for _ in range(_MAX_DEPTH):
+        level = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def update_id_of(body: Any) -> int | None:
@@ -87,10 +114,11 @@ def create_web_app(
         if webhook_secret and not secrets.compare_digest(given, webhook_secret):
             return web.Response(status=401)
         try:
-            body = json.loads(await request.read(), parse_constant=_not_json)
+            body = json.loads(await request.read(), parse_constant=_not_json, parse_float=_finite)
+            if _too_deep(body):
+                raise ValueError("nested too deep for an update")
         # not JSON (NaN and Infinity are not JSON either, nor can the journal keep them),
-        # not UTF-8, or nested too deep to parse: Telegram never sends it; nobody should
-        # retry it
+        # not UTF-8, or nested too deep: Telegram never sends it; nobody should retry it
         except (ValueError, RecursionError):
             log.warning("webhook body is not JSON", extra={"bytes": request.content_length})
             return web.Response(status=400, text="not a JSON object")

@@ -125,7 +125,8 @@ def _handoff_to(workers: list[_Worker]) -> Handoff:
     def handoff(claim: Claim | None, update: Mapping[str, Any]) -> None:
         line = {"claim": None if claim is None else asdict(claim), "update": update}
         worker = workers[worker_of(update, len(workers))]
-        worker.stdin.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode())
+        # ASCII escapes: half an emoji (a lone surrogate) has no UTF-8 encoding
+        worker.stdin.write(json.dumps(line, separators=(",", ":")).encode())
         worker.stdin.write(b"\n")
 
     return handoff
