@@ -110,7 +110,7 @@ class Suggestion:
     first_at: datetime
     created_at: datetime
     pending: bool
-    expired: bool  # unanswered for longer than the outage window
+    expired: bool  # left unanswered past the outage window, then replaced by a newer one
 
     def ensure_pending(self) -> None:
         """A manager's press on it is still a decision to take."""

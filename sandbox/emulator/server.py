@@ -8,7 +8,8 @@ In-process use (tests, local runs)::
 Standalone: ``python -m sandbox.emulator --port 8081``.
 
 ``/`` serves the sandbox's web page (``sandbox/web/``): chat panes that act as
-users through the control API and follow chats live (``/chats/{id}/events``).
+users through the control API and follow chats live (one stream for many chats:
+``/sandbox/api/events``).
 What the page shows (its people, chats and places) is set by whoever runs the
 emulator through :attr:`EmulatorServer.page_info`, and its "reset" button calls
 :attr:`EmulatorServer.on_page_reset`.

@@ -746,18 +746,32 @@ function restream() {
       pane.onEvent(event);
     };
     // EventSource reconnects by itself; meanwhile the page says the sandbox is gone.
+    // A refused stream (the sandbox restarted without a chat of this page) is closed
+    // for good instead: the page asks again with what it still has.
     stream.onopen = () => setOffline(false);
-    stream.onerror = () => setOffline(true);
+    stream.onerror = () => {
+      setOffline(true);
+      if (stream.readyState === EventSource.CLOSED && page.stream === stream) {
+        setTimeout(() => { if (page.stream === stream) reloadPanes(); }, 2000);
+      }
+    };
     // the histories were dropped (reset, or the sandbox restarted): load every pane again
     stream.addEventListener("reset", () => { stream.close(); reloadPanes(); });
   }, 0);
 }
 
 function reloadPanes() {
-  for (const pane of page.panes.values()) {
+  const loads = [...page.panes.values()].map((pane) => {
     pane.seq = null;
-    pane.load().catch((error) => pane.toast(`⚠️ ${error.message}`));
-  }
+    return pane.load().then(
+      () => true,
+      (error) => { pane.toast(`⚠️ ${error.message}`); return false; },
+    );
+  });
+  // not one pane could be loaded (the sandbox is away): ask again in a moment
+  Promise.all(loads).then((loaded) => {
+    if (loaded.length && !loaded.some(Boolean)) setTimeout(reloadPanes, 2000);
+  });
 }
 
 function refreshAddMenu() {
@@ -788,18 +802,17 @@ async function resetDemo() {
   if (!window.confirm("Forget every request and conversation and start the demo again?")) return;
   const button = document.getElementById("reset-demo");
   button.disabled = true;
+  // the stream would say "reset" too: closed first, so that the panes load once
+  if (page.stream) page.stream.close();
+  page.stream = null;
   try {
     await api("POST", "/page/reset", {});
   } catch (error) {
     window.alert(`The demo could not be reset: ${error.message}`);
-    return;
   } finally {
     button.disabled = false;
+    reloadPanes();
   }
-  // the stream says "reset" too: closed first, so that the panes load once
-  if (page.stream) page.stream.close();
-  page.stream = null;
-  reloadPanes();
 }
 
 function setOffline(offline) {

@@ -8,6 +8,7 @@ are skipped, except under CI (``CI`` set), where a missing browser is a failure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -109,8 +110,9 @@ async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> 
         except TimeoutError:
             proc.kill()
             await proc.wait()
-        if drain is not None:
-            await asyncio.wait_for(drain, timeout=5)  # the pipe closes when it exits
+        if drain is not None:  # the pipe closes when it exits; a test's own failure wins
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(drain, timeout=5)
     logged = b"".join(later).decode(errors="replace")
     assert "Traceback" not in logged, logged[-3000:]
 
