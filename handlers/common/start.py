@@ -12,26 +12,27 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import CommandsMenu
 from bot.i18n import BoundTranslator, Translator
-from bot.services import ProfileCache
 from bot.settings import Settings
 from domain.enums import Role
 from domain.services.users import TelegramIdentity, UserProfile, choose_language
 from fsm.callbacks import LanguageCb
-from handlers.common.actors import Transactions
 from handlers.common.keyboards import language_keyboard, main_menu
 from handlers.filters import Magic, MenuButton
 from handlers.resident.keyboards import profile_keyboard
-from handlers.resident.onboarding import begin_onboarding
+from handlers.resident.onboarding import (
+    OnboardingServices,
+    begin_onboarding,
+    repeat_onboarding_step,
+)
 
 
-class StartServices(Transactions, Protocol):
+class StartServices(OnboardingServices, Protocol):
     """What these handlers use of the bot's services (``bot.services.Services``
-    is one): aiogram passes it as ``services``."""
+    is one): aiogram passes it as ``services``. A language chosen mid-onboarding asks
+    the step again, hence onboarding's."""
 
     @property
     def commands(self) -> CommandsMenu: ...
-    @property
-    def profiles(self) -> ProfileCache: ...
     @property
     def settings(self) -> Settings: ...
     @property
@@ -100,6 +101,8 @@ async def on_language_chosen(
         await query.message.edit_text(t("language-changed"))
         if await state.get_state() is None:
             await open_home(query.message, state, t, profile)
+        else:
+            await repeat_onboarding_step(query.message, query.from_user, state, t, services)
     await services.commands.refresh_for(query.bot, profile)  # type: ignore[arg-type]
 
 

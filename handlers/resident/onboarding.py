@@ -7,7 +7,7 @@ from typing import Protocol
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, User
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import BoundTranslator
@@ -56,6 +56,36 @@ SEARCH_LIMIT = 10
 async def begin_onboarding(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     await state.set_state(Onboarding.phone)
     await message.answer(t("onboarding-intro"), reply_markup=share_phone_keyboard(t))
+
+
+async def repeat_onboarding_step(
+    message: Message,
+    user: User,
+    state: FSMContext,
+    t: BoundTranslator,
+    services: OnboardingServices,
+) -> bool:
+    """Asks the step the person is on again, in ``t``'s language (they have just chosen
+    another): its keyboard, a share button especially, would stay in the old one. False
+    when they are not onboarding."""
+    step = await state.get_state()
+    if step == Onboarding.phone.state:
+        await message.answer(t("onboarding-intro"), reply_markup=share_phone_keyboard(t))
+    elif step == Onboarding.name.state:
+        suggested = " ".join(p for p in (user.first_name, user.last_name) if p)
+        await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
+    elif step == Onboarding.building.state:
+        await ask_building(message, state, t, services)
+    elif step == Onboarding.apartment.state:
+        await message.answer(t("onboarding-ask-apartment"), reply_markup=ReplyKeyboardRemove())
+    elif step == Onboarding.kind.state:
+        apartment = (await state.get_data()).get("apartment_number", "")
+        await message.answer(
+            t("onboarding-ask-kind", apartment=apartment), reply_markup=residency_kind_keyboard(t)
+        )
+    else:
+        return False
+    return True
 
 
 # --- phone -------------------------------------------------------------------

@@ -140,3 +140,24 @@ async def test_manager_rejects_with_reason_and_asks_for_a_document(desk: Desk) -
     assert document_card.photo
     await manager.press("Approve", message=document_card)
     await second.expect("Your address is verified", timeout=10)
+
+
+async def test_a_language_chosen_mid_onboarding_asks_the_step_again_in_it(desk: Desk) -> None:
+    """The share button under the chat would otherwise stay in the old language."""
+    await _manager_of_navoi(desk)
+    resident = await new_user(desk, "Dilnoza")
+    await choose_language(resident)
+    await resident.expect("share your phone")
+    await resident.send_contact("+998901234568")
+    await resident.expect("How should")
+    await resident.send_text("Dilnoza Karimova")
+    await resident.expect("Find your building")
+    await resident.send_command("language")
+    await resident.expect("Choose another one")
+    await resident.press("🇺🇿 O'zbekcha")
+    asked = await resident.expect("Uyingizni toping")
+    assert asked.reply_keyboard == [["📍 Joylashuvimni yuborish"]]
+    await resident.press_reply(
+        "📍 Joylashuvimni yuborish", latitude=NAVOI_POINT[0], longitude=NAVOI_POINT[1]
+    )
+    await resident.expect("Navoiy ko'chasi 5")
