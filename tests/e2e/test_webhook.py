@@ -113,7 +113,7 @@ _ODD_BODIES: list[tuple[bytes, int]] = [
     (b'{"update_id": 9250099000, "x": NaN}', 400),  # NaN is not JSON
     (b'{"update_id": 9250099000, "x": 1e400}', 400),  # JSON, but infinity in Python
     # parsed, but deep enough to exhaust the stack when journaled (a NUL at the bottom)
-    (b'{"update_id": 9250099000, "x": ' + b"[" * 900 + b'"\u0000"' + b"]" * 900 + b"}", 400),
+    (b'{"update_id": 9250099000, "x": ' + b"[" * 900 + b'"\\u0000"' + b"]" * 900 + b"}", 400),
     (b"[" * 980 + b"]" * 980, 400),
     (b'{"update_id": "9250099000"}', 400),
     (b'{"update_id": 9250099000.0}', 400),
