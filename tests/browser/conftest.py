@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import pytest_asyncio
 
+from tests.conftest import CreateDatabase
+
 if TYPE_CHECKING:
     from playwright.async_api import ViewportSize
 
@@ -63,10 +65,10 @@ def _free_port() -> int:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def sandbox_url(chromium_path: str, database_url: str, clean_db: None) -> AsyncIterator[str]:
-    """A fresh `ukbot sandbox` (clean database, in-memory FSM) for one test; its page URL.
-
-    Whatever the page did, the sandbox must not have logged a traceback."""
+async def sandbox_url(chromium_path: str, create_database: CreateDatabase) -> AsyncIterator[str]:
+    """A fresh `ukbot sandbox` (a database of its own, in-memory FSM) for one test; its
+    page URL. Whatever the page did, the sandbox must not have logged a traceback."""
+    database_url = await create_database()
     port = _free_port()
     env = {
         **os.environ,

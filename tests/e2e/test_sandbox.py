@@ -26,6 +26,7 @@ from storage.models import (
     User,
     UserRole,
 )
+from tests.conftest import CreateDatabase
 
 
 def _free_port() -> int:
@@ -34,7 +35,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_sandbox_command_starts_bot_and_demo_data(database_url: str, clean_db: None) -> None:
+async def test_sandbox_command_starts_bot_and_demo_data(create_database: CreateDatabase) -> None:
+    # A database of its own: the suite's bot, polling the shared one, would take the
+    # sandbox's outbox rows and send them to another emulator.
+    database_url = await create_database()
     port, api_port = _free_port(), _free_port()
     env = {
         **os.environ,
