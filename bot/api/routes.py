@@ -544,6 +544,8 @@ async def create_request(api: Api, call: Call) -> web.StreamResponse | BaseModel
             staff_chat_id=services.settings.staff_chat_id,
             taken_by=client.name,
         )
+    if not filed.already_filed:
+        services.check_outage(filed.id, filed.number)
     async with services.reader() as uow:
         row = await SqlApiReader(uow.session).request(filed.id)
     assert row is not None

@@ -15,13 +15,16 @@ import jwt
 import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
+from sqlalchemy import select
 
 from bot.api.auth import ClientRateLimit
 from bot.api.routes import API_KEY
 from bot.web import create_web_app
 from domain.enums import Category, Language, RequestStatus
 from domain.services import api_clients as uc
+from domain.services import incidents
 from domain.services.api_clients import ApiScope
+from storage.models import IncidentRequest
 from tests.e2e.conftest import Desk
 from tests.e2e.tracking_helpers import Cast, make_cast, make_resident
 
@@ -502,3 +505,39 @@ async def test_admin_creates_and_revokes_a_client_in_the_bot(desk: Desk, api: Ap
     await admin.expect(lambda m: "· revoked" in (m.content or ""))
     status, problem = await api.call("GET", "/requests", token)
     assert status == 401 and "revoked" in problem["detail"]
+
+
+async def test_a_request_filed_through_the_api_joins_its_buildings_open_outage(
+    desk: Desk, api: Api
+) -> None:
+    """The call centre's filing gets the chat's outage check: linked to the open incident
+    of its building and category, and the resident is told it is a known outage."""
+    cast: Cast = await make_cast(desk)
+    resident = await make_resident(desk, cast.home, "Dilnoza")
+    services = desk.runtime.services
+    manager = await services.actor(cast.manager.id)
+    assert manager is not None
+    async with services.uow() as uow:
+        incident = await incidents.declare(
+            uow,
+            manager,
+            building_id=cast.home.building_id,
+            category=Category.PLUMBING,
+            text="Water main burst on the street",
+            hours=4,
+            now=services.clock.now(),
+            tz=services.tz,
+        )
+    await resident.mark()
+    client_id, secret = await api.client("Call centre", ALL)
+    token = await api.token(client_id, secret)
+    body = {"phone": PHONE, "category": "plumbing", "description": "No water since morning"}
+    status, filed = await api.call("POST", "/requests", token, json=body)
+    assert status == 201, filed
+    note = await resident.expect("part of a known outage", timeout=10)
+    assert "Water main burst" in note.content
+    async with services.session_factory() as session:
+        linked = await session.scalar(
+            select(IncidentRequest.incident_id).where(IncidentRequest.request_id == filed["id"])
+        )
+    assert linked == incident.id
