@@ -55,7 +55,7 @@ SEARCH_LIMIT = 10
 
 async def begin_onboarding(message: Message, state: FSMContext, t: BoundTranslator) -> None:
     await state.set_state(Onboarding.phone)
-    await message.answer(t("onboarding-intro"), reply_markup=share_phone_keyboard(t))
+    await _ask_phone(message, t)
 
 
 async def repeat_onboarding_step(
@@ -64,28 +64,40 @@ async def repeat_onboarding_step(
     state: FSMContext,
     t: BoundTranslator,
     services: OnboardingServices,
-) -> bool:
+) -> None:
     """Asks the step the person is on again, in ``t``'s language (they have just chosen
-    another): its keyboard, a share button especially, would stay in the old one. False
-    when they are not onboarding."""
+    another): its keyboard, a share button especially, would stay in the old one.
+    Nothing when they are not onboarding."""
     step = await state.get_state()
     if step == Onboarding.phone.state:
-        await message.answer(t("onboarding-intro"), reply_markup=share_phone_keyboard(t))
+        await _ask_phone(message, t)
     elif step == Onboarding.name.state:
-        suggested = " ".join(p for p in (user.first_name, user.last_name) if p)
-        await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
+        await _ask_name(message, user, t)
     elif step == Onboarding.building.state:
         await ask_building(message, state, t, services)
     elif step == Onboarding.apartment.state:
-        await message.answer(t("onboarding-ask-apartment"), reply_markup=ReplyKeyboardRemove())
+        await _ask_apartment(message, t)
     elif step == Onboarding.kind.state:
-        apartment = (await state.get_data()).get("apartment_number", "")
-        await message.answer(
-            t("onboarding-ask-kind", apartment=apartment), reply_markup=residency_kind_keyboard(t)
-        )
-    else:
-        return False
-    return True
+        await _ask_kind(message, t, (await state.get_data()).get("apartment_number", ""))
+
+
+async def _ask_phone(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("onboarding-intro"), reply_markup=share_phone_keyboard(t))
+
+
+async def _ask_name(message: Message, user: User, t: BoundTranslator) -> None:
+    suggested = " ".join(p for p in (user.first_name, user.last_name) if p)
+    await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
+
+
+async def _ask_apartment(message: Message, t: BoundTranslator) -> None:
+    await message.answer(t("onboarding-ask-apartment"), reply_markup=ReplyKeyboardRemove())
+
+
+async def _ask_kind(message: Message, t: BoundTranslator, apartment: str) -> None:
+    await message.answer(
+        t("onboarding-ask-kind", apartment=apartment), reply_markup=residency_kind_keyboard(t)
+    )
 
 
 # --- phone -------------------------------------------------------------------
@@ -100,10 +112,7 @@ async def on_phone(message: Message, state: FSMContext, t: BoundTranslator) -> N
         return
     await state.update_data(phone=contact.phone_number)
     await state.set_state(Onboarding.name)
-    suggested = " ".join(
-        p for p in (message.from_user.first_name, message.from_user.last_name) if p
-    )
-    await message.answer(t("onboarding-ask-name"), reply_markup=name_keyboard(suggested))
+    await _ask_name(message, message.from_user, t)
 
 
 @router.message(StateFilter(Onboarding.phone))
@@ -232,7 +241,7 @@ async def on_building_pick(
     await state.update_data(building_id=building.id, building_address=building.address)
     await state.set_state(Onboarding.apartment)
     await query.message.edit_text(t("onboarding-building-chosen", address=building.address))
-    await query.message.answer(t("onboarding-ask-apartment"), reply_markup=ReplyKeyboardRemove())
+    await _ask_apartment(query.message, t)
 
 
 # --- apartment and kind ------------------------------------------------------
@@ -249,10 +258,7 @@ async def on_apartment(
         )
     await state.update_data(apartment_number=apartment.number)
     await state.set_state(Onboarding.kind)
-    await message.answer(
-        t("onboarding-ask-kind", apartment=apartment.number),
-        reply_markup=residency_kind_keyboard(t),
-    )
+    await _ask_kind(message, t, apartment.number)
 
 
 @router.message(StateFilter(Onboarding.apartment))
